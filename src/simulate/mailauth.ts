@@ -1,0 +1,123 @@
+// The one place mailauth is called. Its results are normalized here into fwdcheck's own types,
+// so that none of mailauth's loose shapes leak into the Report.
+import { isIP } from 'node:net';
+import { dmarc as mailauthDmarc } from 'mailauth/lib/dmarc/index.js';
+import { spf as mailauthSpf } from 'mailauth/lib/spf/index.js';
+import type { Resolver } from '../dns/types.ts';
+
+export type SpfResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror';
+export type DmarcResult = 'pass' | 'fail' | 'none' | 'temperror' | 'permerror';
+export type DmarcPolicy = 'none' | 'quarantine' | 'reject';
+
+const SPF_RESULTS: ReadonlySet<string> = new Set(['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror']);
+
+export interface SpfEvaluation {
+  result: SpfResult;
+  /** The identity checked: the MAIL FROM domain, or the HELO name for a null sender (RFC 7208 2.4). */
+  domain: string;
+  identity: 'mailfrom' | 'helo';
+  /** DNS-querying terms evaluated before a match (the dynamic count). */
+  lookups: number;
+  explanation?: string;
+}
+
+export interface SpfInput {
+  ip: string;
+  /** The envelope sender; "" for the null sender <>. */
+  mailFrom: string;
+  helo: string;
+  /** The receiving MTA's name, used in mailauth's header comments only. */
+  receiver: string;
+}
+
+// RFC 7208 4.6.4 suggests at least 20 seconds for the whole evaluation.
+const SPF_TIME_LIMIT_MS = 20_000;
+
+/** check_host() for one arrival (RFC 7208 4), by mailauth in its strict RFC mode. */
+export const evaluateSpf = async (resolver: Resolver, input: SpfInput): Promise<SpfEvaluation> => {
+  // mailauth silently answers neutral for an invalid address: refuse it here instead
+  if (isIP(input.ip) === 0) throw new TypeError(`not an IP address: ${input.ip}`);
+  const identity = input.mailFrom === '' ? 'helo' : 'mailfrom';
+  const res = await mailauthSpf({
+    sender: input.mailFrom === '' ? undefined : input.mailFrom,
+    ip: input.ip,
+    helo: input.helo,
+    mta: input.receiver,
+    resolver: resolver as never,
+    strict: true,
+    maxElapsedTime: SPF_TIME_LIMIT_MS,
+  });
+  const raw = String(res?.status?.result ?? 'temperror').toLowerCase();
+  const evaluation: SpfEvaluation = {
+    result: (SPF_RESULTS.has(raw) ? raw : 'temperror') as SpfResult,
+    domain: String(res.domain ?? (identity === 'helo' ? input.helo : input.mailFrom.split('@').pop())).toLowerCase(),
+    identity,
+    lookups: Number(res.lookups?.count ?? 0),
+  };
+  if (typeof res.explanation === 'string') evaluation.explanation = res.explanation;
+  return evaluation;
+};
+
+export interface DmarcInput {
+  /** The RFC 5322 From domain. */
+  fromDomain: string;
+  /** The domain SPF authenticated, when SPF passed. */
+  spfDomain: string | null;
+  /** The d= of every DKIM signature that passed. */
+  dkimDomains: string[];
+}
+
+export interface DmarcEvaluation {
+  result: DmarcResult;
+  /** The policy to apply on failure after sp/np and t=y (RFC 9989 4.10.1); null without a record. */
+  policy: DmarcPolicy | null;
+  /** Where the record that applied was found. */
+  policyDomain: string | null;
+  /** The Organizational Domain by the RFC 9989 tree walk. */
+  orgDomain: string | null;
+  spfAligned: boolean;
+  dkimAligned: boolean;
+  testMode: boolean;
+  error?: string;
+}
+
+const POLICIES: ReadonlySet<string> = new Set(['none', 'quarantine', 'reject']);
+const asPolicy = (v: unknown): DmarcPolicy | null => (typeof v === 'string' && POLICIES.has(v) ? (v as DmarcPolicy) : null);
+
+/**
+ * DMARC for one arrival by mailauth. mailauth 7.1 discovers the policy by the RFC 9989 tree walk
+ * and applies sp, np and t=y itself; fwdcheck's RFC 7489 view is computed beside it.
+ */
+export const evaluateDmarc = async (resolver: Resolver, input: DmarcInput): Promise<DmarcEvaluation> => {
+  const res = await mailauthDmarc({
+    headerFrom: `postmaster@${input.fromDomain}`,
+    spfDomains: input.spfDomain ? [input.spfDomain] : [],
+    dkimDomains: input.dkimDomains.map((domain) => ({ id: domain, domain, aligned: false })) as never,
+    resolver: resolver as never,
+  });
+  if (!res) {
+    return { result: 'permerror', policy: null, policyDomain: null, orgDomain: null, spfAligned: false, dkimAligned: false, testMode: false };
+  }
+  const r = res as unknown as {
+    status?: { result?: string };
+    policy?: string;
+    policyDomain?: string;
+    domain?: string;
+    testMode?: boolean;
+    alignment?: { spf?: { result?: unknown }; dkim?: { result?: unknown } };
+    error?: string;
+  };
+  const raw = String(r.status?.result ?? 'temperror');
+  const result: DmarcResult = raw === 'pass' || raw === 'fail' || raw === 'none' || raw === 'temperror' ? raw : 'permerror';
+  const evaluation: DmarcEvaluation = {
+    result,
+    policy: result === 'none' ? null : asPolicy(r.policy),
+    policyDomain: r.policyDomain ?? null,
+    orgDomain: typeof r.domain === 'string' ? r.domain : null,
+    spfAligned: Boolean(r.alignment?.spf?.result),
+    dkimAligned: Boolean(r.alignment?.dkim?.result),
+    testMode: r.testMode === true,
+  };
+  if (r.error) evaluation.error = r.error;
+  return evaluation;
+};
