@@ -1,0 +1,125 @@
+// The pure core: one domain in, one Report out. Every effect comes through deps.
+import { buildAdvice } from './advice.ts';
+import type { Clock } from './clock.ts';
+import type { DnsClient } from './dns/client.ts';
+import { dkimFindings, dmarcFindings, spfFindings } from './findings.ts';
+import { fetchDkim } from './records/fetch-dkim.ts';
+import { fetchDmarc, type DmarcRecords } from './records/fetch-dmarc.ts';
+import { fetchSpfTree, type SpfTree } from './records/fetch-spf.ts';
+import { finding, type Finding } from './report/findings.ts';
+import type { DmarcSummary, Report, SpfSummary } from './report/types.ts';
+import { predictGmail, verdictOf } from './simulate/gmail.ts';
+import { buildHops, simulatePath } from './simulate/path.ts';
+
+export interface CheckOptions {
+  /** Relay IPs in hop order; empty for the assumed documentation relay. */
+  relays: readonly string[];
+  /** The envelope sender; postmaster@DOMAIN by default, "" for the null sender. */
+  mailFrom?: string;
+  /** The name the (last) relay gives in HELO/EHLO. */
+  helo?: string;
+  /** DKIM selectors to probe; the common list when empty. */
+  selectors: readonly string[];
+}
+
+export type ProgressStage = 'records' | 'simulate' | 'done';
+
+export interface CheckDeps {
+  dns: DnsClient;
+  clock: Clock;
+  onProgress?: (stage: ProgressStage) => void;
+}
+
+export const DEFAULT_HELO = 'forwarder.invalid';
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+const summarizeSpf = (tree: SpfTree): SpfSummary => {
+  const root = tree.root;
+  const status: SpfSummary['status'] =
+    root.status === 'found' ? (root.issues.length ? 'invalid' : 'found') : root.status === 'dns-error' ? 'dns-error' : root.status === 'multiple' ? 'invalid' : 'missing';
+  return { status, domain: root.domain, record: root.record ?? root.records[0] ?? null, lookups: tree.lookups, voidLookups: tree.voidLookups.length, tree: root };
+};
+
+const summarizeDmarc = (dmarc: DmarcRecords): DmarcSummary => {
+  const applied = dmarc.applied;
+  const error = dmarc.rfc9989.error ?? dmarc.rfc7489.error;
+  const multiple = [...dmarc.rfc9989.queried, ...dmarc.rfc7489.queried].some((q) => q.status === 'multiple');
+  const status: DmarcSummary['status'] = applied
+    ? applied.parsed?.effectiveP === null
+      ? 'invalid'
+      : 'found'
+    : error
+      ? 'dns-error'
+      : multiple
+        ? 'invalid'
+        : 'missing';
+  return {
+    status,
+    record: applied?.record ?? null,
+    location: applied?.domain ?? null,
+    policy: dmarc.rfc9989.error ? dmarc.rfc7489.policy : dmarc.rfc9989.policy,
+    tags: applied?.parsed?.tags ?? null,
+    rfc7489: dmarc.rfc7489,
+    rfc9989: dmarc.rfc9989,
+  };
+};
+
+/** Checks what happens to mail From `domain` forwarded through the relays to Gmail. */
+export const check = async (domain: string, options: CheckOptions, deps: CheckDeps): Promise<Report> => {
+  const started = deps.clock.now();
+  const resolve = deps.dns.resolve;
+  const fromDomain = domain.toLowerCase().replace(/\.$/, '');
+  const mailFrom = options.mailFrom ?? `postmaster@${fromDomain}`;
+  const helo = options.helo ?? DEFAULT_HELO;
+  // RFC 7208 2.4: with a null sender, SPF checks the HELO identity
+  const spfDomain = mailFrom === '' ? helo : (mailFrom.split('@').pop() ?? fromDomain).toLowerCase();
+
+  deps.onProgress?.('records');
+  const [spfTree, dmarc, dkim] = await Promise.all([
+    fetchSpfTree(resolve, spfDomain),
+    fetchDmarc(resolve, fromDomain),
+    fetchDkim(resolve, fromDomain, options.selectors),
+  ]);
+
+  deps.onProgress?.('simulate');
+  const hops = buildHops(options.relays);
+  const path = await simulatePath(resolve, { fromDomain, mailFrom, helo, hops, dkim, dmarc });
+  const last = path[path.length - 1]!;
+  const gmail = predictGmail(fromDomain, last);
+  const verdict = verdictOf(gmail);
+
+  const findings: Finding[] = [...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(dkim)];
+  for (const hop of hops) if (hop.source === 'assumed') findings.push(finding('RELAY_ASSUMED', 'info', { relay: hop.relay }));
+  for (const arrival of path) {
+    if (arrival.spf.result === 'pass') findings.push(finding('SPF_RELAY_AUTHORIZED', 'info', { relay: arrival.relay, domain: arrival.spf.domain }));
+  }
+  if (last.dkim.basis === 'assumed-intact' && last.dkim.selector && last.dkim.domain) {
+    findings.push(finding('DKIM_ASSUMED_INTACT', 'info', { domain: last.dkim.domain, selector: last.dkim.selector }));
+  }
+  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+
+  const dmarcSummary = summarizeDmarc(dmarc);
+  const now = deps.clock.now();
+  const stats = deps.dns.stats();
+  deps.onProgress?.('done');
+  return {
+    schemaVersion: 1,
+    domain: fromDomain,
+    mailFrom,
+    helo,
+    checkedAt: new Date(now).toISOString(),
+    verdict,
+    gmail,
+    records: {
+      spf: summarizeSpf(spfTree),
+      dmarc: dmarcSummary,
+      dkim: { domain: dkim.domain, source: dkim.source, selectors: dkim.selectors, wildcard: dkim.wildcard !== null },
+    },
+    path,
+    findings,
+    advice: buildAdvice({ domain: fromDomain, verdict, path, findings, dmarcPolicy: dmarcSummary.policy, nowMs: now }),
+    dns: { source: deps.dns.describe(), queries: stats.queries, cacheHits: stats.cacheHits, failures: stats.failures, reachable: stats.anyAnswer },
+    elapsedMs: now - started,
+  };
+};

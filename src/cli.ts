@@ -1,0 +1,213 @@
+// The command line: flags -> options -> check -> render -> exit code. The only module that
+// writes to the terminal or decides the exit code, and it does so in one place each.
+import { createRequire } from 'node:module';
+import { Chalk } from 'chalk';
+import { Command, CommanderError, Option } from 'commander';
+import ora from 'ora';
+import { check, type CheckOptions } from './check.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { createDnsClient, type DnsClient } from './dns/client.ts';
+import { ZoneSyntaxError } from './dns/parse-zone.ts';
+import { createNodeResolver, type UpstreamResolver } from './dns/system.ts';
+import { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
+import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, UsageError, type FailOn } from './options.ts';
+import { renderJson } from './report/render-json.ts';
+import { renderTable } from './report/render-table.ts';
+import type { Report } from './report/types.ts';
+
+/** Exit codes: the contract of DESIGN.md, plus 4 for a bug. */
+export const EXIT = { ok: 0, atRiskOrFail: 1, usage: 2, dns: 3, internal: 4 } as const;
+
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  stdoutIsTTY: boolean;
+  columns: number;
+  clock: Clock;
+}
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+interface RawOptions {
+  relay: string[];
+  mailFrom?: string;
+  helo?: string;
+  selector: string[];
+  zone: string[];
+  resolver?: string;
+  timeout: string;
+  json?: boolean;
+  failOn: string;
+  color: boolean;
+  debug?: boolean;
+}
+
+const buildProgram = (io: CliIo) =>
+  new Command('fwdcheck')
+    .description('Predict whether mail From DOMAIN, forwarded through a relay to Gmail, reaches the inbox; explain why, and what to do instead.')
+    .argument('<domain>', 'the From domain of the mail to check (example.com)')
+    .option('--relay <ip>', 'IP of the forwarding relay; repeat for each hop, in order (default: an address your SPF does not list)', collect, [])
+    .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
+    .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
+    .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
+    .option('--zone <file>', 'answer DNS from this RFC 1035 zone file instead of the network; repeatable', collect, [])
+    .option('--resolver <host[:port]>', 'DNS server to ask instead of the system resolver')
+    .option('--timeout <ms>', 'time allowed for each DNS query', '5000')
+    .option('--json', 'print the JSON report (schema version 1) on stdout')
+    .addOption(new Option('--fail-on <level>', 'exit 1 from this verdict up').choices(['at-risk', 'fail']).default('at-risk'))
+    .option('--no-color', 'no colours (also NO_COLOR=1, or when stdout is not a terminal)')
+    .option('--debug', 'stack traces and the DNS query trace on stderr')
+    .version(version, '-V, --version')
+    .helpOption('-h, --help')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // errors are printed by run(), as one line
+      outputError: () => {},
+    })
+    .addHelpText(
+      'after',
+      `
+Exit codes:
+  0  the forwarded mail is expected to reach the inbox
+  1  it is at risk or will fail (see --fail-on)
+  2  bad usage or input
+  3  DNS trouble prevented a verdict
+  4  internal error (a bug; run with --debug)
+
+Examples:
+  fwdcheck bank.example --relay 203.0.113.7
+  fwdcheck example.com --json --fail-on fail
+  fwdcheck example.com --zone example.com.zone --selector s2048`,
+    );
+
+interface Parsed {
+  domain: string;
+  check: CheckOptions;
+  zones: string[];
+  resolver?: ReturnType<typeof parseResolver>;
+  timeoutMs: number;
+  json: boolean;
+  failOn: FailOn;
+  color: boolean;
+  debug: boolean;
+}
+
+const validate = (domainArg: string, raw: RawOptions): Parsed => {
+  if (raw.zone.length && raw.resolver) throw new UsageError('--zone and --resolver cannot be combined: a zone file check is offline');
+  const check: CheckOptions = { relays: raw.relay.map(parseIp), selectors: raw.selector.map(parseSelector) };
+  if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
+  if (raw.helo !== undefined) check.helo = parseDomain(raw.helo, '--helo name');
+  const parsed: Parsed = {
+    domain: parseDomain(domainArg),
+    check,
+    zones: raw.zone,
+    timeoutMs: parseTimeout(raw.timeout),
+    json: raw.json === true,
+    failOn: parseFailOn(raw.failOn),
+    color: raw.color,
+    debug: raw.debug === true,
+  };
+  if (raw.resolver !== undefined) parsed.resolver = parseResolver(raw.resolver);
+  return parsed;
+};
+
+export const exitCodeFor = (report: Report, failOn: FailOn): number => {
+  switch (report.verdict) {
+    case 'pass':
+      return EXIT.ok;
+    case 'at-risk':
+      return failOn === 'at-risk' ? EXIT.atRiskOrFail : EXIT.ok;
+    case 'fail':
+      return EXIT.atRiskOrFail;
+    case 'unknown':
+      return EXIT.dns;
+  }
+};
+
+const openUpstream = async (parsed: Parsed): Promise<UpstreamResolver> => {
+  if (parsed.zones.length) {
+    try {
+      return createZoneResolver(await loadZoneFiles(parsed.zones), `zone files ${parsed.zones.join(', ')}`);
+    } catch (err) {
+      if (err instanceof ZoneSyntaxError) throw new UsageError(`zone file error: ${err.message}`);
+      const e = err as NodeJS.ErrnoException;
+      if (e.code && e.path) throw new UsageError(`cannot read zone file ${e.path}: ${e.code}`);
+      throw err;
+    }
+  }
+  const options: Parameters<typeof createNodeResolver>[0] = { timeoutMs: parsed.timeoutMs };
+  if (parsed.resolver) options.server = parsed.resolver;
+  return createNodeResolver(options);
+};
+
+/** Runs the CLI and returns its exit code; never throws, never exits the process. */
+export const run = async (argv: readonly string[], io: CliIo): Promise<number> => {
+  const program = buildProgram(io);
+  let debug = argv.includes('--debug');
+  let dns: DnsClient | undefined;
+  let spinner: ReturnType<typeof ora> | undefined;
+  try {
+    program.parse([...argv], { from: 'user' });
+    const parsed = validate(program.args[0]!, program.opts<RawOptions>());
+    debug = parsed.debug;
+    dns = createDnsClient(await openUpstream(parsed), { timeoutMs: parsed.timeoutMs, clock: io.clock });
+
+    // progress on stderr, only for a person at a terminal
+    if (io.stderr.isTTY && !io.env.CI) {
+      spinner = ora({ stream: io.stderr as NodeJS.WritableStream, text: `Resolving ${parsed.domain}` }).start();
+    }
+    const report = await check(parsed.domain, parsed.check, {
+      dns,
+      clock: io.clock,
+      onProgress: (stage) => {
+        if (spinner && stage === 'simulate') spinner.text = 'Simulating the forwarding path';
+      },
+    });
+    spinner?.stop();
+
+    const level = colorLevel({ flag: parsed.color, env: io.env, isTTY: io.stdoutIsTTY });
+    io.stdout.write(parsed.json ? renderJson(report) : renderTable(report, { chalk: new Chalk({ level }), width: io.columns }));
+    if (debug) for (const t of dns.trace()) io.stderr.write(`dns: ${t.type} ${t.name} -> ${t.outcome} (${t.count}) ${t.ms} ms\n`);
+    if (!report.dns.reachable && report.dns.queries > 0) {
+      const codes = [...new Set(dns.trace().map((t) => t.outcome))].join(', ');
+      io.stderr.write(`fwdcheck: the DNS resolver (${report.dns.source}) did not answer any query (${codes})\n`);
+      return EXIT.dns;
+    }
+    return exitCodeFor(report, parsed.failOn);
+  } catch (err) {
+    spinner?.stop();
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      io.stderr.write(`fwdcheck: ${err.message.replace(/^error: /, '')} (see fwdcheck --help)\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof UsageError) {
+      io.stderr.write(`fwdcheck: ${err.message}\n`);
+      if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
+      return EXIT.usage;
+    }
+    const e = err as Error;
+    io.stderr.write(`fwdcheck: internal error: ${e?.message ?? String(err)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    if (debug && e?.stack) io.stderr.write(`${e.stack}\n`);
+    return EXIT.internal;
+  } finally {
+    dns?.close();
+  }
+};
+
+/** The process entry point used by bin/fwdcheck.js. */
+export const main = async (): Promise<void> => {
+  process.exitCode = await run(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    columns: process.stdout.columns ?? 100,
+    clock: systemClock,
+  });
+};

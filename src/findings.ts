@@ -1,0 +1,130 @@
+// Turns fetched records into coded findings. Pure: no DNS, no wording.
+import type { DkimRecords } from './records/fetch-dkim.ts';
+import type { DmarcRecords } from './records/fetch-dmarc.ts';
+import type { SpfNode, SpfTree } from './records/fetch-spf.ts';
+import { finding, type Finding } from './report/findings.ts';
+
+// RFC 7208 4.6.4
+export const SPF_LOOKUP_LIMIT = 10;
+export const SPF_VOID_LIMIT = 2;
+
+const walkNodes = (node: SpfNode, visit: (n: SpfNode, parent: SpfNode | null) => void, parent: SpfNode | null = null): void => {
+  visit(node, parent);
+  for (const child of node.children) walkNodes(child, visit, node);
+};
+
+export const spfFindings = (tree: SpfTree): Finding[] => {
+  const out: Finding[] = [];
+  const root = tree.root;
+  if (root.status === 'missing') out.push(finding('SPF_MISSING', 'warning', { domain: root.domain }));
+  walkNodes(root, (node, parent) => {
+    const from = parent?.domain ?? node.domain;
+    switch (node.status) {
+      case 'found':
+        break;
+      case 'missing':
+        // RFC 7208 5.2, 6.1: an include or redirect without an SPF record is permerror
+        if (parent) out.push(finding('SPF_INCLUDE_MISSING', 'error', { domain: from, target: node.domain, via: node.via === 'redirect' ? 'redirect' : 'include' }));
+        return;
+      case 'multiple':
+        // RFC 7208 4.5
+        if (parent) out.push(finding('SPF_INCLUDE_MULTIPLE', 'error', { domain: from, target: node.domain }));
+        else out.push(finding('SPF_MULTIPLE_RECORDS', 'error', { domain: node.domain, count: node.records.length }));
+        return;
+      case 'dns-error':
+        out.push(finding('SPF_DNS_ERROR', 'error', { name: node.domain, error: node.error ?? 'EUNKNOWN' }));
+        return;
+      case 'loop':
+        out.push(finding('SPF_INCLUDE_LOOP', 'error', { domain: from, target: node.domain }));
+        return;
+      case 'too-deep':
+        out.push(finding('SPF_TREE_TOO_DEEP', 'error', { domain: from, target: node.domain }));
+        return;
+      case 'dynamic':
+        return;
+    }
+    for (const issue of node.issues) out.push(finding('SPF_SYNTAX_ERROR', 'error', { domain: node.domain, term: issue.term, reason: issue.reason }));
+    for (const term of node.terms) {
+      if (term.kind !== 'mechanism') continue;
+      if (term.mechanism === 'all' && term.qualifier === '+') out.push(finding('SPF_PASS_ALL', 'error', { domain: node.domain }));
+      if (term.mechanism === 'all' && term.qualifier === '?') out.push(finding('SPF_NEUTRAL_ALL', 'warning', { domain: node.domain }));
+      // RFC 7208 5.5: "ptr" SHOULD NOT be used
+      if (term.mechanism === 'ptr') out.push(finding('SPF_PTR', 'warning', { domain: node.domain, term: term.raw }));
+    }
+  });
+  if (tree.lookups > SPF_LOOKUP_LIMIT) out.push(finding('SPF_TOO_MANY_LOOKUPS', 'error', { count: tree.lookups, limit: SPF_LOOKUP_LIMIT }));
+  if (tree.voidLookups.length > SPF_VOID_LIMIT) {
+    out.push(finding('SPF_TOO_MANY_VOID_LOOKUPS', 'error', { count: tree.voidLookups.length, limit: SPF_VOID_LIMIT, names: tree.voidLookups.map((v) => v.name) }));
+  }
+  for (const mx of tree.mxOverLimit) out.push(finding('SPF_MX_TOO_MANY', 'error', mx));
+  for (const d of tree.dynamicTerms) out.push(finding('SPF_MACRO_NOT_FOLLOWED', 'info', d));
+  return out;
+};
+
+export const dmarcFindings = (dmarc: DmarcRecords): Finding[] => {
+  const out: Finding[] = [];
+  for (const q of [...dmarc.rfc9989.queried, ...dmarc.rfc7489.queried]) {
+    if (q.status === 'multiple' && !out.some((f) => f.code === 'DMARC_MULTIPLE_RECORDS' && f.location === q.domain)) {
+      out.push(finding('DMARC_MULTIPLE_RECORDS', 'error', { location: q.domain, count: q.records.length }));
+    }
+    if (q.status === 'dns-error' && !out.some((f) => f.code === 'DMARC_DNS_ERROR' && f.name === `_dmarc.${q.domain}`)) {
+      out.push(finding('DMARC_DNS_ERROR', 'error', { name: `_dmarc.${q.domain}`, error: q.error ?? 'EUNKNOWN' }));
+    }
+  }
+  const applied = dmarc.applied;
+  const error = dmarc.rfc9989.error ?? dmarc.rfc7489.error;
+  if (!applied) {
+    if (!error) out.push(finding('DMARC_MISSING', 'warning', { domain: dmarc.domain }));
+    return out;
+  }
+  const parsed = applied.parsed!;
+  for (const issue of parsed.issues) {
+    const severity = issue.code === 'unknown-tag' || issue.code === 'obsolete-tag' ? 'info' : 'warning';
+    out.push(finding('DMARC_TAG_ISSUE', severity, { location: applied.domain, issue: issue.code, tag: issue.tag, value: issue.value ?? null }));
+  }
+  if (parsed.effectiveP === null) out.push(finding('DMARC_NOT_APPLIED', 'warning', { location: applied.domain }));
+  else if (dmarc.rfc9989.policy === 'none' || (dmarc.rfc9989.policy === null && dmarc.rfc7489.policy === 'none')) {
+    out.push(finding('DMARC_POLICY_NONE', 'info', { location: applied.domain }));
+  }
+  if (applied.domain !== dmarc.domain) {
+    out.push(finding('DMARC_INHERITED', 'info', { domain: dmarc.domain, location: applied.domain, policy: dmarc.rfc9989.policy ?? dmarc.rfc7489.policy }));
+  }
+  if (parsed.tags.pct < 100) out.push(finding('DMARC_PCT_PARTIAL', 'info', { location: applied.domain, pct: parsed.tags.pct }));
+  if (parsed.tags.t) out.push(finding('DMARC_TESTING', 'info', { location: applied.domain }));
+  const a = dmarc.rfc7489;
+  const b = dmarc.rfc9989;
+  if (!a.error && !b.error && (a.location !== b.location || a.policy !== b.policy)) {
+    out.push(finding('DMARC_DISCOVERY_DIFFERS', 'warning', { rfc7489: { location: a.location, policy: a.policy }, rfc9989: { location: b.location, policy: b.policy } }));
+  }
+  return out;
+};
+
+export const dkimFindings = (dkim: DkimRecords): Finding[] => {
+  const out: Finding[] = [];
+  for (const probe of dkim.selectors) {
+    switch (probe.status) {
+      case 'key':
+      case 'multiple':
+        if (probe.status === 'multiple') out.push(finding('DKIM_MULTIPLE_KEYS', 'warning', { selector: probe.selector, name: probe.name }));
+        for (const problem of probe.key?.problems ?? []) {
+          const severity = problem === 'short-key' || problem === 'testing' ? (problem === 'testing' ? 'info' : 'warning') : 'error';
+          out.push(finding('DKIM_KEY_PROBLEM', severity, { selector: probe.selector, problem, bits: probe.key?.bits ?? null }));
+        }
+        break;
+      case 'not-a-key':
+        if (dkim.source === 'given') out.push(finding('DKIM_NOT_A_KEY', 'warning', { selector: probe.selector, name: probe.name }));
+        break;
+      case 'dns-error':
+        out.push(finding('DKIM_DNS_ERROR', 'warning', { selector: probe.selector, error: probe.error ?? 'EUNKNOWN' }));
+        break;
+      case 'missing':
+      case 'wildcard':
+        break;
+    }
+  }
+  if (dkim.wildcard !== null) out.push(finding('DKIM_WILDCARD', 'info', { domain: dkim.domain }));
+  if (!dkim.selectors.some((p) => p.status === 'key' || p.status === 'multiple')) {
+    out.push(finding('DKIM_NO_KEY_FOUND', 'warning', { domain: dkim.domain, source: dkim.source, tried: dkim.selectors.length }));
+  }
+  return out;
+};

@@ -1,0 +1,17 @@
+// The public API: check a domain programmatically and get the typed Report.
+export { check, DEFAULT_HELO, type CheckDeps, type CheckOptions, type ProgressStage } from './check.ts';
+export { fixedClock, systemClock, type Clock } from './clock.ts';
+export { createDnsClient, type DnsClient, type DnsStats, type TraceEntry } from './dns/client.ts';
+export { parseZone, ZoneSyntaxError } from './dns/parse-zone.ts';
+export { createNodeResolver, type ServerAddress, type UpstreamResolver } from './dns/system.ts';
+export { DnsError, type Resolver, type RecordMap, type RRType } from './dns/types.ts';
+export { ZoneIndex, type ZoneRecord } from './dns/zone.ts';
+export { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
+export { parseDkimKey } from './records/parse-dkim.ts';
+export { parseDmarc } from './records/parse-dmarc.ts';
+export { parseSpf } from './records/parse-spf.ts';
+export type { Advice, AdviceCode, Audience } from './report/advice-types.ts';
+export type { Finding, FindingCode, Severity } from './report/findings.ts';
+export { renderJson, toJsonDocument } from './report/render-json.ts';
+export { renderTable } from './report/render-table.ts';
+export type * from './report/types.ts';

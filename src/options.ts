@@ -1,0 +1,105 @@
+// Typed parsers for the command-line values. Each throws UsageError naming what is wrong.
+import { isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
+import type { ServerAddress } from './dns/system.ts';
+
+/** Bad usage or input: exit code 2, one line on stderr. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const LDH_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/** A domain name as fwdcheck checks it: lower-case A-labels (RFC 5890), no trailing dot. */
+export const parseDomain = (input: string, what = 'domain'): string => {
+  const raw = input.trim().replace(/\.$/, '');
+  if (raw === '') throw new UsageError(`invalid ${what} "${input}": empty`);
+  const ascii = domainToASCII(raw);
+  if (ascii === '' || ascii.includes('%')) throw new UsageError(`invalid ${what} "${input}": not a domain name`);
+  if (isIP(ascii)) throw new UsageError(`invalid ${what} "${input}": an IP address, not a domain name`);
+  if (ascii.length > 253) throw new UsageError(`invalid ${what} "${input}": longer than 253 characters`);
+  const labels = ascii.split('.');
+  if (labels.length < 2) throw new UsageError(`invalid ${what} "${input}": needs at least two labels, like example.com`);
+  for (const label of labels) {
+    if (!LDH_LABEL.test(label)) throw new UsageError(`invalid ${what} "${input}": label "${label}" is not letters, digits and inner hyphens of 1 to 63 characters`);
+  }
+  if (/^[0-9]+$/.test(labels[labels.length - 1]!)) throw new UsageError(`invalid ${what} "${input}": the top-level label is all digits`);
+  return ascii;
+};
+
+export const parseIp = (input: string): string => {
+  const ip = input.trim();
+  const family = isIP(ip);
+  if (family === 0) throw new UsageError(`invalid relay IP "${input}": not an IPv4 or IPv6 address`);
+  return family === 6 ? ip.toLowerCase() : ip;
+};
+
+/** An envelope sender: local@domain, or "" / "<>" for the null sender (RFC 5321 4.5.5). */
+export const parseMailFrom = (input: string): string => {
+  const value = input.trim();
+  if (value === '' || value === '<>') return '';
+  const at = value.lastIndexOf('@');
+  if (at <= 0 || at === value.length - 1) throw new UsageError(`invalid --mail-from "${input}": expected local-part@domain, or <> for the null sender`);
+  const local = value.slice(0, at);
+  if (/[\s<>]/.test(local) || local.length > 64) throw new UsageError(`invalid --mail-from "${input}": bad local-part`);
+  return `${local}@${parseDomain(value.slice(at + 1), '--mail-from domain')}`;
+};
+
+/** RFC 6376 3.1: selector = sub-domain *( "." sub-domain ). */
+export const parseSelector = (input: string): string => {
+  const value = input.trim().toLowerCase();
+  const ok = value.length > 0 && value.length <= 200 && value.split('.').every((l) => /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/.test(l));
+  if (!ok) throw new UsageError(`invalid --selector "${input}": letters, digits, hyphens, underscores and dots only`);
+  return value;
+};
+
+export const parseResolver = (input: string): ServerAddress => {
+  const value = input.trim();
+  let host = value;
+  let port = 53;
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(value);
+  if (bracketed) {
+    host = bracketed[1]!;
+    if (bracketed[2] !== undefined) port = Number(bracketed[2]);
+  } else if (isIP(value) !== 6) {
+    const m = /^([^:]+):(\d+)$/.exec(value);
+    if (m) {
+      host = m[1]!;
+      port = Number(m[2]);
+    }
+  }
+  if (isIP(host) === 0) throw new UsageError(`invalid --resolver "${input}": expected an IP address, IP:PORT or [IPv6]:PORT`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`invalid --resolver "${input}": port must be 1 to 65535`);
+  return { host, port };
+};
+
+export const parseTimeout = (input: string): number => {
+  const value = input.trim();
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 600_000) {
+    throw new UsageError(`invalid --timeout "${input}": milliseconds from 1 to 600000`);
+  }
+  return Number(value);
+};
+
+export type FailOn = 'at-risk' | 'fail';
+
+export const parseFailOn = (input: string): FailOn => {
+  if (input === 'at-risk' || input === 'fail') return input;
+  throw new UsageError(`invalid --fail-on "${input}": expected at-risk or fail`);
+};
+
+/**
+ * The colour level: off for --no-color, NO_COLOR (https://no-color.org) or a non-TTY, unless
+ * FORCE_COLOR asks for it (FORCE_COLOR=0 turns it off).
+ */
+export const colorLevel = (opts: { flag: boolean; env: NodeJS.ProcessEnv; isTTY: boolean }): 0 | 1 | 2 | 3 => {
+  if (!opts.flag) return 0;
+  const force = opts.env.FORCE_COLOR;
+  if (force !== undefined) {
+    if (force === '0' || force === 'false') return 0;
+    const n = Number(force);
+    return n === 2 || n === 3 ? n : 1;
+  }
+  if (opts.env.NO_COLOR) return 0;
+  return opts.isTTY ? 1 : 0;
+};

@@ -1,0 +1,114 @@
+export type DmarcPolicy = 'none' | 'quarantine' | 'reject';
+
+export interface DmarcTags {
+  p?: DmarcPolicy;
+  sp?: DmarcPolicy;
+  np?: DmarcPolicy;
+  adkim: 'r' | 's';
+  aspf: 'r' | 's';
+  /** RFC 7489 only; RFC 9989 dropped it. */
+  pct: number;
+  /** RFC 9989 testing flag: t=y applies the next weaker policy. */
+  t: boolean;
+  psd?: 'y' | 'n' | 'u';
+  rua: string[];
+  ruf: string[];
+  fo?: string;
+}
+
+export type DmarcIssueCode =
+  | 'missing-policy'
+  | 'invalid-policy'
+  | 'invalid-subdomain-policy'
+  | 'invalid-np'
+  | 'invalid-alignment'
+  | 'invalid-pct'
+  | 'invalid-t'
+  | 'duplicate-tag'
+  | 'unknown-tag'
+  | 'obsolete-tag';
+
+export interface DmarcIssue {
+  code: DmarcIssueCode;
+  tag: string;
+  value?: string;
+}
+
+export interface ParsedDmarc {
+  tags: DmarcTags;
+  issues: DmarcIssue[];
+  /** The policy the record is applied with (RFC 7489 6.6.3, RFC 9989 4.10.1), or null: no DMARC processing. */
+  effectiveP: DmarcPolicy | null;
+}
+
+/** RFC 7489 6.4 / RFC 9989 4.7: the record starts with the v=DMARC1 tag. */
+export const isDmarcRecord = (txt: string): boolean => /^v\s*=\s*DMARC1\s*(;|$)/i.test(txt);
+
+const POLICIES: ReadonlySet<string> = new Set(['none', 'quarantine', 'reject']);
+const KNOWN: ReadonlySet<string> = new Set(['v', 'p', 'sp', 'np', 'adkim', 'aspf', 'pct', 't', 'psd', 'rua', 'ruf', 'fo', 'rf', 'ri']);
+const OBSOLETE: ReadonlySet<string> = new Set(['rf', 'ri']);
+
+/**
+ * Parses a DMARC record's tag-list (RFC 6376 3.2 syntax). Tag names and the values of the
+ * enumerated tags are taken case-insensitively, as receivers do; unknown tags are ignored
+ * (RFC 7489 6.3) but reported.
+ */
+export const parseDmarc = (record: string): ParsedDmarc => {
+  const tags: DmarcTags = { adkim: 'r', aspf: 'r', pct: 100, t: false, rua: [], ruf: [] };
+  const issues: DmarcIssue[] = [];
+  const seen = new Set<string>();
+  for (const part of record.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim().toLowerCase();
+    const value = part.slice(eq + 1).trim();
+    const lower = value.toLowerCase();
+    if (!name) continue;
+    if (seen.has(name)) issues.push({ code: 'duplicate-tag', tag: name });
+    seen.add(name);
+    if (!KNOWN.has(name)) {
+      issues.push({ code: 'unknown-tag', tag: name, value });
+      continue;
+    }
+    if (OBSOLETE.has(name)) issues.push({ code: 'obsolete-tag', tag: name, value });
+    switch (name) {
+      case 'p':
+      case 'sp':
+      case 'np':
+        if (POLICIES.has(lower)) tags[name] = lower as DmarcPolicy;
+        else issues.push({ code: name === 'p' ? 'invalid-policy' : name === 'sp' ? 'invalid-subdomain-policy' : 'invalid-np', tag: name, value });
+        break;
+      case 'adkim':
+      case 'aspf':
+        if (lower === 'r' || lower === 's') tags[name] = lower;
+        else issues.push({ code: 'invalid-alignment', tag: name, value });
+        break;
+      case 'pct':
+        if (/^[0-9]{1,3}$/.test(value) && Number(value) <= 100) tags.pct = Number(value);
+        else issues.push({ code: 'invalid-pct', tag: name, value });
+        break;
+      case 't':
+        if (lower === 'y' || lower === 'n') tags.t = lower === 'y';
+        else issues.push({ code: 'invalid-t', tag: name, value });
+        break;
+      case 'psd':
+        if (lower === 'y' || lower === 'n' || lower === 'u') tags.psd = lower;
+        break;
+      case 'rua':
+      case 'ruf':
+        tags[name] = value.split(',').map((u) => u.trim()).filter(Boolean);
+        break;
+      case 'fo':
+        tags.fo = lower;
+        break;
+      default:
+        break;
+    }
+  }
+  if (!seen.has('p')) issues.push({ code: 'missing-policy', tag: 'p' });
+  // A record without a valid p (or with an invalid sp/np) acts as p=none if it asks for
+  // aggregate reports, and gets no DMARC processing otherwise (RFC 7489 6.6.3, RFC 9989 4.10.1).
+  const broken = !tags.p || issues.some((i) => i.code === 'invalid-subdomain-policy' || i.code === 'invalid-np');
+  const effectiveP = broken ? (tags.rua.some((u) => /^[a-z][a-z0-9+.-]*:/i.test(u)) ? 'none' : null) : tags.p!;
+  return { tags, issues, effectiveP };
+};

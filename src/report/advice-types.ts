@@ -1,0 +1,24 @@
+export type Audience = 'recipient' | 'relay' | 'sender';
+
+/** Where Gmail's "Check mail from other accounts" (POP3 import) stands on the check's date. */
+export type PopImportStatus = 'available' | 'existing-only' | 'ended';
+
+export interface AdviceArgs {
+  RECIPIENT_FETCH_INSTEAD: { popImport: PopImportStatus; asOf: string; newAccountsClosedSince: string; existingUntil: string };
+  RECIPIENT_IMAP_IN_GMAIL_APP: Record<string, never>;
+  RECIPIENT_ASK_SENDER: { domain: string };
+  RELAY_USE_SRS: { relay: string };
+  RELAY_DO_NOT_MODIFY: Record<string, never>;
+  RELAY_ARC_SEAL: Record<string, never>;
+  SENDER_SIGN_ALIGNED_DKIM: { domain: string; bits: number };
+  SENDER_STRONGER_DKIM_KEY: { selector: string; bits: number | null };
+  SENDER_FIX_SPF: { domain: string; problems: string[] };
+  SENDER_PUBLISH_DMARC: { domain: string };
+}
+
+export type AdviceCode = keyof AdviceArgs;
+
+export type Advice = { [K in AdviceCode]: { code: K; audience: Audience } & AdviceArgs[K] }[AdviceCode];
+
+export const advice = <K extends AdviceCode>(code: K, audience: Audience, args: AdviceArgs[K]): Advice =>
+  ({ code, audience, ...args }) as Advice;

@@ -1,0 +1,53 @@
+import type { DkimKeyProblem } from '../records/parse-dkim.ts';
+import type { DmarcIssueCode, DmarcPolicy } from '../records/parse-dmarc.ts';
+import type { SpfSyntaxReason } from '../records/parse-spf.ts';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** The arguments of each finding, by code. The wording is in src/report/messages.ts. */
+export interface FindingArgs {
+  SPF_MISSING: { domain: string };
+  SPF_MULTIPLE_RECORDS: { domain: string; count: number };
+  SPF_SYNTAX_ERROR: { domain: string; term: string; reason: SpfSyntaxReason };
+  SPF_TOO_MANY_LOOKUPS: { count: number; limit: number };
+  SPF_TOO_MANY_VOID_LOOKUPS: { count: number; limit: number; names: string[] };
+  SPF_PASS_ALL: { domain: string };
+  SPF_NEUTRAL_ALL: { domain: string };
+  SPF_PTR: { domain: string; term: string };
+  SPF_INCLUDE_LOOP: { domain: string; target: string };
+  SPF_INCLUDE_MISSING: { domain: string; target: string; via: 'include' | 'redirect' };
+  SPF_INCLUDE_MULTIPLE: { domain: string; target: string };
+  SPF_TREE_TOO_DEEP: { domain: string; target: string };
+  SPF_MX_TOO_MANY: { domain: string; term: string; count: number };
+  SPF_MACRO_NOT_FOLLOWED: { domain: string; term: string };
+  SPF_DNS_ERROR: { name: string; error: string };
+  SPF_RELAY_AUTHORIZED: { relay: string; domain: string };
+  DMARC_MISSING: { domain: string };
+  DMARC_MULTIPLE_RECORDS: { location: string; count: number };
+  DMARC_TAG_ISSUE: { location: string; issue: DmarcIssueCode; tag: string; value: string | null };
+  DMARC_NOT_APPLIED: { location: string };
+  DMARC_POLICY_NONE: { location: string };
+  DMARC_INHERITED: { domain: string; location: string; policy: DmarcPolicy | null };
+  DMARC_DISCOVERY_DIFFERS: {
+    rfc7489: { location: string | null; policy: DmarcPolicy | null };
+    rfc9989: { location: string | null; policy: DmarcPolicy | null };
+  };
+  DMARC_PCT_PARTIAL: { location: string; pct: number };
+  DMARC_TESTING: { location: string };
+  DMARC_DNS_ERROR: { name: string; error: string };
+  DKIM_NO_KEY_FOUND: { domain: string; source: 'given' | 'common'; tried: number };
+  DKIM_KEY_PROBLEM: { selector: string; problem: DkimKeyProblem; bits: number | null };
+  DKIM_NOT_A_KEY: { selector: string; name: string };
+  DKIM_MULTIPLE_KEYS: { selector: string; name: string };
+  DKIM_WILDCARD: { domain: string };
+  DKIM_DNS_ERROR: { selector: string; error: string };
+  DKIM_ASSUMED_INTACT: { domain: string; selector: string };
+  RELAY_ASSUMED: { relay: string };
+}
+
+export type FindingCode = keyof FindingArgs;
+
+export type Finding = { [K in FindingCode]: { code: K; severity: Severity } & FindingArgs[K] }[FindingCode];
+
+export const finding = <K extends FindingCode>(code: K, severity: Severity, args: FindingArgs[K]): Finding =>
+  ({ code, severity, ...args }) as Finding;

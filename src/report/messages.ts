@@ -1,0 +1,187 @@
+// All wording of findings, advice and Gmail's reasons. The core only produces codes.
+import type { Advice } from './advice-types.ts';
+import type { Finding } from './findings.ts';
+import type { GmailPrediction, Report } from './types.ts';
+
+const SPF_REASON: Record<string, string> = {
+  'unknown-mechanism': 'is not an SPF mechanism or modifier',
+  'missing-argument': 'is missing its argument',
+  'unexpected-argument': 'takes no argument here',
+  'bad-domain-spec': 'has an invalid domain name',
+  'bad-macro': 'has an invalid macro',
+  'macro-letter-outside-exp': 'uses the c, r or t macro, allowed only in exp text (RFC 7208 7.2)',
+  'bad-ip': 'has an invalid IP address',
+  'bad-cidr': 'has an invalid prefix length',
+  'duplicate-modifier': 'appears twice (RFC 7208 6)',
+  'bad-modifier-name': 'is not a valid modifier',
+  'bad-whitespace': 'is separated by characters other than spaces',
+  'non-ascii': 'contains non-ASCII characters',
+};
+
+export const findingMessage = (f: Finding): string => {
+  switch (f.code) {
+    case 'SPF_MISSING':
+      return `${f.domain} publishes no SPF record: SPF gives "none" everywhere.`;
+    case 'SPF_MULTIPLE_RECORDS':
+      return `${f.domain} publishes ${f.count} SPF records; more than one is a permerror (RFC 7208 4.5).`;
+    case 'SPF_SYNTAX_ERROR':
+      return `SPF record of ${f.domain}: "${f.term}" ${SPF_REASON[f.reason] ?? f.reason}; a syntax error anywhere makes the record permerror (RFC 7208 4.6).`;
+    case 'SPF_TOO_MANY_LOOKUPS':
+      return `The SPF tree needs ${f.count} DNS lookups; over ${f.limit} is a permerror (RFC 7208 4.6.4) for every IP listed after the limit.`;
+    case 'SPF_TOO_MANY_VOID_LOOKUPS':
+      return `The SPF tree has ${f.count} void lookups (${f.names.join(', ')}); over ${f.limit} is a permerror (RFC 7208 4.6.4).`;
+    case 'SPF_PASS_ALL':
+      return `SPF record of ${f.domain} ends in "+all": any IP passes, which makes SPF meaningless.`;
+    case 'SPF_NEUTRAL_ALL':
+      return `SPF record of ${f.domain} ends in "?all": unlisted IPs get neutral, which authenticates nothing.`;
+    case 'SPF_PTR':
+      return `SPF record of ${f.domain} uses "${f.term}"; ptr is slow and SHOULD NOT be used (RFC 7208 5.5).`;
+    case 'SPF_INCLUDE_LOOP':
+      return `SPF of ${f.domain} includes ${f.target}, which is already being evaluated: a loop, permerror.`;
+    case 'SPF_INCLUDE_MISSING':
+      return `SPF of ${f.domain} uses ${f.via}:${f.target}, which has no SPF record: permerror (RFC 7208 ${f.via === 'include' ? '5.2' : '6.1'}).`;
+    case 'SPF_INCLUDE_MULTIPLE':
+      return `SPF of ${f.domain} includes ${f.target}, which publishes several SPF records: permerror.`;
+    case 'SPF_TREE_TOO_DEEP':
+      return `SPF of ${f.domain} nests too deep at ${f.target}; fwdcheck stopped following it.`;
+    case 'SPF_MX_TOO_MANY':
+      return `"${f.term}" in the SPF of ${f.domain} names ${f.count} MX hosts; over 10 is a permerror (RFC 7208 4.6.4).`;
+    case 'SPF_MACRO_NOT_FOLLOWED':
+      return `"${f.term}" in the SPF of ${f.domain} depends on the message (macro); not counted past its own lookup.`;
+    case 'SPF_DNS_ERROR':
+      return `The SPF lookup of ${f.name} failed (${f.error}): temperror.`;
+    case 'SPF_RELAY_AUTHORIZED':
+      return `The relay ${f.relay} is authorized by the SPF of ${f.domain}, so SPF passes on that hop.`;
+    case 'DMARC_MISSING':
+      return `No DMARC record applies to ${f.domain}: no DMARC policy, and Gmail's rule that SPF or DKIM must pass decides.`;
+    case 'DMARC_MULTIPLE_RECORDS':
+      return `_dmarc.${f.location} has ${f.count} DMARC records; several records count as none (RFC 7489 6.6.3).`;
+    case 'DMARC_TAG_ISSUE':
+      return `DMARC record at ${f.location}: ${f.issue.replace(/-/g, ' ')} "${f.tag}${f.value !== null ? `=${f.value}` : ''}".`;
+    case 'DMARC_NOT_APPLIED':
+      return `The DMARC record at ${f.location} has no valid policy and no report address: receivers apply no DMARC to it.`;
+    case 'DMARC_POLICY_NONE':
+      return `DMARC at ${f.location} is p=none (monitoring only): a DMARC failure alone does not get mail rejected.`;
+    case 'DMARC_INHERITED':
+      return `${f.domain} has no DMARC record of its own; it inherits the record of ${f.location}${f.policy ? ` (policy ${f.policy} for subdomains)` : ''}.`;
+    case 'DMARC_DISCOVERY_DIFFERS':
+      return `RFC 7489 (Public Suffix List) finds ${f.rfc7489.location ?? 'no record'} (${f.rfc7489.policy ?? 'no policy'}), RFC 9989 (tree walk) finds ${f.rfc9989.location ?? 'no record'} (${f.rfc9989.policy ?? 'no policy'}): receivers may differ.`;
+    case 'DMARC_PCT_PARTIAL':
+      return `DMARC at ${f.location} has pct=${f.pct}: under RFC 7489 only that share gets the policy; RFC 9989 ignores pct.`;
+    case 'DMARC_TESTING':
+      return `DMARC at ${f.location} has t=y: RFC 9989 receivers apply the next weaker policy.`;
+    case 'DMARC_DNS_ERROR':
+      return `The DMARC lookup of ${f.name} failed (${f.error}).`;
+    case 'DKIM_NO_KEY_FOUND':
+      return f.source === 'given'
+        ? `No DKIM key found for ${f.domain} at the ${f.tried} selector(s) given.`
+        : `No DKIM key found for ${f.domain} at ${f.tried} common selectors; if the domain signs with another selector, pass it with --selector.`;
+    case 'DKIM_KEY_PROBLEM':
+      return `DKIM key ${f.selector}: ${dkimProblem(f.problem, f.bits)}.`;
+    case 'DKIM_NOT_A_KEY':
+      return `${f.name} answers with a TXT record that is not a DKIM key.`;
+    case 'DKIM_MULTIPLE_KEYS':
+      return `${f.name} has several key records; verifiers may pick any of them (RFC 6376 3.6.2.2).`;
+    case 'DKIM_WILDCARD':
+      return `_domainkey.${f.domain} answers any selector (a wildcard); such answers are not counted as keys.`;
+    case 'DKIM_DNS_ERROR':
+      return `The DKIM key lookup for selector ${f.selector} failed (${f.error}).`;
+    case 'DKIM_ASSUMED_INTACT':
+      return `Assumed: mail from ${f.domain} is signed with selector ${f.selector}, and the relay does not modify it. fwdcheck has no message to verify.`;
+    case 'RELAY_ASSUMED':
+      return `No --relay given: ${f.relay} (a documentation address) stands for a forwarder the SPF record does not list.`;
+  }
+};
+
+const dkimProblem = (problem: string, bits: number | null): string => {
+  switch (problem) {
+    case 'revoked':
+      return 'revoked (empty p=)';
+    case 'weak-key':
+      return `RSA key of ${bits} bits; under 1024 bits verifiers and Gmail refuse it (RFC 8301 3.2)`;
+    case 'short-key':
+      return `RSA key of ${bits} bits; accepted, but Gmail recommends 2048`;
+    case 'sha1-only':
+      return 'allows only rsa-sha1, which RFC 8301 forbids';
+    case 'testing':
+      return 'in testing mode (t=y)';
+    case 'unknown-key-type':
+      return 'unknown key type';
+    case 'bad-key-data':
+      return 'the key data (p=) cannot be read';
+    case 'bad-version':
+      return 'v= is not DKIM1';
+    case 'not-for-email':
+      return 'its service type (s=) excludes email';
+    default:
+      return problem;
+  }
+};
+
+export const adviceMessage = (a: Advice): string => {
+  switch (a.code) {
+    case 'RECIPIENT_FETCH_INSTEAD':
+      switch (a.popImport) {
+        case 'available':
+          return 'Stop forwarding: let Gmail fetch the mailbox instead (Settings > Accounts > "Check mail from other accounts", POP3). Fetched mail is not re-authenticated as forwarded mail is. Google has announced that POP fetching ends in January 2026.';
+        case 'existing-only':
+          return `Stop forwarding and fetch instead. As of ${a.asOf}, Gmail's POP3 import ("Check mail from other accounts") takes no new accounts (closed since early 2026); an existing one keeps working until about ${a.existingUntil}. Otherwise use IMAP, below.`;
+        case 'ended':
+          return `Stop forwarding and fetch instead. As of ${a.asOf}, Gmail's POP3 import has ended (reported until ${a.existingUntil}); use IMAP, below.`;
+      }
+    // falls through: every status returns above
+    case 'RECIPIENT_IMAP_IN_GMAIL_APP':
+      return 'Add the old mailbox to the Gmail app over IMAP (Google\'s own suggested replacement), or to any mail client; the mail stays where it is and nothing is re-authenticated.';
+    case 'RECIPIENT_ASK_SENDER':
+      return `Ask ${a.domain} to sign its mail with DKIM aligned with its From domain: that is the one thing that survives forwarding.`;
+    case 'RELAY_USE_SRS':
+      return `Relay operator: rewrite the envelope sender with SRS, so that SPF is checked for the relay's own domain (which must list ${a.relay}). It meets Gmail's "SPF or DKIM" rule, but does not align with From: DMARC still rests on DKIM.`;
+    case 'RELAY_DO_NOT_MODIFY':
+      return 'Relay operator: forward the message unmodified (no footers, Subject tags, re-encoding or link rewriting), so that the sender\'s DKIM signature survives.';
+    case 'RELAY_ARC_SEAL':
+      return 'Relay operator: add ARC seals (RFC 8617). Gmail may trust them for a DMARC failure, at its discretion; never a guarantee.';
+    case 'SENDER_SIGN_ALIGNED_DKIM':
+      return `Sender domain: sign all mail with DKIM using d=${a.domain} (aligned with From) and a ${a.bits}-bit RSA or an Ed25519 key.`;
+    case 'SENDER_STRONGER_DKIM_KEY':
+      return `Sender domain: replace DKIM key ${a.selector}${a.bits ? ` (${a.bits} bits)` : ''} with a 2048-bit RSA key.`;
+    case 'SENDER_FIX_SPF':
+      return `Sender domain: fix the SPF record of ${a.domain} (${a.problems.join(', ')}).`;
+    case 'SENDER_PUBLISH_DMARC':
+      return `Sender domain: publish a DMARC record at _dmarc.${a.domain} (p=none to start), with aligned DKIM before any enforcing policy.`;
+  }
+};
+
+export const gmailReason = (g: GmailPrediction, report: Pick<Report, 'domain' | 'path'>): string => {
+  const last = report.path[report.path.length - 1];
+  const relay = last?.relay ?? '?';
+  let text: string;
+  switch (g.reasonCode) {
+    case 'DMARC_PASS':
+      text = last?.dkim.result === 'pass'
+        ? `DKIM (d=${last.dkim.domain}, selector ${last.dkim.selector}) passes and aligns with From, so DMARC passes although SPF is ${last.spf.result} from ${relay}.`
+        : `SPF passes for ${last?.spf.domain} from ${relay} and aligns with From, so DMARC passes.`;
+      break;
+    case 'AUTHENTICATED_NO_DMARC':
+      text = `${last?.dkim.result === 'pass' ? 'DKIM' : 'SPF'} passes, which meets Gmail's "SPF or DKIM" rule; no DMARC policy is enforced.`;
+      break;
+    case 'DMARC_REJECT':
+      text = `SPF is ${last?.spf.result} from the relay ${relay} and no aligned DKIM signature passes, so DMARC fails and ${report.domain}'s policy is reject.`;
+      break;
+    case 'DMARC_QUARANTINE':
+      text = `DMARC fails (SPF ${last?.spf.result} from ${relay}, no aligned DKIM) and the policy is quarantine: Gmail puts it in spam.`;
+      break;
+    case 'SPF_HARD_FAIL':
+      text = `Neither SPF nor DKIM passes, and the SPF record hard-fails (-all) the relay ${relay}.`;
+      break;
+    case 'UNAUTHENTICATED':
+      text = `Neither SPF (${last?.spf.result} from ${relay}) nor DKIM passes: Gmail requires one of them. It may defer first (421 4.7.26) before rejecting.`;
+      break;
+    case 'DNS_FAILURE':
+      text = 'DNS failures left SPF, DKIM or DMARC undecided; Gmail defers such mail with a temporary error.';
+      break;
+  }
+  if (g.alternative) {
+    text += ` Under ${g.alternative.method === 'rfc7489' ? 'RFC 7489' : 'RFC 9989'} DMARC discovery the outcome would be "${g.alternative.action}" instead.`;
+  }
+  return text;
+};

@@ -1,0 +1,119 @@
+import type { ChalkInstance } from 'chalk';
+import Table from 'cli-table3';
+import { adviceMessage, findingMessage, gmailReason } from './messages.ts';
+import type { Audience } from './advice-types.ts';
+import type { Arrival, Report, Verdict } from './types.ts';
+
+export interface TableRenderOptions {
+  /** A chalk instance at the colour level the CLI decided on (level 0: no colour). */
+  chalk: ChalkInstance;
+  /** Terminal width to fit the tables to. */
+  width: number;
+}
+
+const VERDICT_TEXT: Record<Verdict, string> = {
+  pass: 'PASS     forwarded mail is expected to reach the inbox',
+  'at-risk': 'AT RISK  forwarded mail may not reach the inbox',
+  fail: 'FAIL     forwarded mail will be lost',
+  unknown: 'UNKNOWN  DNS errors prevented a verdict',
+};
+
+const AUDIENCE_TITLE: Record<Audience, string> = {
+  recipient: 'If you receive the forwarded mail',
+  relay: 'If you run the forwarding relay',
+  sender: 'If you run the sender domain',
+};
+
+/** The human report: the verdict in one line, then tables and advice. Pure: returns the text. */
+export const renderTable = (report: Report, options: TableRenderOptions): string => {
+  const c = options.chalk;
+  const colour = c.level > 0;
+  const width = Math.max(60, Math.min(options.width, 160));
+  const style = colour ? { head: ['cyan'], border: ['gray'] } : { head: [], border: [] };
+  const table = (head: string[], colWidths: number[]) =>
+    new Table({ head, colWidths, wordWrap: true, wrapOnWordBoundary: true, style });
+  const verdictColour = { pass: c.green.bold, 'at-risk': c.yellow.bold, fail: c.red.bold, unknown: c.magenta.bold }[report.verdict];
+  const lines: string[] = [];
+
+  const last = report.path[report.path.length - 1];
+  const via = report.path.map((a) => a.relay).join(' -> ');
+  lines.push(`${verdictColour(VERDICT_TEXT[report.verdict])}  (${report.domain} via ${via} to Gmail)`);
+  lines.push('');
+  const actionText = { inbox: 'delivers to the inbox', spam: 'delivers to spam', reject: 'rejects the message', tempfail: 'defers the message (temporary error)' }[report.gmail.action];
+  lines.push(`${c.bold('Gmail')} ${actionText}.`);
+  if (report.gmail.smtp) lines.push(`  ${c.dim(report.gmail.smtp)}`);
+  lines.push(`  ${gmailReason(report.gmail, report)}`);
+  lines.push('');
+
+  const rest = width - 16 - 14 - 4;
+  const records = table(['Record', 'Status', 'Details'], [16, 14, rest]);
+  const spf = report.records.spf;
+  records.push(['SPF', spf.status, `${spf.record ?? '(none)'}\n${spf.domain}: ${spf.lookups} DNS lookup${spf.lookups === 1 ? '' : 's'} (limit 10), ${spf.voidLookups} void (limit 2)`]);
+  const dmarc = report.records.dmarc;
+  records.push([
+    'DMARC',
+    dmarc.status,
+    dmarc.record
+      ? `${dmarc.record}\nat _dmarc.${dmarc.location}; policy for ${report.domain}: ${dmarc.policy ?? 'none applied'}`
+      : `no record (RFC 7489: ${dmarc.rfc7489.location ?? 'none'}, RFC 9989: ${dmarc.rfc9989.location ?? 'none'})`,
+  ]);
+  const keys = report.records.dkim.selectors.filter((s) => s.status === 'key' || s.status === 'multiple');
+  const dkimDetails = keys.length
+    ? keys.map((k) => `${k.selector}: ${k.key?.keyType}${k.key?.bits ? ` ${k.key.bits} bits` : ''}${k.key?.testing ? ', testing' : ''}${k.key?.usable ? '' : ', unusable'}`).join('\n')
+    : `no key at ${report.records.dkim.selectors.length} ${report.records.dkim.source === 'given' ? 'given' : 'common'} selectors`;
+  records.push(['DKIM', keys.length ? 'found' : 'missing', dkimDetails]);
+  lines.push(records.toString());
+  lines.push('');
+
+  const pathTable = table(['Arrival', 'From IP', 'SPF', 'DKIM', 'DMARC'], [14, Math.max(18, width - 14 - 18 - 22 - 22 - 6), 18, 22, 22]);
+  report.path.forEach((a: Arrival, i) => {
+    pathTable.push([
+      `${i + 1}. ${a.receiver}`,
+      `${a.relay}${a.relaySource === 'assumed' ? '\n(assumed)' : ''}`,
+      colourResult(c, a.spf.result, `${a.spf.result}\n${a.spf.domain}`),
+      colourResult(c, a.dkim.result, `${a.dkim.result}${a.dkim.basis === 'assumed-intact' ? ' (assumed)' : ''}${a.dkim.selector ? `\n${a.dkim.selector}` : ''}`),
+      colourResult(c, a.dmarc.result, `${a.dmarc.result}${a.dmarc.policy ? `\np=${a.dmarc.policy}` : ''}`),
+    ]);
+  });
+  lines.push(pathTable.toString());
+  lines.push('');
+
+  if (report.findings.length) {
+    const findings = table(['Severity', 'Finding'], [10, width - 10 - 3]);
+    for (const f of report.findings) {
+      const sev = { error: c.red('error'), warning: c.yellow('warning'), info: c.blue('info') }[f.severity];
+      findings.push([sev, `${findingMessage(f)}\n${c.dim(f.code)}`]);
+    }
+    lines.push(findings.toString());
+    lines.push('');
+  }
+
+  if (report.advice.length) {
+    lines.push(c.bold('What to do'));
+    for (const audience of ['recipient', 'relay', 'sender'] as const) {
+      const items = report.advice.filter((a) => a.audience === audience);
+      if (!items.length) continue;
+      lines.push(`  ${c.underline(AUDIENCE_TITLE[audience])}`);
+      for (const a of items) lines.push(`  - ${adviceMessage(a)}`);
+    }
+    lines.push('');
+  }
+  lines.push(c.dim(`DNS: ${report.dns.source}; ${report.dns.queries} queries, ${report.dns.cacheHits} answered from cache, ${report.dns.failures} failed; ${report.elapsedMs} ms.${last ? '' : ''}`));
+  return `${lines.join('\n')}\n`;
+};
+
+const colourResult = (c: ChalkInstance, result: string, text: string): string => {
+  switch (result) {
+    case 'pass':
+      return c.green(text);
+    case 'fail':
+    case 'permerror':
+      return c.red(text);
+    case 'softfail':
+    case 'neutral':
+    case 'none':
+      return c.yellow(text);
+    default:
+      return c.magenta(text);
+  }
+};

@@ -1,0 +1,110 @@
+// The Report: the one typed value a check produces. Renderers turn it into text or JSON; the
+// CLI derives the exit code from it. Nothing in here is wording: findings and advice are codes
+// with arguments, and the renderers own the sentences.
+import type { DkimSelectorProbe } from '../records/fetch-dkim.ts';
+import type { DmarcDiscovery } from '../records/fetch-dmarc.ts';
+import type { DmarcTags, DmarcPolicy } from '../records/parse-dmarc.ts';
+import type { SpfNode } from '../records/fetch-spf.ts';
+import type { DmarcResult, SpfResult } from '../simulate/mailauth.ts';
+import type { Finding } from './findings.ts';
+import type { Advice } from './advice-types.ts';
+
+export type Verdict = 'pass' | 'at-risk' | 'fail' | 'unknown';
+export type GmailAction = 'inbox' | 'spam' | 'reject' | 'tempfail';
+
+export type GmailReason =
+  | 'DMARC_PASS' // aligned SPF or DKIM passed
+  | 'AUTHENTICATED_NO_DMARC' // SPF or DKIM passed, the domain has no enforcing DMARC policy
+  | 'DMARC_REJECT' // DMARC failed under p=reject
+  | 'DMARC_QUARANTINE' // DMARC failed under p=quarantine
+  | 'SPF_HARD_FAIL' // no DKIM, SPF -all fails from the relay
+  | 'UNAUTHENTICATED' // neither SPF nor DKIM passed
+  | 'DNS_FAILURE'; // DNS errors prevented authentication
+
+export interface GmailPrediction {
+  action: GmailAction;
+  /** The SMTP reply Gmail would give, or null when it accepts the message. */
+  smtp: string | null;
+  reasonCode: GmailReason;
+  /** Set when the two DMARC generations (RFC 7489, RFC 9989) lead to different actions. */
+  alternative?: { action: GmailAction; method: 'rfc7489' | 'rfc9989' };
+}
+
+export interface SpfSummary {
+  status: 'found' | 'missing' | 'invalid' | 'dns-error';
+  domain: string;
+  record: string | null;
+  /** DNS-querying terms over the whole tree (RFC 7208 4.6.4 limit: 10). */
+  lookups: number;
+  voidLookups: number;
+  tree: SpfNode;
+}
+
+export interface DmarcSummary {
+  status: 'found' | 'missing' | 'invalid' | 'dns-error';
+  record: string | null;
+  /** The domain whose _dmarc record applies (the From domain or an ancestor). */
+  location: string | null;
+  /** The policy applied to failing mail from the From domain (after sp, np and t=y). */
+  policy: DmarcPolicy | null;
+  tags: DmarcTags | null;
+  rfc7489: DmarcDiscovery;
+  rfc9989: DmarcDiscovery;
+}
+
+export interface DkimSummary {
+  domain: string;
+  source: 'given' | 'common';
+  selectors: DkimSelectorProbe[];
+  wildcard: boolean;
+}
+
+export interface ArrivalSpf {
+  result: SpfResult;
+  domain: string;
+  identity: 'mailfrom' | 'helo';
+}
+
+export interface ArrivalDkim {
+  result: 'pass' | 'fail' | 'none' | 'temperror';
+  aligned: boolean;
+  domain: string | null;
+  selector: string | null;
+  /** How the result was reached: fwdcheck has no message, so a pass is an assumption. */
+  basis: 'assumed-intact' | 'no-usable-key' | 'unusable-key' | 'dns-error';
+}
+
+export interface ArrivalDmarc {
+  result: DmarcResult;
+  policy: DmarcPolicy | null;
+  policyDomain: string | null;
+  /** The RFC 7489 view (Public Suffix List discovery), beside mailauth's RFC 9989 one. */
+  rfc7489: { result: DmarcResult; policy: DmarcPolicy | null; policyDomain: string | null };
+}
+
+export interface Arrival {
+  /** The connecting IP this receiver sees: the relay that hands the message over. */
+  relay: string;
+  relaySource: 'given' | 'assumed';
+  /** "gmail" for the last arrival, otherwise the next relay (relay-2, relay-3, ...). */
+  receiver: string;
+  spf: ArrivalSpf;
+  dkim: ArrivalDkim;
+  dmarc: ArrivalDmarc;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  domain: string;
+  mailFrom: string;
+  helo: string;
+  checkedAt: string;
+  verdict: Verdict;
+  gmail: GmailPrediction;
+  records: { spf: SpfSummary; dmarc: DmarcSummary; dkim: DkimSummary };
+  path: Arrival[];
+  findings: Finding[];
+  advice: Advice[];
+  dns: { source: string; queries: number; cacheHits: number; failures: number; reachable: boolean };
+  elapsedMs: number;
+}

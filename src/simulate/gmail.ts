@@ -1,0 +1,80 @@
+// Gmail as a receiver: what it does with the message on its arrival, from Google's published
+// rules (support pages 81126 sender guidelines, 14229414 FAQ, 3726730 SMTP errors). Personal
+// Gmail only: Google Workspace recipients are exempt from the sender rules.
+import type { Arrival, GmailAction, GmailPrediction, GmailReason, Verdict } from '../report/types.ts';
+import type { DmarcResult } from './mailauth.ts';
+import type { DmarcPolicy } from '../records/parse-dmarc.ts';
+
+const HELP_DMARC = 'https://support.google.com/mail/?p=DmarcRejection';
+const HELP_UNAUTH = 'https://support.google.com/mail/answer/81126#authentication';
+
+/** Gmail's replies (support page 3726730), with the domain and IP filled in. */
+export const gmailReply = {
+  dmarcReject: (domain: string) =>
+    `550 5.7.26 Unauthenticated email from ${domain} is not accepted due to domain's DMARC policy. Please contact the administrator of ${domain} domain if this was a legitimate mail. To learn about the DMARC initiative, go to ${HELP_DMARC}`,
+  dmarcTempfail: (domain: string) =>
+    `451 4.7.26 Unauthenticated email from ${domain} is not accepted due to domain's DMARC policy, but temporary DNS failures prevent authentication. Please contact the administrator of ${domain} domain if this was a legitimate mail. To learn about the DMARC initiative, go to ${HELP_DMARC}`,
+  unauthenticated: (spfDomain: string, ip: string) =>
+    `550 5.7.26 This mail has been blocked because the sender is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM. Authentication results: DKIM = did not pass SPF [${spfDomain}] with ip: [${ip}] = did not pass For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
+  spfHardFail: (spfDomain: string, ip: string) =>
+    `550 5.7.26 The MAIL FROM domain [${spfDomain}] has an SPF record with a hard fail policy (-all) but it fails to pass SPF checks with the ip: [${ip}]. To best protect our users from spam and phishing, the message has been blocked. For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
+};
+
+interface Outcome {
+  action: GmailAction;
+  smtp: string | null;
+  reasonCode: GmailReason;
+}
+
+const SEVERITY: Record<GmailAction, number> = { inbox: 0, spam: 1, tempfail: 2, reject: 3 };
+
+/** Gmail's action for one DMARC outcome at the last arrival. */
+const decide = (fromDomain: string, arrival: Arrival, dmarc: { result: DmarcResult; policy: DmarcPolicy | null }): Outcome => {
+  const spfPass = arrival.spf.result === 'pass';
+  const dkimPass = arrival.dkim.result === 'pass';
+  const dnsTrouble = arrival.spf.result === 'temperror' || arrival.dkim.result === 'temperror';
+  // DNS failures only matter when they leave the outcome open: an aligned pass stands on its own
+  if (dmarc.result === 'temperror' || (dmarc.result !== 'pass' && dnsTrouble)) {
+    return { action: 'tempfail', smtp: gmailReply.dmarcTempfail(fromDomain), reasonCode: 'DNS_FAILURE' };
+  }
+  if (dmarc.result === 'pass') return { action: 'inbox', smtp: null, reasonCode: 'DMARC_PASS' };
+  if (dmarc.result === 'fail' && dmarc.policy === 'reject') {
+    return { action: 'reject', smtp: gmailReply.dmarcReject(fromDomain), reasonCode: 'DMARC_REJECT' };
+  }
+  // "p=quarantine generally means the spam folder" (Google support 81126)
+  if (dmarc.result === 'fail' && dmarc.policy === 'quarantine') return { action: 'spam', smtp: null, reasonCode: 'DMARC_QUARANTINE' };
+  if (!spfPass && !dkimPass) {
+    if (arrival.spf.result === 'fail') {
+      return { action: 'reject', smtp: gmailReply.spfHardFail(arrival.spf.domain, arrival.relay), reasonCode: 'SPF_HARD_FAIL' };
+    }
+    return { action: 'reject', smtp: gmailReply.unauthenticated(arrival.spf.domain, arrival.relay), reasonCode: 'UNAUTHENTICATED' };
+  }
+  return { action: 'inbox', smtp: null, reasonCode: 'AUTHENTICATED_NO_DMARC' };
+};
+
+/**
+ * Predicts Gmail's action from its own arrival (the last one). Receivers run both DMARC
+ * generations today; when RFC 7489 and RFC 9989 lead to different actions, the more severe one
+ * is predicted and the other is kept as the alternative.
+ */
+export const predictGmail = (fromDomain: string, arrival: Arrival): GmailPrediction => {
+  const modern = decide(fromDomain, arrival, arrival.dmarc);
+  const legacy = decide(fromDomain, arrival, arrival.dmarc.rfc7489);
+  if (modern.action === legacy.action) return modern;
+  const [worse, other, method] = SEVERITY[legacy.action] > SEVERITY[modern.action] ? [legacy, modern, 'rfc9989' as const] : [modern, legacy, 'rfc7489' as const];
+  return { ...worse, alternative: { action: other.action, method } };
+};
+
+export const verdictOf = (prediction: GmailPrediction): Verdict => {
+  if (prediction.action === 'tempfail') return 'unknown';
+  // the two DMARC generations disagree: the outcome depends on which one Gmail runs
+  if (prediction.alternative) return prediction.action === 'reject' && prediction.alternative.action === 'tempfail' ? 'unknown' : 'at-risk';
+  switch (prediction.action) {
+    case 'inbox':
+      return 'pass';
+    case 'spam':
+      return 'at-risk';
+    case 'reject':
+      return 'fail';
+  }
+};
