@@ -65,8 +65,7 @@ const respond = (query: dnsPacket.Packet, options: TestDnsServerOptions, log: Qu
   log.push({ name, type: question.type, transport });
   if (under(name, options.dropNames)) return null;
   if (under(name, options.servfailNames)) return { ...base, flags: flags(RCODE.SERVFAIL) };
-  // the suite's SPF type is not served: RFC 7208 removed it
-  const result = options.zone.lookup(name, question.type === 'SPF' ? 'NONE' : question.type);
+  const result = options.zone.lookup(name, question.type);
   switch (result.kind) {
     case 'fault':
       return result.fault === 'timeout' ? null : { ...base, flags: flags(RCODE.SERVFAIL) };

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Arrival } from '../../src/report/types.ts';
+import { predictGmail, verdictOf } from '../../src/simulate/gmail.ts';
+
+type Row = [spf: string, dkim: string, dmarc: string, policy: string | null, action: string, code: string | null, verdict: string];
+
+// SPF result, DKIM result, DMARC result and policy at Gmail's arrival -> action, reply code, verdict
+const TABLE: Row[] = [
+  ['fail', 'pass', 'pass', 'reject', 'inbox', null, 'pass'],
+  ['pass', 'none', 'pass', 'reject', 'inbox', null, 'pass'],
+  ['fail', 'none', 'fail', 'reject', 'reject', '550 5.7.26', 'fail'],
+  ['softfail', 'none', 'fail', 'quarantine', 'spam', null, 'at-risk'],
+  ['softfail', 'none', 'fail', 'none', 'reject', '550 5.7.26', 'fail'],
+  ['fail', 'none', 'none', null, 'reject', '550 5.7.26', 'fail'],
+  ['neutral', 'pass', 'none', null, 'inbox', null, 'pass'],
+  ['temperror', 'none', 'fail', 'reject', 'tempfail', '451 4.7.26', 'unknown'],
+  ['temperror', 'pass', 'pass', 'reject', 'inbox', null, 'pass'],
+  ['fail', 'none', 'temperror', null, 'tempfail', '451 4.7.26', 'unknown'],
+  ['permerror', 'none', 'fail', 'reject', 'reject', '550 5.7.26', 'fail'],
+];
+
+const arrival = (spf: string, dkim: string, dmarc: string, policy: string | null): Arrival =>
+  ({
+    relay: '203.0.113.7',
+    relaySource: 'given',
+    receiver: 'gmail',
+    spf: { result: spf, domain: 'example.com', identity: 'mailfrom' },
+    dkim: { result: dkim, aligned: dkim === 'pass', domain: dkim === 'pass' ? 'example.com' : null, selector: null, basis: 'assumed-intact' },
+    dmarc: { result: dmarc, policy, policyDomain: 'example.com', rfc7489: { result: dmarc, policy, policyDomain: 'example.com' } },
+  }) as Arrival;
+
+describe('predictGmail', () => {
+  for (const [spf, dkim, dmarc, policy, action, code, verdict] of TABLE) {
+    it(`SPF ${spf}, DKIM ${dkim}, DMARC ${dmarc} (${policy}) -> ${action}`, () => {
+      const p = predictGmail('example.com', arrival(spf, dkim, dmarc, policy));
+      assert.equal(p.action, action);
+      assert.equal(p.smtp?.slice(0, 10) ?? null, code);
+      assert.equal(verdictOf(p), verdict);
+    });
+  }
+});
