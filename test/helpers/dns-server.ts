@@ -88,7 +88,7 @@ export const startDnsServer = async (options: TestDnsServerOptions): Promise<Tes
   const log: QueryLogEntry[] = [];
   const host = '127.0.0.1';
   for (let attempt = 0; ; attempt++) {
-    const udp = dgram.createSocket('udp4');
+    const udp = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
     await new Promise<void>((resolve, reject) => {
       udp.once('error', reject);
       udp.bind(0, host, () => resolve());
