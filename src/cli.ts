@@ -170,10 +170,14 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     });
     spinner?.stop();
 
+    const unreachable = !report.dns.reachable && report.dns.queries > 0;
     const level = colorLevel({ flag: parsed.color, env: io.env, isTTY: io.stdoutIsTTY });
-    io.stdout.write(parsed.json ? renderJson(report) : renderTable(report, { chalk: new Chalk({ level }), width: io.columns }));
+    // the JSON document is printed whatever the verdict; a person gets the one line below
+    // instead of a report made of nothing but DNS errors
+    if (parsed.json) io.stdout.write(renderJson(report));
+    else if (!unreachable) io.stdout.write(renderTable(report, { chalk: new Chalk({ level }), width: io.columns }));
     if (debug) for (const t of dns.trace()) io.stderr.write(`dns: ${t.type} ${t.name} -> ${t.outcome} (${t.count}) ${t.ms} ms\n`);
-    if (!report.dns.reachable && report.dns.queries > 0) {
+    if (unreachable) {
       const codes = [...new Set(dns.trace().map((t) => t.outcome))].join(', ');
       io.stderr.write(`fwdcheck: the DNS resolver (${report.dns.source}) did not answer any query (${codes})\n`);
       return EXIT.dns;

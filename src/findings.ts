@@ -114,9 +114,14 @@ export const dkimFindings = (dkim: DkimRecords): Finding[] => {
       case 'not-a-key':
         if (dkim.source === 'given') out.push(finding('DKIM_NOT_A_KEY', 'warning', { selector: probe.selector, name: probe.name }));
         break;
-      case 'dns-error':
-        out.push(finding('DKIM_DNS_ERROR', 'warning', { selector: probe.selector, error: probe.error ?? 'EUNKNOWN' }));
+      case 'dns-error': {
+        // one finding per error code: an unreachable resolver fails every probe alike
+        const error = probe.error ?? 'EUNKNOWN';
+        const same = out.find((f) => f.code === 'DKIM_DNS_ERROR' && f.error === error);
+        if (same && same.code === 'DKIM_DNS_ERROR') same.selectors.push(probe.selector);
+        else out.push(finding('DKIM_DNS_ERROR', 'warning', { selectors: [probe.selector], error }));
         break;
+      }
       case 'missing':
       case 'wildcard':
         break;

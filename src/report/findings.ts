@@ -40,7 +40,7 @@ export interface FindingArgs {
   DKIM_NOT_A_KEY: { selector: string; name: string };
   DKIM_MULTIPLE_KEYS: { selector: string; name: string };
   DKIM_WILDCARD: { domain: string };
-  DKIM_DNS_ERROR: { selector: string; error: string };
+  DKIM_DNS_ERROR: { selectors: string[]; error: string };
   DKIM_ASSUMED_INTACT: { domain: string; selector: string };
   RELAY_ASSUMED: { relay: string };
 }

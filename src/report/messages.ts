@@ -85,7 +85,9 @@ export const findingMessage = (f: Finding): string => {
     case 'DKIM_WILDCARD':
       return `_domainkey.${f.domain} answers any selector (a wildcard); such answers are not counted as keys.`;
     case 'DKIM_DNS_ERROR':
-      return `The DKIM key lookup for selector ${f.selector} failed (${f.error}).`;
+      return f.selectors.length === 1
+        ? `The DKIM key lookup for selector ${f.selectors[0]} failed (${f.error}).`
+        : `The DKIM key lookups for ${f.selectors.length} selectors failed (${f.error}): ${f.selectors.join(', ')}.`;
     case 'DKIM_ASSUMED_INTACT':
       return `Assumed: mail from ${f.domain} is signed with selector ${f.selector}, and the relay does not modify it. fwdcheck has no message to verify.`;
     case 'RELAY_ASSUMED':

@@ -279,6 +279,10 @@ describe('bad input: one line on stderr, exit 2, nothing on stdout', () => {
     assert.equal(JSON.parse(res.stdout).verdict, 'unknown');
     assert.match(res.stderr, new RegExp(`^fwdcheck: the DNS resolver \\(127\\.0\\.0\\.1:${port}\\) did not answer any query`));
     assert.equal(res.stderr.trim().split('\n').length, 1);
+    const human = await runCli(['bank.example', '--resolver', `127.0.0.1:${port}`, '--timeout', '300']);
+    assert.equal(human.code, 3);
+    assert.equal(human.stdout, '');
+    assert.equal(human.stderr.trim().split('\n').length, 1);
   });
   it('--help and --version exit 0', async () => {
     const help = await runCli(['--help']);
