@@ -30,6 +30,9 @@ export interface DkimSelectorProbe {
   name: string;
   status: DkimSelectorStatus;
   record: string | null;
+  /** Key type and size, repeated from "key" at the top level for the JSON contract. */
+  keyType: string | null;
+  bits: number | null;
   key: DkimKey | null;
   error?: string;
 }
@@ -64,17 +67,21 @@ export const fetchDkim = async (resolver: Resolver, domain: string, given: reado
     ...selectors.map((s) => fetchTxt(resolver, `${s}._domainkey.${d}`)),
   ]);
   const wildcard = wild && 'records' in wild && wild.records.length ? wild.records.join('\n') : null;
+  const probe = (selector: string, status: DkimSelectorStatus, record: string | null, key: DkimKey | null, error?: string): DkimSelectorProbe => {
+    const p: DkimSelectorProbe = { selector, name: `${selector}._domainkey.${d}`, status, record, keyType: key?.keyType ?? null, bits: key?.bits ?? null, key };
+    if (error) p.error = error;
+    return p;
+  };
   const probes = selectors.map((selector, i): DkimSelectorProbe => {
-    const name = `${selector}._domainkey.${d}`;
     const answer = answers[i]!;
-    if ('error' in answer) return { selector, name, status: 'dns-error', record: null, key: null, error: answer.error };
-    if (answer.records.length === 0) return { selector, name, status: 'missing', record: null, key: null };
+    if ('error' in answer) return probe(selector, 'dns-error', null, null, answer.error);
+    if (answer.records.length === 0) return probe(selector, 'missing', null, null);
     const joined = answer.records.join('\n');
-    if (wildcard !== null && joined === wildcard) return { selector, name, status: 'wildcard', record: joined, key: null };
+    if (wildcard !== null && joined === wildcard) return probe(selector, 'wildcard', joined, null);
     const keys = answer.records.filter(looksLikeDkimKey);
-    if (keys.length === 0) return { selector, name, status: 'not-a-key', record: joined, key: null };
-    if (keys.length > 1) return { selector, name, status: 'multiple', record: keys.join('\n'), key: parseDkimKey(keys[0]!) };
-    return { selector, name, status: 'key', record: keys[0]!, key: parseDkimKey(keys[0]!) };
+    if (keys.length === 0) return probe(selector, 'not-a-key', joined, null);
+    if (keys.length > 1) return probe(selector, 'multiple', keys.join('\n'), parseDkimKey(keys[0]!));
+    return probe(selector, 'key', keys[0]!, parseDkimKey(keys[0]!));
   });
   return { domain: d, source: given.length ? 'given' : 'common', selectors: probes, wildcard };
 };

@@ -195,7 +195,9 @@ describe('forwarding scenarios (JSON through a local DNS server)', () => {
     for (const key of ['status', 'record', 'lookups', 'voidLookups']) assert.ok(key in json.records.spf, key);
     for (const key of ['status', 'record', 'location', 'policy']) assert.ok(key in json.records.dmarc, key);
     assert.ok(Array.isArray(json.records.dkim.selectors));
-    for (const s of json.records.dkim.selectors) for (const key of ['selector', 'status']) assert.ok(key in s);
+    for (const s of json.records.dkim.selectors) for (const key of ['selector', 'status', 'keyType', 'bits']) assert.ok(key in s, key);
+    const signed = (await checkJson('signed.example', '--relay', RELAY)).json.records.dkim.selectors.find((s: Json) => s.status === 'key');
+    assert.deepEqual([signed.selector, signed.keyType, signed.bits], ['selector1', 'rsa', 2048]);
     for (const key of ['relay', 'spf', 'dkim', 'dmarc']) assert.ok(key in json.path[0], key);
     for (const f of json.findings) assert.deepEqual([typeof f.code, typeof f.message, ['error', 'warning', 'info'].includes(f.severity)], ['string', 'string', true]);
     for (const a of json.advice) assert.deepEqual([typeof a.code, typeof a.message, ['recipient', 'relay', 'sender'].includes(a.audience)], ['string', 'string', true]);
