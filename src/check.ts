@@ -5,7 +5,7 @@ import type { DnsClient } from './dns/client.ts';
 import { dkimFindings, dmarcFindings, spfFindings } from './findings.ts';
 import { fetchDkim } from './records/fetch-dkim.ts';
 import { fetchDmarc, type DmarcRecords } from './records/fetch-dmarc.ts';
-import { fetchSpfTree, type SpfTree } from './records/fetch-spf.ts';
+import { endsInDashAll, fetchSpfTree, type SpfTree } from './records/fetch-spf.ts';
 import { finding, type Finding } from './report/findings.ts';
 import type { DmarcSummary, Report, SpfSummary } from './report/types.ts';
 import { predictGmail, verdictOf } from './simulate/gmail.ts';
@@ -86,7 +86,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   const hops = buildHops(options.relays);
   const path = await simulatePath(resolve, { fromDomain, mailFrom, helo, hops, dkim, dmarc });
   const last = path[path.length - 1]!;
-  const gmail = predictGmail(fromDomain, last);
+  const gmail = predictGmail(fromDomain, last, { spfDashAll: endsInDashAll(spfTree.root) });
   const verdict = verdictOf(gmail);
 
   const findings: Finding[] = [...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(dkim)];

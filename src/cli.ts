@@ -31,6 +31,9 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** Errors are one line on stderr, whatever text they quote. */
+const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+
 interface RawOptions {
   relay: string[];
   mailFrom?: string;
@@ -62,6 +65,7 @@ const buildProgram = (io: CliIo) =>
     .option('--debug', 'stack traces and the DNS query trace on stderr')
     .version(version, '-V, --version')
     .helpOption('-h, --help')
+    .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -135,8 +139,8 @@ const openUpstream = async (parsed: Parsed): Promise<UpstreamResolver> => {
       return createZoneResolver(await loadZoneFiles(parsed.zones), `zone files ${parsed.zones.join(', ')}`);
     } catch (err) {
       if (err instanceof ZoneSyntaxError) throw new UsageError(`zone file error: ${err.message}`);
-      const e = err as NodeJS.ErrnoException;
-      if (e.code && e.path) throw new UsageError(`cannot read zone file ${e.path}: ${e.code}`);
+      const e = err as NodeJS.ErrnoException & { zoneFile?: string };
+      if (e.zoneFile) throw new UsageError(`cannot read zone file ${e.zoneFile}: ${e.code ?? e.message}`);
       throw err;
     }
   }
@@ -187,16 +191,16 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     spinner?.stop();
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
-      io.stderr.write(`fwdcheck: ${err.message.replace(/^error: /, '')} (see fwdcheck --help)\n`);
+      io.stderr.write(`fwdcheck: ${oneLine(err.message.replace(/^error: /, ''))} (see fwdcheck --help)\n`);
       return EXIT.usage;
     }
     if (err instanceof UsageError) {
-      io.stderr.write(`fwdcheck: ${err.message}\n`);
+      io.stderr.write(`fwdcheck: ${oneLine(err.message)}\n`);
       if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
       return EXIT.usage;
     }
     const e = err as Error;
-    io.stderr.write(`fwdcheck: internal error: ${e?.message ?? String(err)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    io.stderr.write(`fwdcheck: internal error: ${oneLine(e?.message ?? String(err))}${debug ? '' : ' (run with --debug for details)'}\n`);
     if (debug && e?.stack) io.stderr.write(`${e.stack}\n`);
     return EXIT.internal;
   } finally {

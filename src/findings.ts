@@ -74,7 +74,7 @@ export const dmarcFindings = (dmarc: DmarcRecords): Finding[] => {
   const applied = dmarc.applied;
   const error = dmarc.rfc9989.error ?? dmarc.rfc7489.error;
   if (!applied) {
-    if (!error) out.push(finding('DMARC_MISSING', 'warning', { domain: dmarc.domain }));
+    if (!error && !out.some((f) => f.code === 'DMARC_MULTIPLE_RECORDS')) out.push(finding('DMARC_MISSING', 'warning', { domain: dmarc.domain }));
     return out;
   }
   const parsed = applied.parsed!;

@@ -13,23 +13,25 @@ const LDH_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 /** A domain name as fwdcheck checks it: lower-case A-labels (RFC 5890), no trailing dot. */
 export const parseDomain = (input: string, what = 'domain'): string => {
   const raw = input.trim().replace(/\.$/, '');
-  if (raw === '') throw new UsageError(`invalid ${what} "${input}": empty`);
+  if (raw === '') throw new UsageError(`invalid ${what} ${JSON.stringify(input)}: empty`);
+  // domainToASCII silently drops tabs and line breaks: refuse them first
+  if (/\s/.test(raw)) throw new UsageError(`invalid ${what} ${JSON.stringify(input)}: contains white space`);
   const ascii = domainToASCII(raw);
-  if (ascii === '' || ascii.includes('%')) throw new UsageError(`invalid ${what} "${input}": not a domain name`);
-  if (isIP(ascii)) throw new UsageError(`invalid ${what} "${input}": an IP address, not a domain name`);
-  if (ascii.length > 253) throw new UsageError(`invalid ${what} "${input}": longer than 253 characters`);
+  if (ascii === '' || ascii.includes('%')) throw new UsageError(`invalid ${what} ${JSON.stringify(input)}: not a domain name`);
+  if (isIP(ascii)) throw new UsageError(`invalid ${what} ${JSON.stringify(input)}: an IP address, not a domain name`);
+  if (ascii.length > 253) throw new UsageError(`invalid ${what} ${JSON.stringify(input)}: longer than 253 characters`);
   const labels = ascii.split('.');
-  if (labels.length < 2) throw new UsageError(`invalid ${what} "${input}": needs at least two labels, like example.com`);
+  if (labels.length < 2) throw new UsageError(`invalid ${what} ${JSON.stringify(input)}: needs at least two labels, like example.com`);
   for (const label of labels) {
-    if (!LDH_LABEL.test(label)) throw new UsageError(`invalid ${what} "${input}": label "${label}" is not letters, digits and inner hyphens of 1 to 63 characters`);
+    if (!LDH_LABEL.test(label)) throw new UsageError(`invalid ${what} ${JSON.stringify(input)}: label "${label}" is not letters, digits and inner hyphens of 1 to 63 characters`);
   }
-  if (/^[0-9]+$/.test(labels[labels.length - 1]!)) throw new UsageError(`invalid ${what} "${input}": the top-level label is all digits`);
+  if (/^[0-9]+$/.test(labels[labels.length - 1]!)) throw new UsageError(`invalid ${what} ${JSON.stringify(input)}: the top-level label is all digits`);
   return ascii;
 };
 
 export const parseIp = (input: string): string => {
   const ip = input.trim();
-  const family = isIP(ip);
+  const family = ip.includes('%') ? 0 : isIP(ip);
   if (family === 0) throw new UsageError(`invalid relay IP "${input}": not an IPv4 or IPv6 address`);
   return family === 6 ? ip.toLowerCase() : ip;
 };

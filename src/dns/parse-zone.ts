@@ -90,7 +90,11 @@ const tokenize = (text: string, file: string): Entry[] => {
     while (i < src.length) {
       const b = src[i]!;
       if (quoted ? b === 0x22 : b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a || b === 0x3b || b === 0x28 || b === 0x29) break;
-      if (b === 0x0a) line++;
+      if (b === 0x0a) {
+        // RFC 1035 5.1: only parentheses continue an entry over a line break
+        if (depth === 0) fail('line break inside a quoted string (close it, or wrap the entry in parentheses)');
+        line++;
+      }
       if (b === 0x5c) {
         const next = src[i + 1];
         if (next === undefined) fail('escape "\\" at end of file');
@@ -103,6 +107,7 @@ const tokenize = (text: string, file: string): Entry[] => {
         } else if (next! >= 0x30 && next! <= 0x39) {
           fail('escape \\DDD needs exactly three digits');
         } else {
+          if (next === 0x0a) line++;
           bytes.push(next!);
           i += 2;
         }
@@ -150,9 +155,11 @@ export interface ParseZoneOptions {
  */
 export const parseZone = (text: string, file: string, options: ParseZoneOptions = {}): ZoneRecord[] => {
   let origin = options.origin ? absolute(options.origin, '', file, 0) : null;
-  let defaultTtl = options.defaultTtl ?? 3600;
+  // RFC 2308 4: $TTL applies to records without a TTL; before any $TTL, the last explicit
+  // TTL does (RFC 1035 5.1), and fwdcheck's default before both
+  let directiveTtl: number | null = options.defaultTtl ?? null;
   let lastOwner: string | null = null;
-  let lastTtl: number | null = null;
+  let lastExplicitTtl: number | null = null;
   const records: ZoneRecord[] = [];
 
   for (const entry of tokenize(text, file)) {
@@ -168,7 +175,7 @@ export const parseZone = (text: string, file: string, options: ParseZoneOptions 
         origin = absolute(words[1]!, origin, file, entry.line);
       } else if (directive === '$TTL') {
         if (words.length !== 2 || !TTL_RE.test(words[1]!)) fail('$TTL takes one time value');
-        defaultTtl = parseTtl(words[1]!);
+        directiveTtl = parseTtl(words[1]!);
       } else if (directive === '$INCLUDE') {
         fail('$INCLUDE is not supported: pass each file with its own --zone');
       } else {
@@ -206,8 +213,8 @@ export const parseZone = (text: string, file: string, options: ParseZoneOptions 
     pos++;
     const rdata = entry.tokens.slice(pos);
     const rwords = words.slice(pos);
-    ttl = ttl ?? lastTtl ?? defaultTtl;
-    lastTtl = ttl;
+    if (ttl !== null) lastExplicitTtl = ttl;
+    ttl = ttl ?? directiveTtl ?? lastExplicitTtl ?? 3600;
     const name = owner;
     const need = (n: number) => {
       if (rwords.length !== n) fail(`${type} record for ${owner} needs ${n} field${n === 1 ? '' : 's'}, found ${rwords.length}`);

@@ -60,7 +60,8 @@ export class DnsError extends Error {
 /** "No such record" outcomes, as opposed to failures that leave the answer unknown. */
 export const isNoRecord = (err: unknown): boolean => {
   const code = (err as { code?: unknown } | null)?.code;
-  return code === 'ENOTFOUND' || code === 'ENODATA';
+  // EBADNAME: a name that cannot exist in the DNS (a label over 63 octets, a name over 253)
+  return code === 'ENOTFOUND' || code === 'ENODATA' || code === 'EBADNAME';
 };
 
 export const errorCode = (err: unknown): string => {

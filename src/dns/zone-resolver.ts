@@ -44,7 +44,13 @@ const toNodeShape = (record: ZoneRecord): unknown => {
 export const loadZoneFiles = async (paths: readonly string[]): Promise<ZoneIndex> => {
   const all: ZoneRecord[] = [];
   for (const path of paths) {
-    const text = await readFile(path, 'utf8');
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      // ENOENT, EISDIR, EACCES...: name the file whatever the error says
+      throw Object.assign(err as Error, { zoneFile: path });
+    }
     all.push(...parseZone(text, path));
   }
   return new ZoneIndex(all);

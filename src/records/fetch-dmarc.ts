@@ -1,5 +1,6 @@
 import { getDomain } from 'tldts';
 import { errorCode, isNoRecord, normalizeName, type Resolver } from '../dns/types.ts';
+import { dmarcDomainExists } from '../simulate/mailauth.ts';
 import { isDmarcRecord, parseDmarc, type DmarcPolicy, type ParsedDmarc } from './parse-dmarc.ts';
 
 export interface DmarcLookup {
@@ -39,7 +40,7 @@ const lookupAt = async (resolver: Resolver, domain: string): Promise<DmarcLookup
     const txt = await resolver(`_dmarc.${domain}`, 'TXT');
     const records = txt.map((s) => s.join('').trim()).filter(isDmarcRecord);
     if (records.length === 0) return { ...base, status: 'missing' };
-    // several records at one name: none of them applies (RFC 7489 6.6.3 step 2, RFC 9989 4.10)
+    // several records at one name: none of them applies (RFC 7489 6.6.3 step 5, RFC 9989 4.10)
     if (records.length > 1) return { ...base, status: 'multiple', records };
     return { domain, status: 'found', record: records[0]!, records, parsed: parseDmarc(records[0]!) };
   } catch (err) {
@@ -51,36 +52,50 @@ const lookupAt = async (resolver: Resolver, domain: string): Promise<DmarcLookup
 /** RFC 7489: the Organizational Domain from the Public Suffix List, private suffixes included, as mailauth does. */
 export const organizationalDomain7489 = (domain: string): string => getDomain(domain, { allowPrivateDomains: true }) ?? domain;
 
-const policyFor = (fromDomain: string, lookup: DmarcLookup | null, exists: boolean, honourTesting: boolean): DmarcPolicy | null => {
+const WEAKER: Record<DmarcPolicy, number> = { none: 0, quarantine: 1, reject: 2 };
+
+/**
+ * The policy applied to failing mail from fromDomain. `exists` is undefined when the existence
+ * test failed: then the weaker of np and sp is taken, as mailauth does.
+ */
+const policyFor = (fromDomain: string, lookup: DmarcLookup | null, exists: boolean | undefined, rfc: '7489' | '9989'): DmarcPolicy | null => {
   const parsed = lookup?.parsed;
-  if (!parsed || parsed.effectiveP === null) return null;
-  let policy: DmarcPolicy = parsed.effectiveP;
-  if (lookup.domain !== fromDomain && parsed.tags.p) {
+  if (!parsed) return null;
+  const effective = rfc === '9989' ? parsed.effectiveP : parsed.effectiveP7489;
+  // a record with a broken p, sp (or np, RFC 9989) acts as p=none, or is not applied at all
+  if (effective === null || !(rfc === '9989' ? parsed.intact : parsed.intact7489)) return effective;
+  let policy: DmarcPolicy = effective;
+  if (lookup.domain !== fromDomain) {
     // RFC 7489 6.3 sp; RFC 9989 4.7 np for a subdomain that does not exist
-    policy = (!exists && honourTesting && parsed.tags.np) || parsed.tags.sp || parsed.tags.p;
+    policy = parsed.tags.sp ?? parsed.tags.p!;
+    const np = rfc === '9989' ? parsed.tags.np : undefined;
+    if (np && exists === false) policy = np;
+    if (np && exists === undefined && WEAKER[np] < WEAKER[policy]) policy = np;
   }
-  if (honourTesting && parsed.tags.t) policy = policy === 'reject' ? 'quarantine' : 'none';
+  if (rfc === '9989' && parsed.tags.t) policy = policy === 'reject' ? 'quarantine' : 'none';
   return policy;
 };
 
-const discover7489 = async (resolver: Resolver, domain: string, exists: boolean): Promise<DmarcDiscovery> => {
+const discover7489 = async (resolver: Resolver, domain: string): Promise<DmarcDiscovery> => {
   const orgDomain = organizationalDomain7489(domain);
   const queried = [await lookupAt(resolver, domain)];
   let applied = queried[0]!.status === 'found' ? queried[0]! : null;
   if (queried[0]!.status === 'dns-error') return { method: 'rfc7489', location: null, orgDomain, policy: null, queried, error: queried[0]!.error! };
-  if (!applied && orgDomain !== domain) {
+  // RFC 7489 6.6.3 step 3: only an empty set sends discovery on to the organizational domain;
+  // several records at the From domain (step 2) mean no DMARC processing
+  if (queried[0]!.status === 'missing' && orgDomain !== domain) {
     const org = await lookupAt(resolver, orgDomain);
     queried.push(org);
     if (org.status === 'dns-error') return { method: 'rfc7489', location: null, orgDomain, policy: null, queried, error: org.error! };
     if (org.status === 'found') applied = org;
   }
-  return { method: 'rfc7489', location: applied?.domain ?? null, orgDomain, policy: policyFor(domain, applied, exists, false), queried };
+  return { method: 'rfc7489', location: applied?.domain ?? null, orgDomain, policy: policyFor(domain, applied, true, '7489'), queried };
 };
 
 // RFC 9989 4.10: a name of more than seven labels is shortened to its last seven
 const WALK_MAX_LABELS = 7;
 
-const discover9989 = async (resolver: Resolver, domain: string, exists: boolean): Promise<DmarcDiscovery> => {
+const discover9989 = async (resolver: Resolver, domain: string): Promise<DmarcDiscovery> => {
   const queried: DmarcLookup[] = [];
   let labels = domain.split('.');
   let error: string | undefined;
@@ -110,26 +125,23 @@ const discover9989 = async (resolver: Resolver, domain: string, exists: boolean)
   if (found[0]?.domain === domain) applied = found[0];
   else if (error) return { method: 'rfc9989', location: null, orgDomain: null, policy: null, queried, error };
   else applied = found.find((f) => f.domain === orgDomain) ?? (found.at(-1)?.parsed?.tags.psd === 'y' ? found.at(-1)! : null);
-  const discovery: DmarcDiscovery = { method: 'rfc9989', location: applied?.domain ?? null, orgDomain: error ? null : orgDomain, policy: policyFor(domain, applied, exists, true), queried };
+  let exists: boolean | undefined = true;
+  if (applied && applied.domain !== domain && applied.parsed?.tags.np) {
+    try {
+      exists = await dmarcDomainExists(resolver, domain);
+    } catch {
+      exists = undefined;
+    }
+  }
+  const discovery: DmarcDiscovery = { method: 'rfc9989', location: applied?.domain ?? null, orgDomain: error ? null : orgDomain, policy: policyFor(domain, applied, exists, '9989'), queried };
   if (error) discovery.error = error;
   return discovery;
-};
-
-/** Whether a domain exists (RFC 9989 A.4): only NXDOMAIN says it does not. */
-const domainExists = async (resolver: Resolver, domain: string): Promise<boolean> => {
-  try {
-    await resolver(domain, 'A');
-    return true;
-  } catch (err) {
-    return errorCode(err) !== 'ENOTFOUND';
-  }
 };
 
 /** Finds the DMARC record for a From domain by both generations of discovery. */
 export const fetchDmarc = async (resolver: Resolver, fromDomain: string): Promise<DmarcRecords> => {
   const domain = normalizeName(fromDomain);
-  const exists = await domainExists(resolver, domain);
-  const [rfc7489, rfc9989] = await Promise.all([discover7489(resolver, domain, exists), discover9989(resolver, domain, exists)]);
+  const [rfc7489, rfc9989] = await Promise.all([discover7489(resolver, domain), discover9989(resolver, domain)]);
   const pick = (d: DmarcDiscovery) => d.queried.find((q) => q.domain === d.location && q.status === 'found') ?? null;
   return { domain, rfc7489, rfc9989, applied: pick(rfc9989) ?? pick(rfc7489) };
 };

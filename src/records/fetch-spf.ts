@@ -59,12 +59,13 @@ interface WalkState {
 }
 
 /** Fetches the TXT records at a name and selects the SPF ones (RFC 7208 4.5). */
-export const fetchSpfRecords = async (resolver: Resolver, domain: string): Promise<{ records: string[] } | { error: string }> => {
+export const fetchSpfRecords = async (resolver: Resolver, domain: string): Promise<{ records: string[]; void: boolean } | { error: string }> => {
   try {
     const txt = await resolver(domain, 'TXT');
-    return { records: txt.map((strings) => strings.join('')).filter(isSpfRecord) };
+    return { records: txt.map((strings) => strings.join('')).filter(isSpfRecord), void: txt.length === 0 };
   } catch (err) {
-    if (isNoRecord(err)) return { records: [] };
+    // RFC 7208 4.6.4: a void lookup is NXDOMAIN or an answer with no records
+    if (isNoRecord(err)) return { records: [], void: true };
     return { error: errorCode(err) };
   }
 };
@@ -115,7 +116,7 @@ const walk = async (resolver: Resolver, domain: string, via: SpfNode['via'], sta
   const fetched = await fetchSpfRecords(resolver, domain);
   if ('error' in fetched) return { ...emptyNode(domain, via, 'dns-error'), error: fetched.error };
   if (fetched.records.length === 0) {
-    if (via !== 'root') state.voidLookups.push({ domain: stack[stack.length - 1] ?? domain, term: `${via}:${domain}`, name: domain });
+    if (via !== 'root' && fetched.void) state.voidLookups.push({ domain: stack[stack.length - 1] ?? domain, term: `${via}:${domain}`, name: domain });
     return emptyNode(domain, via, 'missing');
   }
   if (fetched.records.length > 1) return { ...emptyNode(domain, via, 'multiple'), records: fetched.records };
@@ -139,6 +140,8 @@ const walk = async (resolver: Resolver, domain: string, via: SpfNode['via'], sta
     }
     if (!LOOKUP_MECHANISMS.has(term.mechanism)) continue;
     node.lookups++;
+    // include and exists need a domain-spec; without one the record is a syntax error, not a walk
+    if ((term.mechanism === 'include' || term.mechanism === 'exists') && !term.domainSpec) continue;
     const target = term.domainSpec ?? domain;
     if (target.includes('%')) {
       state.dynamicTerms.push({ domain, term: term.raw });
@@ -152,7 +155,8 @@ const walk = async (resolver: Resolver, domain: string, via: SpfNode['via'], sta
       case 'a':
       case 'exists':
         voidChecks.push(
-          isVoid(resolver, name, term.mechanism === 'a' ? ['A', 'AAAA'] : ['A']).then((r) => {
+          // the IPv4 view: strict evaluation counts only the query for the client's address type
+          isVoid(resolver, name, ['A']).then((r) => {
             if (r.void) state.voidLookups.push({ domain, term: term.raw, name });
           }),
         );
@@ -173,4 +177,12 @@ const walk = async (resolver: Resolver, domain: string, via: SpfNode['via'], sta
   const [children] = await Promise.all([Promise.all(childWalks), Promise.all(voidChecks)]);
   node.children = children;
   return node;
+};
+
+/** Whether the record in force ends in "-all", following a redirect when it has no "all" (RFC 7208 6.1). */
+export const endsInDashAll = (node: SpfNode): boolean => {
+  const all = node.terms.find((t) => t.kind === 'mechanism' && t.mechanism === 'all');
+  if (all && all.kind === 'mechanism') return all.qualifier === '-';
+  const redirect = node.children.find((c) => c.via === 'redirect');
+  return redirect ? endsInDashAll(redirect) : false;
 };

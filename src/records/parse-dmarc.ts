@@ -37,12 +37,19 @@ export interface DmarcIssue {
 export interface ParsedDmarc {
   tags: DmarcTags;
   issues: DmarcIssue[];
-  /** The policy the record is applied with (RFC 7489 6.6.3, RFC 9989 4.10.1), or null: no DMARC processing. */
+  /** The policy the record is applied with under RFC 9989 4.10.1, or null: no DMARC processing. */
   effectiveP: DmarcPolicy | null;
+  /** The same under RFC 7489 6.6.3, where np is an unknown tag and ignored (6.3). */
+  effectiveP7489: DmarcPolicy | null;
+  /** Whether the record is applied as published; false when a broken p/sp/np makes it act as p=none. */
+  intact: boolean;
+  /** The same under RFC 7489. */
+  intact7489: boolean;
 }
 
 /** RFC 7489 6.4 / RFC 9989 4.7: the record starts with the v=DMARC1 tag. */
-export const isDmarcRecord = (txt: string): boolean => /^v\s*=\s*DMARC1\s*(;|$)/i.test(txt);
+// the tag name is case-insensitive, the value "DMARC1" is not (RFC 7489 6.4: %x44 %x4d %x41 ...)
+export const isDmarcRecord = (txt: string): boolean => /^[vV][ \t]*=[ \t]*DMARC1[ \t]*(;|$)/.test(txt);
 
 const POLICIES: ReadonlySet<string> = new Set(['none', 'quarantine', 'reject']);
 const KNOWN: ReadonlySet<string> = new Set(['v', 'p', 'sp', 'np', 'adkim', 'aspf', 'pct', 't', 'psd', 'rua', 'ruf', 'fo', 'rf', 'ri']);
@@ -108,7 +115,9 @@ export const parseDmarc = (record: string): ParsedDmarc => {
   if (!seen.has('p')) issues.push({ code: 'missing-policy', tag: 'p' });
   // A record without a valid p (or with an invalid sp/np) acts as p=none if it asks for
   // aggregate reports, and gets no DMARC processing otherwise (RFC 7489 6.6.3, RFC 9989 4.10.1).
-  const broken = !tags.p || issues.some((i) => i.code === 'invalid-subdomain-policy' || i.code === 'invalid-np');
-  const effectiveP = broken ? (tags.rua.some((u) => /^[a-z][a-z0-9+.-]*:/i.test(u)) ? 'none' : null) : tags.p!;
-  return { tags, issues, effectiveP };
+  const reports = tags.rua.some((u) => /^[a-z][a-z0-9+.-]*:/i.test(u));
+  const broken7489 = !tags.p || issues.some((i) => i.code === 'invalid-subdomain-policy');
+  const broken = broken7489 || issues.some((i) => i.code === 'invalid-np');
+  const apply = (isBroken: boolean): DmarcPolicy | null => (isBroken ? (reports ? 'none' : null) : tags.p!);
+  return { tags, issues, effectiveP: apply(broken), effectiveP7489: apply(broken7489), intact: !broken, intact7489: !broken7489 };
 };

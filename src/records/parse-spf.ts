@@ -216,7 +216,7 @@ export const parseSpf = (record: string): ParsedSpf => {
         const slash = rest.indexOf('/', 1);
         const network = slash < 0 ? rest.slice(1) : rest.slice(1, slash);
         const family = mechanism === 'ip4' ? 4 : 6;
-        if (isIP(network) !== family) issue('bad-ip');
+        if (network.includes('%') || isIP(network) !== family) issue('bad-ip');
         term.network = network;
         if (slash >= 0) {
           const c = parseCidr(rest.slice(slash + 1), family === 4 ? 32 : 128);

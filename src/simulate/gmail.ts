@@ -16,6 +16,8 @@ export const gmailReply = {
     `451 4.7.26 Unauthenticated email from ${domain} is not accepted due to domain's DMARC policy, but temporary DNS failures prevent authentication. Please contact the administrator of ${domain} domain if this was a legitimate mail. To learn about the DMARC initiative, go to ${HELP_DMARC}`,
   unauthenticated: (spfDomain: string, ip: string) =>
     `550 5.7.26 This mail has been blocked because the sender is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM. Authentication results: DKIM = did not pass SPF [${spfDomain}] with ip: [${ip}] = did not pass For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
+  unauthenticatedTempfail: () =>
+    `421 4.7.26 This mail has been rate limited because it is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM. For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
   spfHardFail: (spfDomain: string, ip: string) =>
     `550 5.7.26 The MAIL FROM domain [${spfDomain}] has an SPF record with a hard fail policy (-all) but it fails to pass SPF checks with the ip: [${ip}]. To best protect our users from spam and phishing, the message has been blocked. For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
 };
@@ -28,28 +30,31 @@ interface Outcome {
 
 const SEVERITY: Record<GmailAction, number> = { inbox: 0, spam: 1, tempfail: 2, reject: 3 };
 
+export interface GmailContext {
+  /** The SPF record in force for the MAIL FROM domain ends in "-all" (Gmail's hard-fail reply names it). */
+  spfDashAll: boolean;
+}
+
 /** Gmail's action for one DMARC outcome at the last arrival. */
-const decide = (fromDomain: string, arrival: Arrival, dmarc: { result: DmarcResult; policy: DmarcPolicy | null }): Outcome => {
+const decide = (fromDomain: string, arrival: Arrival, dmarc: { result: DmarcResult; policy: DmarcPolicy | null }, ctx: GmailContext): Outcome => {
   const spfPass = arrival.spf.result === 'pass';
   const dkimPass = arrival.dkim.result === 'pass';
+  // a DNS failure only matters when it leaves the outcome open: an aligned pass stands on its own
   const dnsTrouble = arrival.spf.result === 'temperror' || arrival.dkim.result === 'temperror';
-  // DNS failures only matter when they leave the outcome open: an aligned pass stands on its own
-  if (dmarc.result === 'temperror' || (dmarc.result !== 'pass' && dnsTrouble)) {
-    return { action: 'tempfail', smtp: gmailReply.dmarcTempfail(fromDomain), reasonCode: 'DNS_FAILURE' };
-  }
+  if (dmarc.result === 'temperror') return { action: 'tempfail', smtp: gmailReply.dmarcTempfail(fromDomain), reasonCode: 'DNS_FAILURE' };
   if (dmarc.result === 'pass') return { action: 'inbox', smtp: null, reasonCode: 'DMARC_PASS' };
-  if (dmarc.result === 'fail' && dmarc.policy === 'reject') {
-    return { action: 'reject', smtp: gmailReply.dmarcReject(fromDomain), reasonCode: 'DMARC_REJECT' };
-  }
+  const enforced = dmarc.result === 'fail' && (dmarc.policy === 'reject' || dmarc.policy === 'quarantine');
+  if (enforced && dnsTrouble) return { action: 'tempfail', smtp: gmailReply.dmarcTempfail(fromDomain), reasonCode: 'DNS_FAILURE' };
+  if (enforced && dmarc.policy === 'reject') return { action: 'reject', smtp: gmailReply.dmarcReject(fromDomain), reasonCode: 'DMARC_REJECT' };
   // "p=quarantine generally means the spam folder" (Google support 81126)
-  if (dmarc.result === 'fail' && dmarc.policy === 'quarantine') return { action: 'spam', smtp: null, reasonCode: 'DMARC_QUARANTINE' };
-  if (!spfPass && !dkimPass) {
-    if (arrival.spf.result === 'fail') {
-      return { action: 'reject', smtp: gmailReply.spfHardFail(arrival.spf.domain, arrival.relay), reasonCode: 'SPF_HARD_FAIL' };
-    }
-    return { action: 'reject', smtp: gmailReply.unauthenticated(arrival.spf.domain, arrival.relay), reasonCode: 'UNAUTHENTICATED' };
+  if (enforced) return { action: 'spam', smtp: null, reasonCode: 'DMARC_QUARANTINE' };
+  // no enforcing DMARC policy: Gmail's own rule, SPF or DKIM must pass (support 81126)
+  if (spfPass || dkimPass) return { action: 'inbox', smtp: null, reasonCode: 'AUTHENTICATED_NO_DMARC' };
+  if (dnsTrouble) return { action: 'tempfail', smtp: gmailReply.unauthenticatedTempfail(), reasonCode: 'DNS_FAILURE' };
+  if (arrival.spf.result === 'fail' && ctx.spfDashAll) {
+    return { action: 'reject', smtp: gmailReply.spfHardFail(arrival.spf.domain, arrival.relay), reasonCode: 'SPF_HARD_FAIL' };
   }
-  return { action: 'inbox', smtp: null, reasonCode: 'AUTHENTICATED_NO_DMARC' };
+  return { action: 'reject', smtp: gmailReply.unauthenticated(arrival.spf.domain, arrival.relay), reasonCode: 'UNAUTHENTICATED' };
 };
 
 /**
@@ -57,9 +62,9 @@ const decide = (fromDomain: string, arrival: Arrival, dmarc: { result: DmarcResu
  * generations today; when RFC 7489 and RFC 9989 lead to different actions, the more severe one
  * is predicted and the other is kept as the alternative.
  */
-export const predictGmail = (fromDomain: string, arrival: Arrival): GmailPrediction => {
-  const modern = decide(fromDomain, arrival, arrival.dmarc);
-  const legacy = decide(fromDomain, arrival, arrival.dmarc.rfc7489);
+export const predictGmail = (fromDomain: string, arrival: Arrival, ctx: GmailContext): GmailPrediction => {
+  const modern = decide(fromDomain, arrival, arrival.dmarc, ctx);
+  const legacy = decide(fromDomain, arrival, arrival.dmarc.rfc7489, ctx);
   if (modern.action === legacy.action) return modern;
   const [worse, other, method] = SEVERITY[legacy.action] > SEVERITY[modern.action] ? [legacy, modern, 'rfc9989' as const] : [modern, legacy, 'rfc7489' as const];
   return { ...worse, alternative: { action: other.action, method } };

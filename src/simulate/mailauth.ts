@@ -2,6 +2,7 @@
 // so that none of mailauth's loose shapes leak into the Report.
 import { isIP } from 'node:net';
 import { dmarc as mailauthDmarc } from 'mailauth/lib/dmarc/index.js';
+import getDmarcRecord from 'mailauth/lib/dmarc/get-dmarc-record.js';
 import { spf as mailauthSpf } from 'mailauth/lib/spf/index.js';
 import type { Resolver } from '../dns/types.ts';
 
@@ -121,3 +122,9 @@ export const evaluateDmarc = async (resolver: Resolver, input: DmarcInput): Prom
   if (r.error) evaluation.error = r.error;
   return evaluation;
 };
+
+/**
+ * Whether a domain exists, for DMARC's np tag (RFC 9989 A.4): mailauth's own test, so that the
+ * policy fwdcheck reports is the one mailauth applies. Throws on DNS errors.
+ */
+export const dmarcDomainExists = (resolver: Resolver, domain: string): Promise<boolean> => getDmarcRecord.domainExists(domain, resolver);

@@ -40,7 +40,8 @@ export const simulateDkim = (dkim: DkimRecords): ArrivalDkim => {
   if (best) return { result: 'pass', aligned: true, domain: dkim.domain, selector: best.selector, basis: 'assumed-intact' };
   const unusable = dkim.selectors.find((p) => p.status === 'key' || p.status === 'multiple');
   if (unusable) return { result: 'fail', aligned: true, domain: dkim.domain, selector: unusable.selector, basis: 'unusable-key' };
-  if (dkim.selectors.length > 0 && dkim.selectors.every((p) => p.status === 'dns-error')) {
+  // a probe that failed may be the selector the domain signs with: the outcome is open
+  if (dkim.selectors.some((p) => p.status === 'dns-error')) {
     return { result: 'temperror', aligned: false, domain: null, selector: null, basis: 'dns-error' };
   }
   return { result: 'none', aligned: false, domain: null, selector: null, basis: 'no-usable-key' };
@@ -51,7 +52,7 @@ const dmarc7489 = (dmarc: DmarcRecords, fromDomain: string, spfDomain: string | 
   const d = dmarc.rfc7489;
   if (d.error) return { result: 'temperror', policy: null, policyDomain: null };
   const lookup = d.queried.find((q) => q.domain === d.location && q.status === 'found');
-  if (!lookup?.parsed || lookup.parsed.effectiveP === null) return { result: 'none', policy: null, policyDomain: null };
+  if (!lookup?.parsed || lookup.parsed.effectiveP7489 === null) return { result: 'none', policy: null, policyDomain: null };
   const org = organizationalDomain7489(fromDomain);
   const aligns = (id: string | null, mode: 'r' | 's') => id !== null && (mode === 's' ? id === fromDomain : organizationalDomain7489(id) === org);
   const pass = aligns(spfDomain, lookup.parsed.tags.aspf) || aligns(dkimDomain, lookup.parsed.tags.adkim);

@@ -81,3 +81,55 @@ describe('check()', () => {
     assert.deepEqual([dns.stats().queries, dns.stats().cacheHits], [1, 2]);
   });
 });
+
+describe('DMARC discovery edge cases', () => {
+  const EDGE = `
+$ORIGIN multi.example.
+_dmarc TXT "v=DMARC1; p=reject"
+_dmarc TXT "v=DMARC1; p=none"
+sub    TXT "v=spf1 -all"
+_dmarc.sub TXT "v=DMARC1; p=none"
+_dmarc.sub TXT "v=DMARC1; p=quarantine"
+$ORIGIN spbad.example.
+_dmarc TXT "v=DMARC1; p=reject; sp=bogus; rua=mailto:d@spbad.example"
+sub    A   192.0.2.1
+$ORIGIN npbad.example.
+_dmarc TXT "v=DMARC1; p=reject; np=bogus"
+$ORIGIN lower.example.
+_dmarc TXT "v=dmarc1; p=reject"
+$ORIGIN np.example.
+_dmarc TXT "v=DMARC1; p=reject; sp=quarantine; np=none"
+real   A   192.0.2.1
+`;
+  const discover = async (domain: string) => {
+    const clock = fixedClock('2026-11-30T00:00:00Z');
+    const dns = createDnsClient(createZoneResolver(new ZoneIndex(parseZone(EDGE, 'edge.zone'))), { timeoutMs: 1000, clock });
+    return check(domain, { relays: ['203.0.113.7'], selectors: [] }, { dns, clock });
+  };
+  it('several records at the From domain stop RFC 7489 discovery (6.6.3 step 5)', async () => {
+    const r = await discover('sub.multi.example');
+    assert.equal(r.records.dmarc.rfc7489.location, null);
+    assert.deepEqual(r.records.dmarc.rfc7489.queried.map((q) => q.domain), ['sub.multi.example']);
+    assert.ok(!r.findings.some((f) => f.code === 'DMARC_MISSING'));
+  });
+  it('a broken sp makes the record act as p=none', async () => {
+    const r = await discover('sub.spbad.example');
+    assert.deepEqual([r.records.dmarc.rfc7489.policy, r.records.dmarc.rfc9989.policy], ['none', 'none']);
+  });
+  it('a broken np breaks the record for RFC 9989 only', async () => {
+    const r = await discover('npbad.example');
+    assert.deepEqual([r.records.dmarc.rfc7489.policy, r.records.dmarc.rfc9989.policy], ['reject', null]);
+    assert.equal(r.path[0]!.dmarc.rfc7489.result, 'fail');
+  });
+  it('"DMARC1" is case-sensitive', async () => {
+    const r = await discover('lower.example');
+    assert.equal(r.records.dmarc.status, 'missing');
+    assert.equal(r.path[0]!.dmarc.result, 'none');
+  });
+  it('np applies to a subdomain that does not exist, sp to one that does', async () => {
+    const ghost = await discover('ghost.np.example');
+    const real = await discover('real.np.example');
+    assert.deepEqual([ghost.records.dmarc.policy, ghost.path[0]!.dmarc.policy], ['none', 'none']);
+    assert.deepEqual([real.records.dmarc.policy, real.path[0]!.dmarc.policy], ['quarantine', 'quarantine']);
+  });
+});

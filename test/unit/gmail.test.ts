@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Arrival } from '../../src/report/types.ts';
 import { predictGmail, verdictOf } from '../../src/simulate/gmail.ts';
 
-type Row = [spf: string, dkim: string, dmarc: string, policy: string | null, action: string, code: string | null, verdict: string];
+type Row = [spf: string, dkim: string, dmarc: string, policy: string | null, action: string, code: string | null, verdict: string, dashAll?: boolean];
 
 // SPF result, DKIM result, DMARC result and policy at Gmail's arrival -> action, reply code, verdict
 const TABLE: Row[] = [
@@ -18,6 +18,12 @@ const TABLE: Row[] = [
   ['temperror', 'pass', 'pass', 'reject', 'inbox', null, 'pass'],
   ['fail', 'none', 'temperror', null, 'tempfail', '451 4.7.26', 'unknown'],
   ['permerror', 'none', 'fail', 'reject', 'reject', '550 5.7.26', 'fail'],
+  // no enforcing policy: a DNS failure matters only when nothing else passed
+  ['pass', 'temperror', 'none', null, 'inbox', null, 'pass'],
+  ['temperror', 'none', 'none', null, 'tempfail', '421 4.7.26', 'unknown'],
+  ['fail', 'temperror', 'fail', 'none', 'tempfail', '421 4.7.26', 'unknown'],
+  // an enforcing policy with DNS trouble: 451
+  ['fail', 'temperror', 'fail', 'reject', 'tempfail', '451 4.7.26', 'unknown'],
 ];
 
 const arrival = (spf: string, dkim: string, dmarc: string, policy: string | null): Arrival =>
@@ -31,12 +37,16 @@ const arrival = (spf: string, dkim: string, dmarc: string, policy: string | null
   }) as Arrival;
 
 describe('predictGmail', () => {
-  for (const [spf, dkim, dmarc, policy, action, code, verdict] of TABLE) {
+  for (const [spf, dkim, dmarc, policy, action, code, verdict, dashAll = true] of TABLE) {
     it(`SPF ${spf}, DKIM ${dkim}, DMARC ${dmarc} (${policy}) -> ${action}`, () => {
-      const p = predictGmail('example.com', arrival(spf, dkim, dmarc, policy));
+      const p = predictGmail('example.com', arrival(spf, dkim, dmarc, policy), { spfDashAll: dashAll });
       assert.equal(p.action, action);
       assert.equal(p.smtp?.slice(0, 10) ?? null, code);
       assert.equal(verdictOf(p), verdict);
     });
   }
+  it('names the -all hard fail only when the record ends in -all', () => {
+    assert.equal(predictGmail('example.com', arrival('fail', 'none', 'none', null), { spfDashAll: true }).reasonCode, 'SPF_HARD_FAIL');
+    assert.equal(predictGmail('example.com', arrival('fail', 'none', 'none', null), { spfDashAll: false }).reasonCode, 'UNAUTHENTICATED');
+  });
 });

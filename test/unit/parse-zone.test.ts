@@ -44,16 +44,21 @@ describe('parseZone', () => {
   for (const c of cases) {
     it(c.name, () => assert.deepEqual(parseZone(c.text, 'test.zone'), c.expect));
   }
+  it('$TTL applies to later records without a TTL (RFC 2308 4)', () => {
+    const ttls = parseZone('$ORIGIN a.example.\n@ 60 A 192.0.2.1\nb A 192.0.2.2\n$TTL 120\nc A 192.0.2.3\n', 'z').map((r) => r.ttl);
+    assert.deepEqual(ttls, [60, 60, 120]);
+  });
 
   const errors: { name: string; text: string; line: number; match: RegExp }[] = [
     { name: 'unknown type', text: '$ORIGIN a.example.\n\n@ IN BOGUS x\n', line: 3, match: /unknown record type/ },
     { name: 'bad IPv4', text: 'a.example. A 300.1.1.1\n', line: 1, match: /not an IPv4 address/ },
     { name: 'relative name without origin', text: 'www A 192.0.2.1\n', line: 1, match: /before any \$ORIGIN/ },
     { name: 'unclosed parenthesis', text: 'a.example. TXT ( "x"\n\n', line: 1, match: /never closed/ },
-    { name: 'unterminated string', text: 'a.example. A 192.0.2.1\na.example. TXT "abc\n', line: 2, match: /unterminated/ },
+    { name: 'unterminated string', text: 'a.example. A 192.0.2.1\na.example. TXT ( "abc\n', line: 2, match: /unterminated/ },
     { name: 'string over 255 octets', text: `a.example. TXT "${'x'.repeat(256)}"\n`, line: 1, match: /over the limit of 255/ },
     { name: '$INCLUDE refused', text: '$INCLUDE other.zone\n', line: 1, match: /\$INCLUDE is not supported/ },
     { name: 'MX without exchange', text: 'a.example. MX 10\n', line: 1, match: /needs 2 fields/ },
+    { name: 'a quoted line break outside parentheses', text: 'a.example. TXT "ab\ncd"\n', line: 1, match: /line break inside a quoted string/ },
   ];
   for (const c of errors) {
     it(`reports ${c.name} with file and line`, () => {
