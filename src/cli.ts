@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import { Chalk } from 'chalk';
 import { Command, CommanderError, Option } from 'commander';
-import ora from 'ora';
+import type { Ora } from 'ora';
 import { check, type CheckOptions } from './check.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDnsClient, type DnsClient } from './dns/client.ts';
@@ -154,7 +154,7 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
   const program = buildProgram(io);
   let debug = argv.includes('--debug');
   let dns: DnsClient | undefined;
-  let spinner: ReturnType<typeof ora> | undefined;
+  let spinner: Ora | undefined;
   try {
     program.parse([...argv], { from: 'user' });
     const parsed = validate(program.args[0]!, program.opts<RawOptions>());
@@ -163,6 +163,8 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
 
     // progress on stderr, only for a person at a terminal
     if (io.stderr.isTTY && !io.env.CI) {
+      // loaded only here: it is a quarter of the start-up time, and pipes and CI never need it
+      const { default: ora } = await import('ora');
       spinner = ora({ stream: io.stderr as NodeJS.WritableStream, text: `Resolving ${parsed.domain}` }).start();
     }
     const report = await check(parsed.domain, parsed.check, {
