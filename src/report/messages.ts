@@ -3,6 +3,9 @@ import type { Advice } from './advice-types.ts';
 import type { Finding } from './findings.ts';
 import type { GmailPrediction, Report } from './types.ts';
 
+/** "2027-01" -> "January 2027" */
+const monthName = (ym: string): string => new Date(`${ym}-15T00:00:00Z`).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
 const SPF_REASON: Record<string, string> = {
   'unknown-mechanism': 'is not an SPF mechanism or modifier',
   'missing-argument': 'is missing its argument',
@@ -127,9 +130,9 @@ export const adviceMessage = (a: Advice): string => {
         case 'available':
           return 'Stop forwarding: let Gmail fetch the mailbox instead (Settings > Accounts > "Check mail from other accounts", POP3). Fetched mail is not re-authenticated as forwarded mail is. Google has announced that POP fetching ends in January 2026.';
         case 'existing-only':
-          return `Stop forwarding and fetch instead. As of ${a.asOf}, Gmail's POP3 import ("Check mail from other accounts") takes no new accounts (closed since early 2026); an existing one keeps working until about ${a.existingUntil}. Otherwise use IMAP, below.`;
+          return `Stop forwarding and fetch instead. As of ${a.asOf}, Gmail's POP3 import ("Check mail from other accounts") takes no new accounts (closed since early 2026); an existing one keeps working until about ${monthName(a.existingUntil)}. Otherwise use IMAP, below.`;
         case 'ended':
-          return `Stop forwarding and fetch instead. As of ${a.asOf}, Gmail's POP3 import has ended (reported until ${a.existingUntil}); use IMAP, below.`;
+          return `Stop forwarding and fetch instead. As of ${a.asOf}, Gmail's POP3 import has ended (reported until ${monthName(a.existingUntil)}); use IMAP, below.`;
       }
     // falls through: every status returns above
     case 'RECIPIENT_IMAP_IN_GMAIL_APP':
