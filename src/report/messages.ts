@@ -1,5 +1,5 @@
 // All wording of findings, advice and Gmail's reasons. The core only produces codes.
-import type { Advice } from './advice-types.ts';
+import type { Advice, PopImportStatus } from './advice-types.ts';
 import type { Finding } from './findings.ts';
 import type { GmailPrediction, Report } from './types.ts';
 
@@ -126,15 +126,7 @@ const dkimProblem = (problem: string, bits: number | null): string => {
 export const adviceMessage = (a: Advice): string => {
   switch (a.code) {
     case 'RECIPIENT_FETCH_INSTEAD':
-      switch (a.popImport) {
-        case 'available':
-          return 'Stop forwarding: let Gmail fetch the mailbox instead (Settings > Accounts > "Check mail from other accounts", POP3). Fetched mail is not re-authenticated as forwarded mail is. Google has announced that POP fetching ends in January 2026.';
-        case 'existing-only':
-          return `Stop forwarding and fetch instead. As of ${a.asOf}, Gmail's POP3 import ("Check mail from other accounts") takes no new accounts (closed since early 2026); an existing one keeps working until about ${monthName(a.existingUntil)}. Otherwise use IMAP, below.`;
-        case 'ended':
-          return `Stop forwarding and fetch instead. As of ${a.asOf}, Gmail's POP3 import has ended (reported until ${monthName(a.existingUntil)}); use IMAP, below.`;
-      }
-    // falls through: every status returns above
+      return fetchInstead(a.popImport, a.asOf, a.existingUntil);
     case 'RECIPIENT_IMAP_IN_GMAIL_APP':
       return 'Add the old mailbox to the Gmail app over IMAP (Google\'s own suggested replacement), or to any mail client; the mail stays where it is and nothing is re-authenticated.';
     case 'RECIPIENT_ASK_SENDER':
@@ -153,6 +145,17 @@ export const adviceMessage = (a: Advice): string => {
       return `Sender domain: fix the SPF record of ${a.domain} (${a.problems.join(', ')}).`;
     case 'SENDER_PUBLISH_DMARC':
       return `Sender domain: publish a DMARC record at _dmarc.${a.domain} (p=none to start), with aligned DKIM before any enforcing policy.`;
+  }
+};
+
+const fetchInstead = (status: PopImportStatus, asOf: string, existingUntil: string): string => {
+  switch (status) {
+    case 'available':
+      return 'Stop forwarding: let Gmail fetch the mailbox instead (Settings > Accounts > "Check mail from other accounts", POP3). Fetched mail is not re-authenticated as forwarded mail is. Google has announced that POP fetching ends in January 2026.';
+    case 'existing-only':
+      return `Stop forwarding and fetch instead. As of ${asOf}, Gmail's POP3 import ("Check mail from other accounts") takes no new accounts (closed since early 2026); an existing one keeps working until about ${monthName(existingUntil)}. Otherwise use IMAP, below.`;
+    case 'ended':
+      return `Stop forwarding and fetch instead. As of ${asOf}, Gmail's POP3 import has ended (reported until ${monthName(existingUntil)}); use IMAP, below.`;
   }
 };
 

@@ -35,7 +35,6 @@ export const renderTable = (report: Report, options: TableRenderOptions): string
   const verdictColour = { pass: c.green.bold, 'at-risk': c.yellow.bold, fail: c.red.bold, unknown: c.magenta.bold }[report.verdict];
   const lines: string[] = [];
 
-  const last = report.path[report.path.length - 1];
   const via = report.path.map((a) => a.relay).join(' -> ');
   lines.push(`${verdictColour(VERDICT_TEXT[report.verdict])}  (${report.domain} via ${via} to Gmail)`);
   lines.push('');
@@ -98,7 +97,7 @@ export const renderTable = (report: Report, options: TableRenderOptions): string
     }
     lines.push('');
   }
-  lines.push(c.dim(`DNS: ${report.dns.source}; ${report.dns.queries} queries, ${report.dns.cacheHits} answered from cache, ${report.dns.failures} failed; ${report.elapsedMs} ms.${last ? '' : ''}`));
+  lines.push(c.dim(`DNS: ${report.dns.source}; ${report.dns.queries} queries, ${report.dns.cacheHits} answered from cache, ${report.dns.failures} failed; ${report.elapsedMs} ms.`));
   return `${lines.join('\n')}\n`;
 };
 
