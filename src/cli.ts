@@ -212,6 +212,10 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
 
 /** The process entry point used by bin/fwdcheck.js. */
 export const main = async (): Promise<void> => {
+  // a reader that stops early (fwdcheck ... | head) is not an error worth a stack trace
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   process.exitCode = await run(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
