@@ -38,8 +38,9 @@ export const parseIp = (input: string): string => {
 
 /** An envelope sender: local@domain, or "" / "<>" for the null sender (RFC 5321 4.5.5). */
 export const parseMailFrom = (input: string): string => {
-  const value = input.trim();
-  if (value === '' || value === '<>') return '';
+  // the SMTP form <local@domain> is accepted as well as the bare address
+  const value = input.trim().replace(/^<(.*)>$/, '$1');
+  if (value === '') return '';
   const at = value.lastIndexOf('@');
   if (at <= 0 || at === value.length - 1) throw new UsageError(`invalid --mail-from "${input}": expected local-part@domain, or <> for the null sender`);
   const local = value.slice(0, at);

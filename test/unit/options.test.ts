@@ -17,6 +17,7 @@ describe('option parsers', () => {
     assert.deepEqual(parseResolver('::1'), { host: '::1', port: 53 });
     assert.equal(parseSelector('S2048.eu'), 's2048.eu');
     assert.equal(parseMailFrom('<>'), '');
+    assert.equal(parseMailFrom('<a@b.example>'), 'a@b.example');
     assert.equal(parseMailFrom('bounce+x@Mail.Example.com'), 'bounce+x@mail.example.com');
     assert.equal(parseTimeout('250'), 250);
   });
