@@ -2,7 +2,8 @@
 import type { DkimRecords } from './records/fetch-dkim.ts';
 import type { DmarcRecords } from './records/fetch-dmarc.ts';
 import type { SpfNode, SpfTree } from './records/fetch-spf.ts';
-import { finding, type Finding } from './report/findings.ts';
+import type { DkimKeyProblem } from './records/parse-dkim.ts';
+import { finding, type Finding, type Severity } from './report/findings.ts';
 
 // RFC 7208 4.6.4
 export const SPF_LOOKUP_LIMIT = 10;
@@ -99,6 +100,19 @@ export const dmarcFindings = (dmarc: DmarcRecords): Finding[] => {
   return out;
 };
 
+// testing and short keys still verify; everything else makes the key unusable
+const DKIM_PROBLEM_SEVERITY: Record<DkimKeyProblem, Severity> = {
+  testing: 'info',
+  'short-key': 'warning',
+  revoked: 'error',
+  'weak-key': 'error',
+  'sha1-only': 'error',
+  'unknown-key-type': 'error',
+  'bad-key-data': 'error',
+  'bad-version': 'error',
+  'not-for-email': 'error',
+};
+
 export const dkimFindings = (dkim: DkimRecords): Finding[] => {
   const out: Finding[] = [];
   for (const probe of dkim.selectors) {
@@ -107,8 +121,7 @@ export const dkimFindings = (dkim: DkimRecords): Finding[] => {
       case 'multiple':
         if (probe.status === 'multiple') out.push(finding('DKIM_MULTIPLE_KEYS', 'warning', { selector: probe.selector, name: probe.name }));
         for (const problem of probe.key?.problems ?? []) {
-          const severity = problem === 'short-key' || problem === 'testing' ? (problem === 'testing' ? 'info' : 'warning') : 'error';
-          out.push(finding('DKIM_KEY_PROBLEM', severity, { selector: probe.selector, problem, bits: probe.key?.bits ?? null }));
+          out.push(finding('DKIM_KEY_PROBLEM', DKIM_PROBLEM_SEVERITY[problem], { selector: probe.selector, problem, bits: probe.key?.bits ?? null }));
         }
         break;
       case 'not-a-key':

@@ -138,10 +138,12 @@ const discover9989 = async (resolver: Resolver, domain: string): Promise<DmarcDi
   return discovery;
 };
 
+/** The lookup whose record a discovery applies, or null. */
+export const appliedLookup = (d: DmarcDiscovery): DmarcLookup | null => d.queried.find((q) => q.domain === d.location && q.status === 'found') ?? null;
+
 /** Finds the DMARC record for a From domain by both generations of discovery. */
 export const fetchDmarc = async (resolver: Resolver, fromDomain: string): Promise<DmarcRecords> => {
   const domain = normalizeName(fromDomain);
   const [rfc7489, rfc9989] = await Promise.all([discover7489(resolver, domain), discover9989(resolver, domain)]);
-  const pick = (d: DmarcDiscovery) => d.queried.find((q) => q.domain === d.location && q.status === 'found') ?? null;
-  return { domain, rfc7489, rfc9989, applied: pick(rfc9989) ?? pick(rfc7489) };
+  return { domain, rfc7489, rfc9989, applied: appliedLookup(rfc9989) ?? appliedLookup(rfc7489) };
 };

@@ -2,8 +2,8 @@
 // each next receiver from the previous relay's IP. Every arrival is authenticated afresh: Gmail
 // does not carry over an earlier hop's pass (Google support 175365).
 import type { Resolver } from '../dns/types.ts';
-import type { DkimRecords } from '../records/fetch-dkim.ts';
-import { organizationalDomain7489, type DmarcRecords } from '../records/fetch-dmarc.ts';
+import type { DkimRecords, DkimSelectorProbe } from '../records/fetch-dkim.ts';
+import { appliedLookup, organizationalDomain7489, type DmarcRecords } from '../records/fetch-dmarc.ts';
 import type { Arrival, ArrivalDkim, ArrivalDmarc } from '../report/types.ts';
 import { evaluateDmarc, evaluateSpf, type DmarcResult } from './mailauth.ts';
 
@@ -33,9 +33,9 @@ export interface PathInput {
  * condition for a signature to survive, RFC 6376 5.4). The assumption is recorded in "basis".
  */
 export const simulateDkim = (dkim: DkimRecords): ArrivalDkim => {
-  const usable = dkim.selectors
-    .filter((p) => (p.status === 'key' || p.status === 'multiple') && p.key?.usable)
-    .sort((a, b) => (b.key!.keyType === 'ed25519' ? 4096 : (b.key!.bits ?? 0)) - (a.key!.keyType === 'ed25519' ? 4096 : (a.key!.bits ?? 0)));
+  // Ed25519 ranks above any RSA size a zone publishes
+  const strength = (p: DkimSelectorProbe) => (p.key?.keyType === 'ed25519' ? 4096 : (p.key?.bits ?? 0));
+  const usable = dkim.selectors.filter((p) => (p.status === 'key' || p.status === 'multiple') && p.key?.usable).sort((a, b) => strength(b) - strength(a));
   const best = usable[0];
   if (best) return { result: 'pass', aligned: true, domain: dkim.domain, selector: best.selector, basis: 'assumed-intact' };
   const unusable = dkim.selectors.find((p) => p.status === 'key' || p.status === 'multiple');
@@ -51,9 +51,9 @@ export const simulateDkim = (dkim: DkimRecords): ArrivalDkim => {
 const dmarc7489 = (dmarc: DmarcRecords, fromDomain: string, spfDomain: string | null, dkimDomain: string | null): ArrivalDmarc['rfc7489'] => {
   const d = dmarc.rfc7489;
   if (d.error) return { result: 'temperror', policy: null, policyDomain: null };
-  const lookup = d.queried.find((q) => q.domain === d.location && q.status === 'found');
+  const lookup = appliedLookup(d);
   if (!lookup?.parsed || lookup.parsed.effectiveP7489 === null) return { result: 'none', policy: null, policyDomain: null };
-  const org = organizationalDomain7489(fromDomain);
+  const org = d.orgDomain ?? organizationalDomain7489(fromDomain);
   const aligns = (id: string | null, mode: 'r' | 's') => id !== null && (mode === 's' ? id === fromDomain : organizationalDomain7489(id) === org);
   const pass = aligns(spfDomain, lookup.parsed.tags.aspf) || aligns(dkimDomain, lookup.parsed.tags.adkim);
   return { result: pass ? 'pass' : 'fail', policy: d.policy, policyDomain: lookup.domain };
