@@ -1,10 +1,11 @@
 // The command line: flags -> options -> check -> render -> exit code. The only module that
 // writes to the terminal or decides the exit code, and it does so in one place each.
+import { readFileSync, readlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Chalk } from 'chalk';
 import { Command, CommanderError, Option } from 'commander';
 import type { Ora } from 'ora';
-import { check, type CheckOptions } from './check.ts';
+import { check, type CheckOptions, type ProgressStage } from './check.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDnsClient, type DnsClient } from './dns/client.ts';
 import { ZoneSyntaxError } from './dns/parse-zone.ts';
@@ -12,27 +13,61 @@ import { createNodeResolver, type UpstreamResolver } from './dns/system.ts';
 import { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
 import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, UsageError, type FailOn } from './options.ts';
 import { renderJson } from './report/render-json.ts';
-import { renderTable } from './report/render-table.ts';
+import { renderText } from './report/render-text.ts';
+import { printable, printableLines } from './report/sanitize.ts';
 import type { Report } from './report/types.ts';
 
-/** Exit codes: the contract of DESIGN.md, plus 4 for a bug. */
-export const EXIT = { ok: 0, atRiskOrFail: 1, usage: 2, dns: 3, internal: 4 } as const;
+/** Exit codes: the contract of DESIGN.md, plus 4 for a bug, 5 for output that could not be written, 130 for Ctrl-C. */
+export const EXIT = { ok: 0, atRiskOrFail: 1, usage: 2, dns: 3, internal: 4, output: 5, interrupted: 130 } as const;
 
 export interface CliIo {
-  stdout: { write(text: string): unknown };
+  /** Where the report goes; the callback tells whether it was written (ENOSPC, EBADF, EPIPE). */
+  stdout: { write(text: string, done: (err?: Error | null) => void): unknown };
   stderr: { write(text: string): unknown; isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   stdoutIsTTY: boolean;
+  /** Columns the human report fits in: the terminal's width, 80 when stdout is not a terminal. */
   columns: number;
   clock: Clock;
 }
+
+/** The report could not be written to stdout. */
+class OutputError extends Error {
+  readonly code: string;
+  constructor(err: NodeJS.ErrnoException) {
+    super(err.message);
+    this.code = err.code ?? 'EIO';
+  }
+}
+
+const OUTPUT_ERROR_TEXT: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EBADF: 'standard output is closed',
+  EPIPE: 'the reader closed the pipe',
+  EIO: 'input/output error',
+  EFBIG: 'the file is too large',
+  EDQUOT: 'disk quota exceeded',
+};
+
+/** Writes to stdout and waits for the outcome, so that a write error becomes exit 5 and one line. */
+export const writeOut = (io: Pick<CliIo, 'stdout'>, text: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    try {
+      io.stdout.write(text, (err) => (err ? reject(new OutputError(err)) : resolve()));
+    } catch (err) {
+      reject(new OutputError(err as NodeJS.ErrnoException));
+    }
+  });
+
+/** The one way a line reaches stderr: prefixed, on one line, every outside character made visible. */
+export const errorLine = (io: Pick<CliIo, 'stderr'>, text: string): void => {
+  io.stderr.write(`fwdcheck: ${printable(text.trim())}\n`);
+};
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-/** Errors are one line on stderr, whatever text they quote. */
-const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 
 interface RawOptions {
   relay: string[];
@@ -43,12 +78,13 @@ interface RawOptions {
   resolver?: string;
   timeout: string;
   json?: boolean;
+  verbose?: boolean;
   failOn: string;
   color: boolean;
   debug?: boolean;
 }
 
-const buildProgram = (io: CliIo) =>
+const buildProgram = (io: CliIo, pending: string[]) =>
   new Command('fwdcheck')
     .description('Predict whether mail From DOMAIN, forwarded through a relay to Gmail, reaches the inbox; explain why, and what to do instead.')
     .argument('<domain>', 'the From domain of the mail to check (example.com)')
@@ -60,6 +96,7 @@ const buildProgram = (io: CliIo) =>
     .option('--resolver <host[:port]>', 'DNS server to ask instead of the system resolver')
     .option('--timeout <ms>', 'time allowed for each DNS query', '5000')
     .option('--json', 'print the JSON report (schema version 1) on stdout')
+    .option('--verbose', 'the human report with raw records, finding codes, references and Gmail\'s full reply')
     .addOption(new Option('--fail-on <level>', 'exit 1 from this verdict up').choices(['at-risk', 'fail']).default('at-risk'))
     .option('--no-color', 'no colours (also NO_COLOR=1, or when stdout is not a terminal)')
     .option('--debug', 'stack traces and the DNS query trace on stderr')
@@ -68,7 +105,8 @@ const buildProgram = (io: CliIo) =>
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
+      // help and version text are written by run(), which waits for the write to succeed
+      writeOut: (s) => pending.push(s),
       writeErr: (s) => io.stderr.write(s),
       // errors are printed by run(), as one line
       outputError: () => {},
@@ -82,6 +120,8 @@ Exit codes:
   2  bad usage or input
   3  DNS trouble prevented a verdict
   4  internal error (a bug; run with --debug)
+  5  the output could not be written (stdout closed, disk full)
+  130  interrupted (Ctrl-C)
 
 Examples:
   fwdcheck bank.example --relay 203.0.113.7
@@ -96,6 +136,7 @@ interface Parsed {
   resolver?: ReturnType<typeof parseResolver>;
   timeoutMs: number;
   json: boolean;
+  verbose: boolean;
   failOn: FailOn;
   color: boolean;
   debug: boolean;
@@ -112,6 +153,7 @@ const validate = (domainArg: string, raw: RawOptions): Parsed => {
     zones: raw.zone,
     timeoutMs: parseTimeout(raw.timeout),
     json: raw.json === true,
+    verbose: raw.verbose === true,
     failOn: parseFailOn(raw.failOn),
     color: raw.color,
     debug: raw.debug === true,
@@ -149,14 +191,30 @@ const openUpstream = async (parsed: Parsed): Promise<UpstreamResolver> => {
   return createNodeResolver(options);
 };
 
+/** What the spinner says while a stage runs. */
+const STAGE_TEXT: Record<ProgressStage, (domain: string) => string> = {
+  records: (d) => `Reading the SPF, DKIM and DMARC records of ${d}`,
+  simulate: () => 'Following the mail through the forwarder to Gmail',
+  done: () => 'Writing the report',
+};
+
 /** Runs the CLI and returns its exit code; never throws, never exits the process. */
 export const run = async (argv: readonly string[], io: CliIo): Promise<number> => {
-  const program = buildProgram(io);
+  const pending: string[] = [];
+  const program = buildProgram(io, pending);
   let debug = argv.includes('--debug');
   let dns: DnsClient | undefined;
   let spinner: Ora | undefined;
   try {
-    program.parse([...argv], { from: 'user' });
+    try {
+      program.parse([...argv], { from: 'user' });
+    } catch (err) {
+      if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')) {
+        await writeOut(io, pending.join(''));
+        return EXIT.ok;
+      }
+      throw err;
+    }
     const parsed = validate(program.args[0]!, program.opts<RawOptions>());
     debug = parsed.debug;
     dns = createDnsClient(await openUpstream(parsed), { timeoutMs: parsed.timeoutMs, clock: io.clock });
@@ -165,63 +223,96 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     if (io.stderr.isTTY && !io.env.CI) {
       // loaded only here: it is a quarter of the start-up time, and pipes and CI never need it
       const { default: ora } = await import('ora');
-      spinner = ora({ stream: io.stderr as NodeJS.WritableStream, text: `Resolving ${parsed.domain}` }).start();
+      // discardStdin: false leaves the terminal in cooked mode, so Ctrl-C is a SIGINT (see main)
+      spinner = ora({ stream: io.stderr as NodeJS.WritableStream, discardStdin: false, text: printable(STAGE_TEXT.records(parsed.domain)) }).start();
     }
-    const report = await check(parsed.domain, parsed.check, {
+    const domain = parsed.domain;
+    const report = await check(domain, parsed.check, {
       dns,
       clock: io.clock,
       onProgress: (stage) => {
-        if (spinner && stage === 'simulate') spinner.text = 'Simulating the forwarding path';
+        if (spinner) spinner.text = printable(STAGE_TEXT[stage](domain));
       },
     });
     spinner?.stop();
+    spinner = undefined;
 
     const unreachable = !report.dns.reachable && report.dns.queries > 0;
     const level = colorLevel({ flag: parsed.color, env: io.env, isTTY: io.stdoutIsTTY });
+    if (debug) for (const t of dns.trace()) io.stderr.write(`dns: ${printable(`${t.type} ${t.name} -> ${t.outcome} (${t.count}) ${t.ms} ms`)}\n`);
     // the JSON document is printed whatever the verdict; a person gets the one line below
     // instead of a report made of nothing but DNS errors
-    if (parsed.json) io.stdout.write(renderJson(report));
-    else if (!unreachable) io.stdout.write(renderTable(report, { chalk: new Chalk({ level }), width: io.columns }));
-    if (debug) for (const t of dns.trace()) io.stderr.write(`dns: ${t.type} ${t.name} -> ${t.outcome} (${t.count}) ${t.ms} ms\n`);
+    if (parsed.json) await writeOut(io, renderJson(report));
+    else if (!unreachable) await writeOut(io, renderText(report, { chalk: new Chalk({ level }), width: io.columns, verbose: parsed.verbose }));
     if (unreachable) {
       const codes = [...new Set(dns.trace().map((t) => t.outcome))].join(', ');
-      io.stderr.write(`fwdcheck: the DNS resolver (${report.dns.source}) did not answer any query (${codes})\n`);
+      errorLine(io, `the DNS resolver (${report.dns.source}) did not answer any query (${codes})`);
       return EXIT.dns;
     }
     return exitCodeFor(report, parsed.failOn);
   } catch (err) {
     spinner?.stop();
+    if (err instanceof OutputError) {
+      // the reader of a pipe left (fwdcheck ... | head): it had what it wanted, nothing to report
+      if (err.code === 'EPIPE') return EXIT.ok;
+      errorLine(io, `cannot write the report to standard output: ${OUTPUT_ERROR_TEXT[err.code] ?? err.message} (${err.code})`);
+      return EXIT.output;
+    }
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
-      io.stderr.write(`fwdcheck: ${oneLine(err.message.replace(/^error: /, ''))} (see fwdcheck --help)\n`);
+      // commander puts its hints on a second line: keep them, on the same line
+      errorLine(io, `${err.message.replace(/^error: /, '').replace(/\n+/g, ' ')} (see fwdcheck --help)`);
       return EXIT.usage;
     }
     if (err instanceof UsageError) {
-      io.stderr.write(`fwdcheck: ${oneLine(err.message)}\n`);
-      if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
+      errorLine(io, err.message);
+      if (debug && err.stack) io.stderr.write(`${printableLines(err.stack)}\n`);
       return EXIT.usage;
     }
     const e = err as Error;
-    io.stderr.write(`fwdcheck: internal error: ${oneLine(e?.message ?? String(err))}${debug ? '' : ' (run with --debug for details)'}\n`);
-    if (debug && e?.stack) io.stderr.write(`${e.stack}\n`);
+    errorLine(io, `internal error: ${e?.message ?? String(err)}${debug ? '' : ' (run with --debug for details)'}`);
+    if (debug && e?.stack) io.stderr.write(`${printableLines(e.stack)}\n`);
     return EXIT.internal;
   } finally {
     dns?.close();
   }
 };
 
+/**
+ * Node replaces a closed stdout (`fwdcheck >&-`) by /dev/null opened read-write before any of
+ * fwdcheck runs, so the report would vanish with exit 0. A shell's `> /dev/null` opens it
+ * write-only: the access mode (Linux /proc) tells the two apart.
+ */
+const stdoutWasClosed = (): boolean => {
+  try {
+    if (readlinkSync('/proc/self/fd/1') !== '/dev/null') return false;
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync('/proc/self/fdinfo/1', 'utf8'))?.[1];
+    return flags !== undefined && (Number.parseInt(flags, 8) & 3) === 2;
+  } catch {
+    return false;
+  }
+};
+
+const closedStdout: CliIo['stdout'] = {
+  write: (_text, done) => done(Object.assign(new Error('standard output is closed'), { code: 'EBADF' })),
+};
+
 /** The process entry point used by bin/fwdcheck.js. */
 export const main = async (): Promise<void> => {
-  // a reader that stops early (fwdcheck ... | head) is not an error worth a stack trace
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
+  // Ctrl-C stops at once, in every mode: the report is written in one piece at the end, so
+  // nothing half-printed reaches stdout; the spinner line on a terminal is cleared
+  process.once('SIGINT', () => {
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    process.exit(EXIT.interrupted);
   });
+  // write errors are reported through writeOut's callback; this keeps them from being thrown
+  process.stdout.on('error', () => {});
+  const tty = process.stdout.isTTY === true;
   process.exitCode = await run(process.argv.slice(2), {
-    stdout: process.stdout,
+    stdout: stdoutWasClosed() ? closedStdout : process.stdout,
     stderr: process.stderr,
     env: process.env,
-    stdoutIsTTY: process.stdout.isTTY === true,
-    columns: process.stdout.columns ?? 100,
+    stdoutIsTTY: tty,
+    columns: tty ? Math.min(Math.max(process.stdout.columns || 80, 40), 120) : 80,
     clock: systemClock,
   });
 };

@@ -13,5 +13,5 @@ export { parseSpf } from './records/parse-spf.ts';
 export type { Advice, AdviceCode, Audience } from './report/advice-types.ts';
 export type { Finding, FindingCode, Severity } from './report/findings.ts';
 export { renderJson, toJsonDocument } from './report/render-json.ts';
-export { renderTable } from './report/render-table.ts';
+export { renderText, renderTable } from './report/render-text.ts';
 export type * from './report/types.ts';

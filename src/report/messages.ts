@@ -1,10 +1,24 @@
-// All wording of findings, advice and Gmail's reasons. The core only produces codes.
-import type { Advice, PopImportStatus } from './advice-types.ts';
-import type { Finding } from './findings.ts';
-import type { GmailPrediction, Report } from './types.ts';
+// All wording of findings, advice and Gmail's reasons. The core only produces codes with
+// arguments; every table here is keyed by code (`{ [K in Code]: ... }`), so a new code does not
+// compile until it has its words. Texts are plain (no colour, no RFC numbers): the references go
+// in `ref`, shown by the human report only with --verbose and appended in the JSON message.
+import type { Advice, AdviceCode, PopImportStatus } from './advice-types.ts';
+import type { Finding, FindingCode } from './findings.ts';
+import type { GmailPrediction, GmailReason, Report } from './types.ts';
 
 /** "2027-01" -> "January 2027" */
 const monthName = (ym: string): string => new Date(`${ym}-15T00:00:00Z`).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** Where the human report shows a finding: under its record, or in the path drawing (which says it already). */
+export type FindingGroup = 'spf' | 'dmarc' | 'dkim' | 'path';
+
+type FindingOf<K extends FindingCode> = Extract<Finding, { code: K }>;
+interface FindingWording<K extends FindingCode> {
+  group: FindingGroup;
+  text: (f: FindingOf<K>) => string;
+  /** The standard or page that backs the statement. */
+  ref?: (f: FindingOf<K>) => string;
+}
 
 const SPF_REASON: Record<string, string> = {
   'unknown-mechanism': 'is not an SPF mechanism or modifier',
@@ -12,184 +26,206 @@ const SPF_REASON: Record<string, string> = {
   'unexpected-argument': 'takes no argument here',
   'bad-domain-spec': 'has an invalid domain name',
   'bad-macro': 'has an invalid macro',
-  'macro-letter-outside-exp': 'uses the c, r or t macro, allowed only in exp text (RFC 7208 7.2)',
+  'macro-letter-outside-exp': 'uses the c, r or t macro, which only exp text may use',
   'bad-ip': 'has an invalid IP address',
   'bad-cidr': 'has an invalid prefix length',
-  'duplicate-modifier': 'appears twice (RFC 7208 6)',
+  'duplicate-modifier': 'appears twice',
   'bad-modifier-name': 'is not a valid modifier',
   'bad-whitespace': 'is separated by characters other than spaces',
   'non-ascii': 'contains non-ASCII characters',
 };
 
+const DKIM_PROBLEM: Record<string, (bits: number | null) => string> = {
+  revoked: () => 'is revoked (empty p=): signatures made with it fail',
+  'weak-key': (bits) => `is an RSA key of ${bits} bits; Gmail and other verifiers refuse keys under 1024 bits`,
+  'short-key': (bits) => `is an RSA key of ${bits} bits; accepted, but Gmail recommends 2048`,
+  'sha1-only': () => 'allows only rsa-sha1, which verifiers no longer accept',
+  testing: () => 'is in testing mode (t=y): verifiers may ignore its signatures',
+  'unknown-key-type': () => 'has a key type verifiers do not know',
+  'bad-key-data': () => 'has key data (p=) that cannot be read',
+  'bad-version': () => 'has a version (v=) other than DKIM1',
+  'not-for-email': () => 'is marked (s=) as not for email',
+};
+
+const DMARC_ISSUE: Record<string, string> = {
+  'missing-policy': 'has no policy tag',
+  'invalid-policy': 'has an invalid policy',
+  'invalid-subdomain-policy': 'has an invalid subdomain policy',
+  'invalid-np': 'has an invalid policy for non-existent subdomains',
+  'invalid-alignment': 'has an invalid alignment mode',
+  'invalid-pct': 'has an invalid percentage',
+  'invalid-t': 'has an invalid testing flag',
+  'duplicate-tag': 'repeats a tag',
+  'unknown-tag': 'has a tag receivers ignore',
+  'obsolete-tag': 'has a tag RFC 9989 dropped',
+};
+
+const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
+  SPF_MISSING: { group: 'spf', text: (f) => `${f.domain} publishes no SPF record, so SPF cannot pass anywhere.` },
+  SPF_MULTIPLE_RECORDS: { group: 'spf', text: (f) => `${f.domain} publishes ${f.count} SPF records; receivers treat that as a broken SPF record.`, ref: () => 'RFC 7208 4.5' },
+  SPF_SYNTAX_ERROR: { group: 'spf', text: (f) => `The term "${f.term}" ${SPF_REASON[f.reason] ?? f.reason}; one such error breaks the whole record.`, ref: () => 'RFC 7208 4.6' },
+  SPF_TOO_MANY_LOOKUPS: { group: 'spf', text: (f) => `The record needs ${f.count} DNS lookups, more than the ${f.limit} allowed: servers listed after the limit fail SPF.`, ref: () => 'RFC 7208 4.6.4' },
+  SPF_TOO_MANY_VOID_LOOKUPS: { group: 'spf', text: (f) => `${f.count} names in the record do not exist (${f.names.join(', ')}); more than ${f.limit} breaks the record.`, ref: () => 'RFC 7208 4.6.4' },
+  SPF_PASS_ALL: { group: 'spf', text: (f) => `The record of ${f.domain} ends in "+all": every server in the world passes, so SPF proves nothing.` },
+  SPF_NEUTRAL_ALL: { group: 'spf', text: (f) => `The record of ${f.domain} ends in "?all": unlisted servers are neither allowed nor refused, so SPF proves nothing for them.` },
+  SPF_PTR: { group: 'spf', text: (f) => `The record uses "${f.term}", which is slow and unreliable; many receivers ignore it.`, ref: () => 'RFC 7208 5.5' },
+  SPF_INCLUDE_LOOP: { group: 'spf', text: (f) => `The record of ${f.domain} includes ${f.target}, which includes it back: a loop, which breaks SPF.` },
+  SPF_INCLUDE_MISSING: {
+    group: 'spf',
+    text: (f) => `The record of ${f.domain} points to ${f.target} (${f.via}), which has no SPF record: that breaks SPF.`,
+    ref: (f) => `RFC 7208 ${f.via === 'include' ? '5.2' : '6.1'}`,
+  },
+  SPF_INCLUDE_MULTIPLE: { group: 'spf', text: (f) => `The record of ${f.domain} includes ${f.target}, which publishes several SPF records: that breaks SPF.` },
+  SPF_TREE_TOO_DEEP: { group: 'spf', text: (f) => `The includes of ${f.domain} nest too deep at ${f.target}; fwdcheck stopped following them.` },
+  SPF_MX_TOO_MANY: { group: 'spf', text: (f) => `"${f.term}" in the record of ${f.domain} names ${f.count} mail servers, more than the 10 allowed: that breaks SPF.`, ref: () => 'RFC 7208 4.6.4' },
+  SPF_MACRO_NOT_FOLLOWED: { group: 'spf', text: (f) => `"${f.term}" in the record of ${f.domain} depends on each message; fwdcheck counted only its own lookup.`, ref: () => 'RFC 7208 7' },
+  SPF_DNS_ERROR: { group: 'spf', text: (f) => `The SPF record at ${f.name} could not be read (${f.error}).` },
+  SPF_RELAY_AUTHORIZED: { group: 'path', text: (f) => `The SPF record of ${f.domain} lists the forwarder ${f.relay}, so SPF passes when it delivers.` },
+  DMARC_MISSING: { group: 'dmarc', text: (f) => `${f.domain} has no DMARC record: Gmail only asks that SPF or DKIM passes.` },
+  DMARC_MULTIPLE_RECORDS: { group: 'dmarc', text: (f) => `_dmarc.${f.location} holds ${f.count} DMARC records; receivers then apply none of them.`, ref: () => 'RFC 7489 6.6.3' },
+  DMARC_TAG_ISSUE: { group: 'dmarc', text: (f) => `The record at _dmarc.${f.location} ${DMARC_ISSUE[f.issue] ?? f.issue}: "${f.tag}${f.value !== null ? `=${f.value}` : ''}".` },
+  DMARC_NOT_APPLIED: { group: 'dmarc', text: (f) => `The record at _dmarc.${f.location} has no valid policy and no report address: receivers ignore it.`, ref: () => 'RFC 9989 4.10.1' },
+  DMARC_POLICY_NONE: { group: 'dmarc', text: (f) => `The policy at _dmarc.${f.location} is "none" (monitoring only): failing DMARC alone gets no mail refused.` },
+  DMARC_INHERITED: {
+    group: 'dmarc',
+    text: (f) => `${f.domain} has no DMARC record of its own; the record of ${f.location} applies${f.policy ? `, with policy ${f.policy} for subdomains` : ''}.`,
+  },
+  DMARC_DISCOVERY_DIFFERS: {
+    group: 'dmarc',
+    text: (f) =>
+      `Receivers that find DMARC the old way (Public Suffix List) see ${f.rfc7489.location ?? 'no record'} (${f.rfc7489.policy ?? 'no policy'}); the new way (DNS tree walk) sees ${f.rfc9989.location ?? 'no record'} (${f.rfc9989.policy ?? 'no policy'}). Receivers may differ.`,
+    ref: () => 'RFC 7489 6.6.3, RFC 9989 4.10',
+  },
+  DMARC_PCT_PARTIAL: { group: 'dmarc', text: (f) => `The record at _dmarc.${f.location} has pct=${f.pct}: older receivers apply the policy to that share of mail only.`, ref: () => 'RFC 7489 6.6.4' },
+  DMARC_TESTING: { group: 'dmarc', text: (f) => `The record at _dmarc.${f.location} is in testing mode (t=y): receivers apply the next weaker policy.`, ref: () => 'RFC 9989' },
+  DMARC_DNS_ERROR: { group: 'dmarc', text: (f) => `The DMARC record at ${f.name} could not be read (${f.error}).` },
+  DKIM_NO_KEY_FOUND: {
+    group: 'dkim',
+    text: (f) =>
+      f.source === 'given'
+        ? `No DKIM key for ${f.domain} at the ${f.tried} selector${f.tried === 1 ? '' : 's'} given.`
+        : `No DKIM key for ${f.domain} at ${f.tried} common selectors. If it signs with another one, add --selector NAME.`,
+  },
+  DKIM_KEY_PROBLEM: { group: 'dkim', text: (f) => `The key at selector ${f.selector} ${(DKIM_PROBLEM[f.problem] ?? (() => f.problem))(f.bits)}.`, ref: (f) => (f.problem === 'weak-key' || f.problem === 'sha1-only' ? 'RFC 8301' : 'RFC 6376 3.6.1') },
+  DKIM_NOT_A_KEY: { group: 'dkim', text: (f) => `${f.name} answers with a TXT record that is not a DKIM key.` },
+  DKIM_MULTIPLE_KEYS: { group: 'dkim', text: (f) => `${f.name} holds several key records; verifiers may pick any of them.`, ref: () => 'RFC 6376 3.6.2.2' },
+  DKIM_WILDCARD: { group: 'dkim', text: (f) => `Every name under _domainkey.${f.domain} answers (a wildcard); such answers are not counted as keys.` },
+  DKIM_DNS_ERROR: {
+    group: 'dkim',
+    text: (f) =>
+      f.selectors.length === 1
+        ? `The DKIM key at selector ${f.selectors[0]} could not be read (${f.error}).`
+        : `The DKIM keys at ${f.selectors.length} selectors could not be read (${f.error}): ${f.selectors.join(', ')}.`,
+  },
+  DKIM_ASSUMED_INTACT: { group: 'path', text: (f) => `Assumed: mail from ${f.domain} is signed with selector ${f.selector}, and no forwarder changes it. fwdcheck has no message to verify.` },
+  RELAY_ASSUMED: { group: 'path', text: (f) => `No --relay given: ${f.relay} stands for a forwarder the SPF record does not list.` },
+};
+
+const wordingOf = <K extends FindingCode>(f: FindingOf<K>): FindingWording<K> => FINDINGS[f.code] as FindingWording<K>;
+
+export const findingGroup = (f: Finding): FindingGroup => wordingOf(f).group;
+/** The plain sentence, without references. */
+export const findingText = (f: Finding): string => wordingOf(f).text(f);
+export const findingRef = (f: Finding): string | null => wordingOf(f).ref?.(f) ?? null;
+/** The sentence with its reference, as the JSON carries it. */
 export const findingMessage = (f: Finding): string => {
-  switch (f.code) {
-    case 'SPF_MISSING':
-      return `${f.domain} publishes no SPF record: SPF gives "none" everywhere.`;
-    case 'SPF_MULTIPLE_RECORDS':
-      return `${f.domain} publishes ${f.count} SPF records; more than one is a permerror (RFC 7208 4.5).`;
-    case 'SPF_SYNTAX_ERROR':
-      return `SPF record of ${f.domain}: "${f.term}" ${SPF_REASON[f.reason] ?? f.reason}; a syntax error anywhere makes the record permerror (RFC 7208 4.6).`;
-    case 'SPF_TOO_MANY_LOOKUPS':
-      return `The SPF tree needs ${f.count} DNS lookups; over ${f.limit} is a permerror (RFC 7208 4.6.4) for every IP listed after the limit.`;
-    case 'SPF_TOO_MANY_VOID_LOOKUPS':
-      return `The SPF tree has ${f.count} void lookups (${f.names.join(', ')}); over ${f.limit} is a permerror (RFC 7208 4.6.4).`;
-    case 'SPF_PASS_ALL':
-      return `SPF record of ${f.domain} ends in "+all": any IP passes, which makes SPF meaningless.`;
-    case 'SPF_NEUTRAL_ALL':
-      return `SPF record of ${f.domain} ends in "?all": unlisted IPs get neutral, which authenticates nothing.`;
-    case 'SPF_PTR':
-      return `SPF record of ${f.domain} uses "${f.term}"; ptr is slow and SHOULD NOT be used (RFC 7208 5.5).`;
-    case 'SPF_INCLUDE_LOOP':
-      return `SPF of ${f.domain} includes ${f.target}, which is already being evaluated: a loop, permerror.`;
-    case 'SPF_INCLUDE_MISSING':
-      return `SPF of ${f.domain} uses ${f.via}:${f.target}, which has no SPF record: permerror (RFC 7208 ${f.via === 'include' ? '5.2' : '6.1'}).`;
-    case 'SPF_INCLUDE_MULTIPLE':
-      return `SPF of ${f.domain} includes ${f.target}, which publishes several SPF records: permerror.`;
-    case 'SPF_TREE_TOO_DEEP':
-      return `SPF of ${f.domain} nests too deep at ${f.target}; fwdcheck stopped following it.`;
-    case 'SPF_MX_TOO_MANY':
-      return `"${f.term}" in the SPF of ${f.domain} names ${f.count} MX hosts; over 10 is a permerror (RFC 7208 4.6.4).`;
-    case 'SPF_MACRO_NOT_FOLLOWED':
-      return `"${f.term}" in the SPF of ${f.domain} depends on the message (macro); not counted past its own lookup.`;
-    case 'SPF_DNS_ERROR':
-      return `The SPF lookup of ${f.name} failed (${f.error}): temperror.`;
-    case 'SPF_RELAY_AUTHORIZED':
-      return `The relay ${f.relay} is authorized by the SPF of ${f.domain}, so SPF passes on that hop.`;
-    case 'DMARC_MISSING':
-      return `No DMARC record applies to ${f.domain}: no DMARC policy, and Gmail's rule that SPF or DKIM must pass decides.`;
-    case 'DMARC_MULTIPLE_RECORDS':
-      return `_dmarc.${f.location} has ${f.count} DMARC records; several records count as none (RFC 7489 6.6.3).`;
-    case 'DMARC_TAG_ISSUE':
-      return `DMARC record at ${f.location}: ${f.issue.replace(/-/g, ' ')} "${f.tag}${f.value !== null ? `=${f.value}` : ''}".`;
-    case 'DMARC_NOT_APPLIED':
-      return `The DMARC record at ${f.location} has no valid policy and no report address: receivers apply no DMARC to it.`;
-    case 'DMARC_POLICY_NONE':
-      return `DMARC at ${f.location} is p=none (monitoring only): a DMARC failure alone does not get mail rejected.`;
-    case 'DMARC_INHERITED':
-      return `${f.domain} has no DMARC record of its own; it inherits the record of ${f.location}${f.policy ? ` (policy ${f.policy} for subdomains)` : ''}.`;
-    case 'DMARC_DISCOVERY_DIFFERS':
-      return `RFC 7489 (Public Suffix List) finds ${f.rfc7489.location ?? 'no record'} (${f.rfc7489.policy ?? 'no policy'}), RFC 9989 (tree walk) finds ${f.rfc9989.location ?? 'no record'} (${f.rfc9989.policy ?? 'no policy'}): receivers may differ.`;
-    case 'DMARC_PCT_PARTIAL':
-      return `DMARC at ${f.location} has pct=${f.pct}: under RFC 7489 only that share gets the policy; RFC 9989 ignores pct.`;
-    case 'DMARC_TESTING':
-      return `DMARC at ${f.location} has t=y: RFC 9989 receivers apply the next weaker policy.`;
-    case 'DMARC_DNS_ERROR':
-      return `The DMARC lookup of ${f.name} failed (${f.error}).`;
-    case 'DKIM_NO_KEY_FOUND':
-      return f.source === 'given'
-        ? `No DKIM key found for ${f.domain} at the ${f.tried} selector(s) given.`
-        : `No DKIM key found for ${f.domain} at ${f.tried} common selectors; if the domain signs with another selector, pass it with --selector.`;
-    case 'DKIM_KEY_PROBLEM':
-      return `DKIM key ${f.selector}: ${dkimProblem(f.problem, f.bits)}.`;
-    case 'DKIM_NOT_A_KEY':
-      return `${f.name} answers with a TXT record that is not a DKIM key.`;
-    case 'DKIM_MULTIPLE_KEYS':
-      return `${f.name} has several key records; verifiers may pick any of them (RFC 6376 3.6.2.2).`;
-    case 'DKIM_WILDCARD':
-      return `_domainkey.${f.domain} answers any selector (a wildcard); such answers are not counted as keys.`;
-    case 'DKIM_DNS_ERROR':
-      return f.selectors.length === 1
-        ? `The DKIM key lookup for selector ${f.selectors[0]} failed (${f.error}).`
-        : `The DKIM key lookups for ${f.selectors.length} selectors failed (${f.error}): ${f.selectors.join(', ')}.`;
-    case 'DKIM_ASSUMED_INTACT':
-      return `Assumed: mail from ${f.domain} is signed with selector ${f.selector}, and the relay does not modify it. fwdcheck has no message to verify.`;
-    case 'RELAY_ASSUMED':
-      return `No --relay given: ${f.relay} (a documentation address) stands for a forwarder the SPF record does not list.`;
-  }
+  const ref = findingRef(f);
+  return ref ? `${findingText(f)} (${ref})` : findingText(f);
 };
 
-const dkimProblem = (problem: string, bits: number | null): string => {
-  switch (problem) {
-    case 'revoked':
-      return 'revoked (empty p=)';
-    case 'weak-key':
-      return `RSA key of ${bits} bits; under 1024 bits verifiers and Gmail refuse it (RFC 8301 3.2)`;
-    case 'short-key':
-      return `RSA key of ${bits} bits; accepted, but Gmail recommends 2048`;
-    case 'sha1-only':
-      return 'allows only rsa-sha1, which RFC 8301 forbids';
-    case 'testing':
-      return 'in testing mode (t=y)';
-    case 'unknown-key-type':
-      return 'unknown key type';
-    case 'bad-key-data':
-      return 'the key data (p=) cannot be read';
-    case 'bad-version':
-      return 'v= is not DKIM1';
-    case 'not-for-email':
-      return 'its service type (s=) excludes email';
-    default:
-      return problem;
-  }
-};
+type AdviceOf<K extends AdviceCode> = Extract<Advice, { code: K }>;
+interface AdviceWording<K extends AdviceCode> {
+  /** The full advice, for the "What to do" section and the JSON. */
+  text: (a: AdviceOf<K>) => string;
+  /** A short imperative for the report's third line ("Do now: ..."), said to whoever runs fwdcheck. */
+  now: (a: AdviceOf<K>) => string;
+}
 
-export const adviceMessage = (a: Advice): string => {
-  switch (a.code) {
-    case 'RECIPIENT_FETCH_INSTEAD':
-      return fetchInstead(a.popImport, a.asOf, a.existingUntil);
-    case 'RECIPIENT_IMAP_IN_GMAIL_APP':
-      return 'Add the old mailbox to the Gmail app over IMAP (Google\'s own suggested replacement), or to any mail client; the mail stays where it is and nothing is re-authenticated.';
-    case 'RECIPIENT_ASK_SENDER':
-      return `Ask ${a.domain} to sign its mail with DKIM aligned with its From domain: that is the one thing that survives forwarding.`;
-    case 'RELAY_USE_SRS':
-      return `Relay operator: rewrite the envelope sender with SRS, so that SPF is checked for the relay's own domain (which must list ${a.relay}). It meets Gmail's "SPF or DKIM" rule, but does not align with From: DMARC still rests on DKIM.`;
-    case 'RELAY_DO_NOT_MODIFY':
-      return 'Relay operator: forward the message unmodified (no footers, Subject tags, re-encoding or link rewriting), so that the sender\'s DKIM signature survives.';
-    case 'RELAY_ARC_SEAL':
-      return 'Relay operator: add ARC seals (RFC 8617). Gmail may trust them for a DMARC failure, at its discretion; never a guarantee.';
-    case 'SENDER_SIGN_ALIGNED_DKIM':
-      return `Sender domain: sign all mail with DKIM using d=${a.domain} (aligned with From) and a ${a.bits}-bit RSA or an Ed25519 key.`;
-    case 'SENDER_STRONGER_DKIM_KEY':
-      return `Sender domain: replace DKIM key ${a.selector}${a.bits ? ` (${a.bits} bits)` : ''} with a 2048-bit RSA key.`;
-    case 'SENDER_FIX_SPF':
-      return `Sender domain: fix the SPF record of ${a.domain} (${a.problems.join(', ')}).`;
-    case 'SENDER_PUBLISH_DMARC':
-      return `Sender domain: publish a DMARC record at _dmarc.${a.domain} (p=none to start), with aligned DKIM before any enforcing policy.`;
-  }
+const FETCH_NOW: Record<PopImportStatus, string> = {
+  available: 'stop forwarding and let Gmail fetch the old mailbox (POP3) instead.',
+  'existing-only': 'read the old mailbox over IMAP in the Gmail app instead of forwarding.',
+  ended: 'read the old mailbox over IMAP in the Gmail app instead of forwarding.',
 };
 
 const fetchInstead = (status: PopImportStatus, asOf: string, existingUntil: string): string => {
   switch (status) {
     case 'available':
-      return 'Stop forwarding: let Gmail fetch the mailbox instead (Settings > Accounts > "Check mail from other accounts", POP3). Fetched mail is not re-authenticated as forwarded mail is. Google has announced that POP fetching ends in January 2026.';
+      return 'Stop forwarding: let Gmail fetch the old mailbox instead (Settings > Accounts > "Check mail from other accounts", POP3). Fetched mail is not checked again the way forwarded mail is. Google has announced that POP fetching ends in January 2026.';
     case 'existing-only':
-      return `Stop forwarding and fetch instead. As of ${asOf}, Gmail's POP3 import ("Check mail from other accounts") takes no new accounts (closed since early 2026); an existing one keeps working until about ${monthName(existingUntil)}. Otherwise use IMAP, below.`;
+      return `Keep an existing Gmail POP3 import ("Check mail from other accounts") until about ${monthName(existingUntil)}; as of ${asOf} it takes no new accounts.`;
     case 'ended':
-      return `Stop forwarding and fetch instead. As of ${asOf}, Gmail's POP3 import has ended (reported until ${monthName(existingUntil)}); use IMAP, below.`;
+      return `As of ${asOf}, Gmail's POP3 import ("Check mail from other accounts") has ended (reported until ${monthName(existingUntil)}): use IMAP.`;
   }
 };
 
+const ADVICE: { [K in AdviceCode]: AdviceWording<K> } = {
+  RECIPIENT_FETCH_INSTEAD: { text: (a) => fetchInstead(a.popImport, a.asOf, a.existingUntil), now: (a) => FETCH_NOW[a.popImport] },
+  RECIPIENT_IMAP_IN_GMAIL_APP: {
+    text: () => 'Add the old mailbox to the Gmail app over IMAP, or to any mail client: the mail stays where it is and is never checked as forwarded mail.',
+    now: () => 'read the old mailbox over IMAP in the Gmail app instead of forwarding.',
+  },
+  RECIPIENT_ASK_SENDER: {
+    text: (a) => `Ask ${a.domain} to sign its mail with DKIM as ${a.domain}: the one proof that survives forwarding.`,
+    now: (a) => `ask ${a.domain} to sign its mail with DKIM.`,
+  },
+  RELAY_USE_SRS: {
+    text: (a) => `Rewrite the envelope sender with SRS (your own SPF record must list ${a.relay}): that meets Gmail's "SPF or DKIM" rule, but not DMARC.`,
+    now: () => "ask the forwarder's operator to rewrite the envelope sender (SRS).",
+  },
+  RELAY_DO_NOT_MODIFY: {
+    text: () => "Forward messages unchanged (no footers, Subject tags or re-encoding), so that the sender's DKIM signature survives.",
+    now: () => 'make sure the forwarder does not change messages (footers, Subject tags).',
+  },
+  RELAY_ARC_SEAL: {
+    text: () => 'Add ARC seals: some receivers may accept mail that fails DMARC on their word; Gmail promises nothing.',
+    now: () => "ask the forwarder's operator to add ARC seals.",
+  },
+  SENDER_SIGN_ALIGNED_DKIM: {
+    text: (a) => `Sign all mail with DKIM as d=${a.domain} (the From domain), with a ${a.bits}-bit RSA key.`,
+    now: (a) => `if you run ${a.domain}: sign its mail with DKIM.`,
+  },
+  SENDER_STRONGER_DKIM_KEY: {
+    text: (a) => `Replace the DKIM key at selector ${a.selector}${a.bits ? ` (${a.bits} bits)` : ''} with a 2048-bit RSA key.`,
+    now: (a) => `replace the DKIM key at selector ${a.selector} with a 2048-bit RSA key.`,
+  },
+  SENDER_FIX_SPF: {
+    text: (a) => `Fix the SPF record of ${a.domain} (see SPF above).`,
+    now: (a) => `fix the SPF record of ${a.domain}.`,
+  },
+  SENDER_PUBLISH_DMARC: {
+    text: (a) => `Publish a DMARC record at _dmarc.${a.domain} (p=none to start), and sign with DKIM before any stricter policy.`,
+    now: (a) => `publish a DMARC record for ${a.domain}.`,
+  },
+};
+
+const adviceWording = <K extends AdviceCode>(a: AdviceOf<K>): AdviceWording<K> => ADVICE[a.code] as AdviceWording<K>;
+export const adviceMessage = (a: Advice): string => adviceWording(a).text(a);
+export const adviceNow = (a: Advice): string => adviceWording(a).now(a);
+
+/** Gmail's reason as one full sentence, for the JSON and --verbose. */
 export const gmailReason = (g: GmailPrediction, report: Pick<Report, 'domain' | 'path'>): string => {
   const last = report.path[report.path.length - 1];
   const relay = last?.relay ?? '?';
-  let text: string;
-  switch (g.reasonCode) {
-    case 'DMARC_PASS':
-      text = last?.dkim.result === 'pass'
-        ? `DKIM (d=${last.dkim.domain}, selector ${last.dkim.selector}) passes and aligns with From, so DMARC passes although SPF is ${last.spf.result} from ${relay}.`
-        : `SPF passes for ${last?.spf.domain} from ${relay} and aligns with From, so DMARC passes.`;
-      break;
-    case 'AUTHENTICATED_NO_DMARC':
-      text = `${last?.dkim.result === 'pass' ? 'DKIM' : 'SPF'} passes, which meets Gmail's "SPF or DKIM" rule; no DMARC policy is enforced.`;
-      break;
-    case 'DMARC_REJECT':
-      text = `SPF is ${last?.spf.result} from the relay ${relay} and no aligned DKIM signature passes, so DMARC fails and ${report.domain}'s policy is reject.`;
-      break;
-    case 'DMARC_QUARANTINE':
-      text = `DMARC fails (SPF ${last?.spf.result} from ${relay}, no aligned DKIM) and the policy is quarantine: Gmail puts it in spam.`;
-      break;
-    case 'SPF_HARD_FAIL':
-      text = `Neither SPF nor DKIM passes, and the SPF record hard-fails (-all) the relay ${relay}.`;
-      break;
-    case 'UNAUTHENTICATED':
-      text = `Neither SPF (${last?.spf.result} from ${relay}) nor DKIM passes: Gmail requires one of them. It may defer first (421 4.7.26) before rejecting.`;
-      break;
-    case 'DNS_FAILURE':
-      text = 'DNS failures left SPF, DKIM or DMARC undecided; Gmail defers such mail with a temporary error.';
-      break;
-  }
-  if (g.alternative) {
-    text += ` Under ${g.alternative.method === 'rfc7489' ? 'RFC 7489' : 'RFC 9989'} DMARC discovery the outcome would be "${g.alternative.action}" instead.`;
-  }
-  return text;
+  const text = GMAIL_REASON[g.reasonCode]({ domain: report.domain, relay, last });
+  if (!g.alternative) return text;
+  return `${text} Under ${g.alternative.method === 'rfc7489' ? 'RFC 7489' : 'RFC 9989'} DMARC discovery the outcome would be "${g.alternative.action}" instead.`;
+};
+
+interface ReasonContext {
+  domain: string;
+  relay: string;
+  last: Report['path'][number] | undefined;
+}
+
+const GMAIL_REASON: Record<GmailReason, (c: ReasonContext) => string> = {
+  DMARC_PASS: ({ last, relay }) =>
+    last?.dkim.result === 'pass'
+      ? `DKIM (d=${last.dkim.domain}, selector ${last.dkim.selector}) passes and matches the From domain, so DMARC passes although SPF gives ${last.spf.result} for ${relay}.`
+      : `SPF passes for ${last?.spf.domain} from ${relay} and matches the From domain, so DMARC passes.`,
+  AUTHENTICATED_NO_DMARC: ({ last }) => `${last?.dkim.result === 'pass' ? 'DKIM' : 'SPF'} passes, which meets Gmail's "SPF or DKIM" rule; no DMARC policy is enforced.`,
+  DMARC_REJECT: ({ last, relay, domain }) => `SPF gives ${last?.spf.result} for the forwarder ${relay} and no DKIM signature from ${domain} passes, so DMARC fails and ${domain}'s policy is reject.`,
+  DMARC_QUARANTINE: ({ last, relay }) => `DMARC fails (SPF gives ${last?.spf.result} for ${relay}, no DKIM signature from the From domain) and the policy is quarantine: Gmail puts it in spam.`,
+  SPF_HARD_FAIL: ({ relay }) => `Neither SPF nor DKIM passes, and the SPF record refuses (-all) the forwarder ${relay}.`,
+  UNAUTHENTICATED: ({ last, relay }) => `Neither SPF (${last?.spf.result} for ${relay}) nor DKIM passes: Gmail requires one of them. It may defer first (421 4.7.26) before rejecting.`,
+  DNS_FAILURE: () => 'DNS failures left SPF, DKIM or DMARC undecided; Gmail defers such mail with a temporary error.',
 };

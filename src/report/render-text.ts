@@ -1,0 +1,327 @@
+// The human report. The first three lines answer the question (what happens, why, what to do
+// now); then the path drawn hop by hop, what each record says, and the advice per audience.
+// Everything fits `width` columns, every outside text is made printable (layout.ts), codes, RFC
+// references, raw records and Gmail's full reply are shown only with `verbose`. Pure: returns
+// the text; colour comes in as a chalk instance at the level the CLI decided on.
+import type { ChalkInstance } from 'chalk';
+import { clip, para, type Style } from './layout.ts';
+import { adviceMessage, adviceNow, findingGroup, findingRef, findingText, gmailReason, type FindingGroup } from './messages.ts';
+import type { Audience } from './advice-types.ts';
+import type { Finding } from './findings.ts';
+import type { DmarcPolicy } from '../records/parse-dmarc.ts';
+import type { Arrival, GmailAction, GmailReason, Report, Verdict } from './types.ts';
+
+export interface TextRenderOptions {
+  /** A chalk instance at the colour level the CLI decided on (level 0: no colour). */
+  chalk: ChalkInstance;
+  /** Columns to fit every line in. */
+  width: number;
+  /** Show raw records, finding codes, references and Gmail's full reply. */
+  verbose?: boolean;
+}
+
+/** Outside text in prose is clipped to this many characters (all of it with --verbose). */
+const CLIP = 400;
+
+type Tone = 'good' | 'bad' | 'warn' | 'odd';
+
+const OUTCOME: Record<GmailAction, (domain: string) => string> = {
+  reject: (d) => `Forwarded mail from ${d} will be rejected by Gmail.`,
+  spam: (d) => `Forwarded mail from ${d} will go to spam at Gmail.`,
+  inbox: (d) => `Forwarded mail from ${d} reaches the inbox at Gmail.`,
+  tempfail: (d) => `Forwarded mail from ${d} will be held back by Gmail (temporary error).`,
+};
+
+const VERDICT_TONE: Record<Verdict, Tone> = { pass: 'good', 'at-risk': 'warn', fail: 'bad', unknown: 'odd' };
+
+const GMAIL_DOES: Record<GmailAction, string> = {
+  reject: 'rejects it',
+  spam: 'puts it in spam',
+  inbox: 'delivers it to the inbox',
+  tempfail: 'defers it (temporary error)',
+};
+
+const AUDIENCE_TITLE: Record<Audience, (r: Report) => string> = {
+  recipient: () => 'If you forward your mail to Gmail',
+  relay: (r) => `If you run the forwarder${r.path.every((a) => a.relaySource === 'assumed') ? '' : ` (${[...new Set(r.path.map((a) => a.relay))].join(', ')})`}`,
+  sender: (r) => `If you run ${r.domain}`,
+};
+
+const GROUP_TITLE: Record<Exclude<FindingGroup, 'path'>, string> = { spf: 'SPF', dmarc: 'DMARC', dkim: 'DKIM' };
+
+/** Who the report calls the relay that delivers an arrival. */
+const relayName = (a: Arrival): string => (a.relaySource === 'assumed' ? 'the forwarder' : a.relay);
+
+// ---- the three first lines -------------------------------------------------------------------
+
+const spfPhrase = (r: Report, a: Arrival): string => {
+  switch (a.spf.result) {
+    case 'pass':
+      return 'SPF passes at the forwarder';
+    case 'fail':
+    case 'softfail':
+    case 'neutral':
+      return 'SPF fails at the forwarder';
+    case 'none':
+      return `SPF finds no record for ${a.spf.domain}`;
+    case 'temperror':
+      return 'SPF could not be checked';
+    case 'permerror':
+      return `SPF stops on an error in ${a.spf.domain}'s record`;
+  }
+};
+
+const dkimPhrase = (r: Report, a: Arrival): string => {
+  switch (a.dkim.result) {
+    case 'pass':
+      return a.dkim.aligned ? 'DKIM holds' : `its DKIM signature is not from ${r.domain}`;
+    case 'fail':
+      return 'the forwarder breaks DKIM';
+    case 'temperror':
+      return 'DKIM could not be checked';
+    case 'none':
+      return a.dkim.basis === 'unusable-key' ? `${r.domain}'s DKIM key is unusable` : a.dkim.basis === 'dns-error' ? 'DKIM could not be checked' : 'there is no DKIM signature';
+  }
+};
+
+
+const WHY: Record<GmailReason, (r: Report, a: Arrival) => string> = {
+  DMARC_REJECT: (r, a) => `${spfPhrase(r, a)} and ${dkimPhrase(r, a)}, so DMARC fails.`,
+  DMARC_QUARANTINE: (r, a) => `${spfPhrase(r, a)} and ${dkimPhrase(r, a)}, so DMARC fails.`,
+  DMARC_PASS: (r, a) =>
+    a.dkim.result === 'pass' ? 'DKIM holds through the forwarder, so DMARC passes.' : `The forwarder is in ${a.spf.domain}'s SPF record, so SPF and DMARC pass.`,
+  AUTHENTICATED_NO_DMARC: (r, a) => `${a.dkim.result === 'pass' ? 'DKIM holds' : 'SPF passes'}, and ${r.domain} enforces no DMARC policy.`,
+  SPF_HARD_FAIL: (r, a) => `${spfPhrase(r, a)} (-all) and ${dkimPhrase(r, a)}.`,
+  UNAUTHENTICATED: (r, a) => `${spfPhrase(r, a)} and ${dkimPhrase(r, a)} to fall back on.`,
+  DNS_FAILURE: () => 'DNS failures left SPF, DKIM or DMARC unchecked, and Gmail defers such mail.',
+};
+
+const headline = (r: Report, last: Arrival): [string, string, string] => {
+  if (r.verdict === 'unknown') {
+    return [
+      `fwdcheck could not tell whether forwarded mail from ${r.domain} reaches Gmail.`,
+      `${r.dns.failures} of ${r.dns.queries} DNS lookups failed, so SPF, DKIM or DMARC could not be checked.`,
+      'run the check again; if it fails again, ask another DNS server (--resolver).',
+    ];
+  }
+  const outcome = OUTCOME[r.gmail.action](r.domain);
+  const why = WHY[r.gmail.reasonCode](r, last);
+  if (r.verdict === 'pass') {
+    const fragile = last.dkim.result === 'pass' && last.spf.result !== 'pass';
+    return [outcome, why, fragile ? 'nothing, as long as the forwarder does not change messages.' : 'nothing; forwarding works.'];
+  }
+  const first = r.advice.find((a) => a.audience === 'recipient') ?? r.advice[0];
+  return [outcome, why, first ? adviceNow(first) : 'nothing fwdcheck can suggest.'];
+};
+
+// ---- the path drawing ----------------------------------------------------------------------
+
+interface Mark {
+  what: 'SPF' | 'DKIM' | 'DMARC';
+  state: string;
+  tone: Tone;
+  text: string;
+}
+
+const spfMark = (a: Arrival): Mark => {
+  const who = relayName(a);
+  const record = `${a.spf.domain}'s SPF record`;
+  switch (a.spf.result) {
+    case 'pass':
+      return { what: 'SPF', state: 'holds', tone: 'good', text: `${who} is in ${record}` };
+    case 'fail':
+      return { what: 'SPF', state: 'BREAKS', tone: 'bad', text: `${who} is not in ${record}` };
+    case 'softfail':
+      return { what: 'SPF', state: 'BREAKS', tone: 'bad', text: `${who} is not in ${record} (~all: suspicious)` };
+    case 'neutral':
+      return { what: 'SPF', state: 'BREAKS', tone: 'bad', text: `${who} is not in ${record} (?all: no opinion)` };
+    case 'none':
+      return { what: 'SPF', state: 'none', tone: 'warn', text: `${a.spf.domain} has no SPF record` };
+    case 'temperror':
+      return { what: 'SPF', state: 'error', tone: 'odd', text: `${record} could not be read` };
+    case 'permerror':
+      return { what: 'SPF', state: 'error', tone: 'bad', text: `${record} is broken` };
+  }
+};
+
+const dkimMark = (r: Report, a: Arrival): Mark => {
+  const assumed = a.dkim.basis === 'assumed-intact' ? ' (assumed: fwdcheck has no message)' : '';
+  switch (a.dkim.result) {
+    case 'pass':
+      return {
+        what: 'DKIM',
+        state: 'holds',
+        tone: a.dkim.aligned ? 'good' : 'warn',
+        text: `the signature of ${a.dkim.domain ?? '?'}${a.dkim.selector ? ` (selector ${a.dkim.selector})` : ''} arrives intact${a.dkim.aligned ? '' : `, but it is not from ${r.domain}`}${assumed}`,
+      };
+    case 'fail':
+      return { what: 'DKIM', state: 'BREAKS', tone: 'bad', text: `the signature of ${a.dkim.domain ?? r.domain} is broken on the way` };
+    case 'temperror':
+      return { what: 'DKIM', state: 'error', tone: 'odd', text: 'the DKIM key could not be read' };
+    case 'none':
+      return {
+        what: 'DKIM',
+        state: 'none',
+        tone: 'warn',
+        text: a.dkim.basis === 'unusable-key' ? `${r.domain}'s DKIM key is unusable (see DKIM below)` : a.dkim.basis === 'dns-error' ? 'the DKIM keys could not be read' : `${r.domain} does not sign its mail`,
+      };
+  }
+};
+
+const dmarcMark = (r: Report, a: Arrival): Mark => {
+  const policy = a.dmarc.policy;
+  switch (a.dmarc.result) {
+    case 'pass':
+      return { what: 'DMARC', state: 'passes', tone: 'good', text: `${a.dkim.result === 'pass' && a.dkim.aligned ? 'DKIM' : 'SPF'} matches ${r.domain}` };
+    case 'fail':
+      return { what: 'DMARC', state: 'fails', tone: policy === 'reject' || policy === 'quarantine' ? 'bad' : 'warn', text: `nothing matches ${r.domain}; its policy is ${policy ?? 'none'}` };
+    case 'none':
+      return { what: 'DMARC', state: 'none', tone: 'warn', text: `${r.domain} has no DMARC policy` };
+    case 'temperror':
+      return { what: 'DMARC', state: 'error', tone: 'odd', text: 'the DMARC record could not be read' };
+    case 'permerror':
+      return { what: 'DMARC', state: 'error', tone: 'bad', text: 'the DMARC record is broken' };
+  }
+};
+
+/** The first leg, from the sender's own servers to the first relay: what the mail leaves with. */
+const originMarks = (r: Report, first: Arrival): Mark[] => {
+  const signed = first.dkim.basis === 'assumed-intact' || first.dkim.result === 'pass';
+  return [
+    { what: 'SPF', state: 'holds', tone: 'good', text: `sent from ${r.domain}'s own servers (assumed)` },
+    signed
+      ? { what: 'DKIM', state: 'signed', tone: 'good', text: `by ${first.dkim.domain ?? r.domain}${first.dkim.selector ? ` (selector ${first.dkim.selector})` : ''}` }
+      : dkimMark(r, first),
+  ];
+};
+
+// ---- the report ----------------------------------------------------------------------------
+
+export const renderText = (report: Report, options: TextRenderOptions): string => {
+  const c = options.chalk;
+  const width = Math.max(40, options.width);
+  const verbose = options.verbose === true;
+  const tone: Record<Tone, ChalkInstance> = { good: c.green, bad: c.red, warn: c.yellow, odd: c.magenta };
+  const outside = (text: string): string => (verbose ? text : clip(text, CLIP));
+  const out: string[] = [];
+  const blank = () => out.push('');
+  const heading = (text: string) => out.push(...para(text, width, { style: c.bold }));
+  const last = report.path[report.path.length - 1];
+  if (!last) throw new Error('a report has at least one arrival');
+
+  // 1-3: the answer
+  const [outcome, why, now] = headline(report, last);
+  out.push(...para(outside(outcome), width, { style: tone[VERDICT_TONE[report.verdict]].bold }));
+  out.push(...para(outside(why), width, { label: 'Why: ', labelStyle: c.bold }));
+  out.push(...para(outside(now), width, { label: 'Do now: ', labelStyle: c.bold }));
+  blank();
+
+  // the path
+  heading('Path');
+  const node = (name: string, role: string) => out.push(...para(`${name}  ${role}`, width, { indent: 2 }));
+  const edge = (marks: Mark[]) => {
+    const stateWidth = Math.max(...marks.map((m) => m.state.length));
+    for (const m of marks) {
+      const label = `${m.what.padEnd(5)} ${m.state.padEnd(stateWidth)}  `;
+      const lines = para(outside(m.text), width, { indent: 0, label: `    |  ${label}` });
+      // colour only the state word; the rest stays plain so that copy/paste gives the same text
+      const head = `${m.what.padEnd(5)} ${m.state}`;
+      const coloured = `${m.what.padEnd(5)} ${tone[m.tone](m.state)}`;
+      out.push(...lines.map((l, i) => (i === 0 ? l.replace(head, coloured) : `    |${l.slice(5)}`)));
+    }
+    out.push('    v');
+  };
+  node(report.domain, '(sender)');
+  edge(originMarks(report, report.path[0] ?? last));
+  report.path.forEach((a, i) => {
+    const many = report.path.length > 1;
+    node(
+      a.relaySource === 'assumed' ? 'a forwarder' : a.relay,
+      a.relaySource === 'assumed' ? `(one ${report.domain}'s SPF does not list${verbose ? `; stand-in address ${a.relay}` : ''})` : `(forwarder${many ? ` ${i + 1}` : ''})`,
+    );
+    const dkim = dkimMark(report, a);
+    // "does not sign" is said once, on the first leg
+    if (a.dkim.result === 'none' && a.dkim.basis === 'no-usable-key') dkim.text = 'no signature to carry';
+    const marks = [spfMark(a), dkim];
+    if (a === last) marks.push(dmarcMark(report, a));
+    edge(marks);
+  });
+  out.pop();
+  out.push('    v');
+  const reply = report.gmail.smtp ? ` (${report.gmail.smtp.split(' ').slice(0, 2).join(' ')})` : '';
+  out.push(...para(`Gmail ${GMAIL_DOES[report.gmail.action]}${reply}`, width, { indent: 2, style: tone[VERDICT_TONE[report.verdict]] }));
+  if (verbose) {
+    if (report.gmail.smtp) out.push(...para(report.gmail.smtp, width, { indent: 2, label: "Gmail's reply: " }));
+    out.push(...para(gmailReason(report.gmail, report), width, { indent: 2, label: 'Reason: ' }));
+    for (const f of report.findings.filter((x) => findingGroup(x) === 'path')) out.push(...findingLines(f));
+  }
+  blank();
+
+  // the records, each with what fwdcheck found about it
+  function findingLines(f: Finding, indent = 2): string[] {
+    const ref = findingRef(f);
+    const text = verbose ? `${findingText(f)} [${f.code}${ref ? `; ${ref}` : ''}]` : outside(findingText(f));
+    const sev = f.severity === 'error' ? tone.bad : f.severity === 'warning' ? tone.warn : (s: string) => s;
+    return para(text, width, { indent, label: '- ', labelStyle: sev });
+  }
+  heading('Records');
+  const spf = report.records.spf;
+  const dmarc = report.records.dmarc;
+  const records: Record<Exclude<FindingGroup, 'path'>, { where: string; status: string[]; raw: string | null }> = {
+    spf: {
+      where: spf.domain,
+      status: spf.status === 'found' ? [`Published; uses ${spf.lookups} of the 10 DNS lookups allowed.`] : [],
+      raw: spf.record,
+    },
+    dmarc: {
+      where: dmarc.location ? `_dmarc.${dmarc.location}` : report.domain,
+      status: dmarc.status === 'found' && dmarc.policy ? [POLICY_MEANS[dmarc.policy]] : [],
+      raw: dmarc.record,
+    },
+    dkim: {
+      where: report.records.dkim.domain,
+      status: report.records.dkim.selectors
+        .filter((s) => (s.status === 'key' || s.status === 'multiple') && s.key?.usable)
+        .map((s) => `Key at selector ${s.selector}: ${s.key?.keyType.toUpperCase()}${s.key?.bits ? ` ${s.key.bits} bits` : ''}.`),
+      raw: null,
+    },
+  };
+  for (const group of ['spf', 'dmarc', 'dkim'] as const) {
+    const rec = records[group];
+    const found = report.findings.filter((f) => findingGroup(f) === group);
+    out.push(...para(rec.where, width, { indent: 2, label: `${GROUP_TITLE[group].padEnd(6)}`, labelStyle: c.bold }));
+    for (const s of rec.status) out.push(...para(s, width, { indent: 4 }));
+    if (verbose && rec.raw !== null) out.push(...para(rec.raw, width, { indent: 4, label: 'Record: ', labelStyle: c.dim }));
+    for (const f of found) out.push(...findingLines(f, 4));
+    if (!rec.status.length && !found.length && !(verbose && rec.raw)) out.push(...para('Nothing to report.', width, { indent: 4 }));
+  }
+  blank();
+
+  // what to do, per audience; the third line already said the first recipient item in short
+  if (report.advice.length) {
+    heading('What to do');
+    for (const audience of ['recipient', 'relay', 'sender'] as const) {
+      const items = report.advice.filter((a) => a.audience === audience);
+      if (!items.length) continue;
+      out.push(...para(AUDIENCE_TITLE[audience](report), width, { indent: 2, style: c.underline }));
+      for (const a of items) out.push(...para(outside(adviceMessage(a)), width, { indent: 4, label: '- ' }));
+    }
+    blank();
+  }
+
+  const dns = report.dns;
+  const stats = verbose
+    ? `DNS: ${dns.source}; ${dns.queries} queries, ${dns.cacheHits} answered from cache, ${dns.failures} failed; ${report.elapsedMs} ms.`
+    : `${dns.queries} DNS queries (${dns.source}). More: --verbose, --json.`;
+  out.push(...para(stats, width, { style: c.dim }));
+  return `${out.join('\n')}\n`;
+};
+
+const POLICY_MEANS: Record<DmarcPolicy, string> = {
+  reject: 'Policy reject: mail that fails DMARC is to be refused.',
+  quarantine: 'Policy quarantine: mail that fails DMARC goes to spam.',
+  none: 'Policy none: monitoring only; nothing is refused for failing DMARC.',
+};
+
+/** The 1.0 name, kept for the API. */
+export const renderTable = renderText;
