@@ -169,7 +169,8 @@ const ADVICE: { [K in AdviceCode]: AdviceWording<K> } = {
     now: (a) => `ask ${a.domain} to sign its mail with DKIM.`,
   },
   RELAY_USE_SRS: {
-    text: (a) => `Rewrite the envelope sender with SRS (your own SPF record must list ${a.relay}): that meets Gmail's "SPF or DKIM" rule, but not DMARC.`,
+    // the address is not repeated: without --relay it is only a stand-in
+    text: () => `Rewrite the envelope sender with SRS (your own domain's SPF record must list the forwarder): that meets Gmail's "SPF or DKIM" rule, but not DMARC.`,
     now: () => "ask the forwarder's operator to rewrite the envelope sender (SRS).",
   },
   RELAY_DO_NOT_MODIFY: {

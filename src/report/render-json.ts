@@ -1,4 +1,5 @@
 import { adviceMessage, findingMessage, gmailReason } from './messages.ts';
+import { jsonSafe } from './sanitize.ts';
 import type { Report } from './types.ts';
 
 /**
@@ -24,4 +25,5 @@ export const toJsonDocument = (report: Report): Record<string, unknown> => {
   };
 };
 
-export const renderJson = (report: Report): string => `${JSON.stringify(toJsonDocument(report), null, 2)}\n`;
+/** The document as printed: DEL, C1 and bidi controls escaped too (jsonSafe), so it is safe on a terminal. */
+export const renderJson = (report: Report): string => `${jsonSafe(JSON.stringify(toJsonDocument(report), null, 2))}\n`;

@@ -21,7 +21,7 @@ export interface TextRenderOptions {
 }
 
 /** Outside text in prose is clipped to this many characters (all of it with --verbose). */
-const CLIP = 400;
+const CLIP = 240;
 
 type Tone = 'good' | 'bad' | 'warn' | 'odd';
 
@@ -54,7 +54,7 @@ const relayName = (a: Arrival): string => (a.relaySource === 'assumed' ? 'the fo
 
 // ---- the three first lines -------------------------------------------------------------------
 
-const spfPhrase = (r: Report, a: Arrival): string => {
+const spfPhrase = (a: Arrival): string => {
   switch (a.spf.result) {
     case 'pass':
       return 'SPF passes at the forwarder';
@@ -63,36 +63,39 @@ const spfPhrase = (r: Report, a: Arrival): string => {
     case 'neutral':
       return 'SPF fails at the forwarder';
     case 'none':
-      return `SPF finds no record for ${a.spf.domain}`;
+      return 'there is no SPF record';
     case 'temperror':
       return 'SPF could not be checked';
     case 'permerror':
-      return `SPF stops on an error in ${a.spf.domain}'s record`;
+      return 'the SPF record is broken';
   }
 };
 
-const dkimPhrase = (r: Report, a: Arrival): string => {
+const dkimPhrase = (a: Arrival): string => {
   switch (a.dkim.result) {
     case 'pass':
-      return a.dkim.aligned ? 'DKIM holds' : `its DKIM signature is not from ${r.domain}`;
+      return a.dkim.aligned ? 'DKIM holds' : 'the DKIM signature is not from the From domain';
     case 'fail':
       return 'the forwarder breaks DKIM';
     case 'temperror':
       return 'DKIM could not be checked';
     case 'none':
-      return a.dkim.basis === 'unusable-key' ? `${r.domain}'s DKIM key is unusable` : a.dkim.basis === 'dns-error' ? 'DKIM could not be checked' : 'there is no DKIM signature';
+      return a.dkim.basis === 'unusable-key' ? 'the DKIM key is unusable' : a.dkim.basis === 'dns-error' ? 'DKIM could not be checked' : 'there is no DKIM signature';
   }
 };
 
 
+/** Phrases start with a word, never a domain name, so capitalizing is safe. */
+const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
 const WHY: Record<GmailReason, (r: Report, a: Arrival) => string> = {
-  DMARC_REJECT: (r, a) => `${spfPhrase(r, a)} and ${dkimPhrase(r, a)}, so DMARC fails.`,
-  DMARC_QUARANTINE: (r, a) => `${spfPhrase(r, a)} and ${dkimPhrase(r, a)}, so DMARC fails.`,
+  DMARC_REJECT: (r, a) => `${cap(spfPhrase(a))} and ${dkimPhrase(a)}, so DMARC fails.`,
+  DMARC_QUARANTINE: (r, a) => `${cap(spfPhrase(a))} and ${dkimPhrase(a)}, so DMARC fails.`,
   DMARC_PASS: (r, a) =>
     a.dkim.result === 'pass' ? 'DKIM holds through the forwarder, so DMARC passes.' : `The forwarder is in ${a.spf.domain}'s SPF record, so SPF and DMARC pass.`,
   AUTHENTICATED_NO_DMARC: (r, a) => `${a.dkim.result === 'pass' ? 'DKIM holds' : 'SPF passes'}, and ${r.domain} enforces no DMARC policy.`,
-  SPF_HARD_FAIL: (r, a) => `${spfPhrase(r, a)} (-all) and ${dkimPhrase(r, a)}.`,
-  UNAUTHENTICATED: (r, a) => `${spfPhrase(r, a)} and ${dkimPhrase(r, a)} to fall back on.`,
+  SPF_HARD_FAIL: (r, a) => `${cap(spfPhrase(a))} (-all) and ${dkimPhrase(a)}.`,
+  UNAUTHENTICATED: (r, a) => `${cap(spfPhrase(a))} and ${dkimPhrase(a)} to fall back on.`,
   DNS_FAILURE: () => 'DNS failures left SPF, DKIM or DMARC unchecked, and Gmail defers such mail.',
 };
 
@@ -218,7 +221,7 @@ export const renderText = (report: Report, options: TextRenderOptions): string =
 
   // the path
   heading('Path');
-  const node = (name: string, role: string) => out.push(...para(`${name}  ${role}`, width, { indent: 2 }));
+  const node = (name: string, role: string) => out.push(...para(`${name} ${role}`, width, { indent: 2 }));
   const edge = (marks: Mark[]) => {
     const stateWidth = Math.max(...marks.map((m) => m.state.length));
     for (const m of marks) {
@@ -275,7 +278,8 @@ export const renderText = (report: Report, options: TextRenderOptions): string =
     },
     dmarc: {
       where: dmarc.location ? `_dmarc.${dmarc.location}` : report.domain,
-      status: dmarc.status === 'found' && dmarc.policy ? [POLICY_MEANS[dmarc.policy]] : [],
+      // p=none has its own finding, which says the same
+      status: dmarc.status === 'found' && dmarc.policy && dmarc.policy !== 'none' ? [POLICY_MEANS[dmarc.policy]] : [],
       raw: dmarc.record,
     },
     dkim: {
