@@ -23,7 +23,7 @@ export const EXIT = { ok: 0, atRiskOrFail: 1, usage: 2, dns: 3, internal: 4, out
 export interface CliIo {
   /** Where the report goes; the callback tells whether it was written (ENOSPC, EBADF, EPIPE). */
   stdout: { write(text: string, done: (err?: Error | null) => void): unknown };
-  stderr: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   env: NodeJS.ProcessEnv;
   stdoutIsTTY: boolean;
   /** Columns the human report fits in: the terminal's width, 80 when stdout is not a terminal. */
@@ -220,7 +220,8 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     dns = createDnsClient(await openUpstream(parsed), { timeoutMs: parsed.timeoutMs, clock: io.clock });
 
     // progress on stderr, only for a person at a terminal
-    if (io.stderr.isTTY && !io.env.CI) {
+    // (a terminal of 0 columns, as a pseudo-terminal nobody sized, makes ora redraw without end)
+    if (io.stderr.isTTY && (io.stderr.columns ?? 0) >= 20 && !io.env.CI) {
       // loaded only here: it is a quarter of the start-up time, and pipes and CI never need it
       const { default: ora } = await import('ora');
       // discardStdin: false leaves the terminal in cooked mode, so Ctrl-C is a SIGINT (see main)
