@@ -78,7 +78,7 @@ const buildProgram = (io: CliIo) =>
       `
 Exit codes:
   0  the forwarded mail is expected to reach the inbox
-  1  it is at risk or will fail (see --fail-on)
+  1  it is at risk or will fail (see --fail-on), or the domain does not exist
   2  bad usage or input
   3  DNS trouble prevented a verdict
   4  internal error (a bug; run with --debug)
@@ -127,6 +127,7 @@ export const exitCodeFor = (report: Report, failOn: FailOn): number => {
     case 'at-risk':
       return failOn === 'at-risk' ? EXIT.atRiskOrFail : EXIT.ok;
     case 'fail':
+    case 'no-domain':
       return EXIT.atRiskOrFail;
     case 'unknown':
       return EXIT.dns;
