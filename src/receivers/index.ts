@@ -1,7 +1,8 @@
 // The receivers fwdcheck models, by id, and the one function that evaluates the last arrival for
 // each receiver asked for (--to), best first for this sender.
 import { organizationalDomain7489 } from '../records/fetch-dmarc.ts';
-import type { Report } from '../report/types.ts';
+import type { DkimSelectorProbe } from '../records/fetch-dkim.ts';
+import type { Arrival } from '../report/types.ts';
 import { predictReceiver } from './evaluate.ts';
 import { gmail } from './gmail.ts';
 import { icloud } from './icloud.ts';
@@ -34,17 +35,29 @@ export const receiverIdOf = (value: string): ReceiverId | null => {
 export const spfAligns = (spfDomain: string, fromDomain: string, aspf: 'r' | 's'): boolean =>
   aspf === 's' ? spfDomain === fromDomain : organizationalDomain7489(spfDomain) === organizationalDomain7489(fromDomain);
 
-/** The facts every receiver needs, taken from a finished check. */
-export const receiverInput = (report: Pick<Report, 'domain' | 'path' | 'records'>, spfDashAll: boolean): ReceiverInput => {
-  const arrival = report.path[report.path.length - 1]!;
+export interface ReceiverFacts {
+  fromDomain: string;
+  /** The last arrival: what every receiver sees. */
+  arrival: Arrival;
+  /** The SPF record in force for the MAIL FROM domain ends in "-all". */
+  spfDashAll: boolean;
+  /** The DKIM selectors probed at the From domain. */
+  selectors: readonly Pick<DkimSelectorProbe, 'selector' | 'keyType' | 'key'>[];
+  /** aspf of the DMARC record that applies ("r" without one). */
+  aspf: 'r' | 's';
+}
+
+/** The facts every receiver needs, taken from a check. */
+export const receiverInput = (facts: ReceiverFacts): ReceiverInput => {
+  const { arrival, fromDomain } = facts;
   const keyTypes: Record<string, string | null> = {};
-  for (const probe of report.records.dkim.selectors) keyTypes[probe.selector] = probe.key?.keyType ?? probe.keyType ?? null;
+  for (const probe of facts.selectors) keyTypes[probe.selector] = probe.key?.keyType ?? probe.keyType ?? null;
   return {
-    fromDomain: report.domain,
+    fromDomain,
     arrival,
-    spfDashAll,
+    spfDashAll: facts.spfDashAll,
     keyTypes,
-    spfAligned: arrival.spf.result === 'pass' && spfAligns(arrival.spf.domain, report.domain, report.records.dmarc.tags?.aspf ?? 'r'),
+    spfAligned: arrival.spf.result === 'pass' && spfAligns(arrival.spf.domain, fromDomain, facts.aspf),
   };
 };
 
