@@ -3,9 +3,9 @@
 // with arguments, and the renderers own the sentences.
 import type { DkimSelectorProbe } from '../records/fetch-dkim.ts';
 import type { DmarcDiscovery } from '../records/fetch-dmarc.ts';
-import type { DmarcTags, DmarcPolicy } from '../records/parse-dmarc.ts';
+import type { DmarcTags } from '../records/parse-dmarc.ts';
 import type { SpfNode } from '../records/fetch-spf.ts';
-import type { DmarcResult, SpfResult } from '../simulate/mailauth.ts';
+import type { DmarcPolicy, DmarcResult, SpfResult } from '../auth/types.ts';
 import type { Finding } from './findings.ts';
 import type { Advice } from './advice-types.ts';
 import type { ReceiverPrediction } from '../receivers/types.ts';
