@@ -9,6 +9,8 @@ import { fetchExistence } from './records/fetch-existence.ts';
 import { endsInDashAll, fetchSpfTree, type SpfTree } from './records/fetch-spf.ts';
 import { finding, type Finding } from './report/findings.ts';
 import type { DmarcSummary, Report, SpfSummary } from './report/types.ts';
+import { receiverAdvice } from './receivers/advice.ts';
+import { predictReceivers, receiverInput, type ReceiverId } from './receivers/index.ts';
 import { noDomainPrediction, predictGmail, verdictOf } from './simulate/gmail.ts';
 import { buildHops, simulatePath } from './simulate/path.ts';
 
@@ -21,6 +23,8 @@ export interface CheckOptions {
   helo?: string;
   /** DKIM selectors to probe; the common list when empty. */
   selectors: readonly string[];
+  /** Receivers to predict beside Gmail (--to); none by default. */
+  receivers?: readonly ReceiverId[];
 }
 
 export type ProgressStage = 'records' | 'simulate' | 'done';
@@ -69,6 +73,9 @@ const unreadLookups = (dns: DnsClient) => {
   return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
 };
 
+/** aspf of the DMARC record that applies (RFC 7489 6.3: relaxed by default). */
+const appliedAspf = (dmarc: DmarcRecords): 'r' | 's' => dmarc.applied.lookup?.parsed?.tags.aspf ?? 'r';
+
 /** Checks what happens to mail From `domain` forwarded through the relays to Gmail. */
 export const check = async (domain: string, options: CheckOptions, deps: CheckDeps): Promise<Report> => {
   const started = deps.clock.now();
@@ -99,6 +106,11 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   const absent = existence.status === 'nxdomain' ? 'nxdomain' : existence.status === 'no-records' && !ownRecords ? 'no-records' : null;
   const gmail = absent ? noDomainPrediction() : predictGmail(fromDomain, last, gmailContext);
   const verdict = verdictOf(gmail);
+  // every receiver asked for evaluates the same last arrival by its own rules
+  const receivers = predictReceivers(
+    options.receivers ?? [],
+    receiverInput({ fromDomain, arrival: last, spfDashAll: endsInDashAll(spfTree.root), selectors: dkim.selectors, aspf: appliedAspf(dmarc) }),
+  );
 
   const findings: Finding[] = [];
   if (absent) {
@@ -129,6 +141,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     checkedAt: new Date(now).toISOString(),
     verdict,
     gmail,
+    receivers,
     records: {
       spf: summarizeSpf(spfTree),
       dmarc: summarizeDmarc(dmarc),
@@ -136,7 +149,11 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     },
     path,
     findings,
-    advice: buildAdvice({ domain: fromDomain, verdict, gmail, gmailContext, path, findings, dmarc, nowMs: now }),
+    advice: [
+      // what the other receivers (--to) change for the recipient comes first: it is the recipient's best move
+      ...receiverAdvice({ verdict, gmailAction: gmail.action, receivers, nowMs: now }),
+      ...buildAdvice({ domain: fromDomain, verdict, gmail, gmailContext, path, findings, dmarc, nowMs: now }),
+    ],
     dns: { source: deps.dns.describe(), queries: stats.queries, cacheHits: stats.cacheHits, failures: stats.failures, reachable: stats.anyAnswer },
     elapsedMs: now - started,
   };

@@ -1,6 +1,7 @@
 // All wording of findings, advice and Gmail's reasons. The core only produces codes.
 import type { Advice, AdviceOutcome, PopImportStatus } from './advice-types.ts';
 import type { Finding } from './findings.ts';
+import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-receivers.ts';
 import type { GmailAction, GmailPrediction, Report } from './types.ts';
 
 /** "2027-01" -> "January 2027" */
@@ -138,6 +139,10 @@ const changes = (o: AdviceOutcome): string => `(${ACTION[o.before]} becomes ${AC
 
 export const adviceMessage = (a: Advice): string => {
   switch (a.code) {
+    case 'RECIPIENT_FORWARD_ELSEWHERE':
+      return forwardElsewhereMessage(a);
+    case 'RECIPIENT_ONLY_FETCH_IS_SAFE':
+      return onlyFetchIsSafeMessage(a);
     case 'RECIPIENT_FETCH_INSTEAD':
       return fetchInstead(a.popImport, a.asOf, a.existingUntil);
     case 'RECIPIENT_IMAP_IN_GMAIL_APP':
