@@ -9,9 +9,10 @@ import { check, type CheckOptions, type ProgressStage } from './check.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDnsClient, type DnsClient } from './dns/client.ts';
 import { ZoneSyntaxError } from './dns/parse-zone.ts';
-import { createNodeResolver, type UpstreamResolver } from './dns/system.ts';
+import type { UpstreamResolver } from './dns/types.ts';
+import { createWireResolver } from './dns/wire.ts';
 import { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
-import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, UsageError, type FailOn } from './options.ts';
+import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
 import { renderJson } from './report/render-json.ts';
 import { renderText } from './report/render-text.ts';
 import { printable, printableLines } from './report/sanitize.ts';
@@ -74,6 +75,7 @@ interface RawOptions {
   mailFrom?: string;
   helo?: string;
   selector: string[];
+  to: string[];
   zone: string[];
   resolver?: string;
   timeout: string;
@@ -92,6 +94,7 @@ const buildProgram = (io: CliIo, pending: string[]) =>
     .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
     .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
     .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
+    .option('--to <receiver>', 'also predict this mailbox: gmail, outlook, yahoo, icloud, proton, or all; repeatable (the verdict and exit code stay Gmail\'s)', collect, [])
     .option('--zone <file>', 'answer DNS from this RFC 1035 zone file instead of the network; repeatable', collect, [])
     .option('--resolver <host[:port]>', 'DNS server to ask instead of the system resolver')
     .option('--timeout <ms>', 'time allowed for each DNS query', '5000')
@@ -116,7 +119,7 @@ const buildProgram = (io: CliIo, pending: string[]) =>
       `
 Exit codes:
   0  the forwarded mail is expected to reach the inbox
-  1  it is at risk or will fail (see --fail-on)
+  1  it is at risk or will fail (see --fail-on), or the domain does not exist
   2  bad usage or input
   3  DNS trouble prevented a verdict
   4  internal error (a bug; run with --debug)
@@ -126,6 +129,7 @@ Exit codes:
 Examples:
   fwdcheck bank.example --relay 203.0.113.7
   fwdcheck example.com --json --fail-on fail
+  fwdcheck bank.example --to all
   fwdcheck example.com --zone example.com.zone --selector s2048`,
     );
 
@@ -144,7 +148,7 @@ interface Parsed {
 
 const validate = (domainArg: string, raw: RawOptions): Parsed => {
   if (raw.zone.length && raw.resolver) throw new UsageError('--zone and --resolver cannot be combined: a zone file check is offline');
-  const check: CheckOptions = { relays: raw.relay.map(parseIp), selectors: raw.selector.map(parseSelector) };
+  const check: CheckOptions = { relays: raw.relay.map(parseIp), selectors: raw.selector.map(parseSelector), receivers: parseTo(raw.to) };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
   if (raw.helo !== undefined) check.helo = parseDomain(raw.helo, '--helo name');
   const parsed: Parsed = {
@@ -169,6 +173,7 @@ export const exitCodeFor = (report: Report, failOn: FailOn): number => {
     case 'at-risk':
       return failOn === 'at-risk' ? EXIT.atRiskOrFail : EXIT.ok;
     case 'fail':
+    case 'no-domain':
       return EXIT.atRiskOrFail;
     case 'unknown':
       return EXIT.dns;
@@ -186,9 +191,9 @@ const openUpstream = async (parsed: Parsed): Promise<UpstreamResolver> => {
       throw err;
     }
   }
-  const options: Parameters<typeof createNodeResolver>[0] = { timeoutMs: parsed.timeoutMs };
-  if (parsed.resolver) options.server = parsed.resolver;
-  return createNodeResolver(options);
+  return parsed.resolver
+    ? createWireResolver({ servers: [parsed.resolver], label: `${parsed.resolver.host}:${parsed.resolver.port}` })
+    : createWireResolver();
 };
 
 /** What the spinner says while a stage runs. */

@@ -1,8 +1,9 @@
 // Text layout for the human report, in time linear in the text: word wrapping with hanging
 // indents, hard breaks for words wider than the line, and clipping of long outside text. Every
 // text goes through `printable` here, so no renderer can forget it. (cli-table3's word wrap was
-// quadratic or worse in a cell's length: 430 s for a 16 KB SPF record.)
-import { displayWidth, printable } from './sanitize.ts';
+// quadratic or worse in a cell's length: 430 s for a 16 KB SPF record.) Text is escaped to
+// printable ASCII (sanitize.ts printableAscii) before it is measured.
+import { displayWidth, printableAscii } from './sanitize.ts';
 
 export type Style = (text: string) => string;
 const plain: Style = (text) => text;
@@ -79,11 +80,11 @@ export interface ParaOptions {
 /** The lines of one paragraph: indent + label on the first line, hanging indent after it. */
 export const para = (text: string, width: number, o: ParaOptions = {}): string[] => {
   const indent = ' '.repeat(o.indent ?? 0);
-  const label = o.label ? printable(o.label) : '';
+  const label = o.label ? printableAscii(o.label) : '';
   const labelWidth = displayWidth(label);
   const hang = ' '.repeat(labelWidth);
   const style = o.style ?? plain;
   const labelStyle = o.labelStyle ?? plain;
   const room = Math.max(10, width - indent.length - labelWidth);
-  return wrap(printable(text), room).map((line, i) => `${indent}${i === 0 ? labelStyle(label) : hang}${line ? style(line) : ''}`.trimEnd());
+  return wrap(printableAscii(text), room).map((line, i) => `${indent}${i === 0 ? labelStyle(label) : hang}${line ? style(line) : ''}`.trimEnd());
 };

@@ -2,15 +2,19 @@
 // arguments; every table here is keyed by code (`{ [K in Code]: ... }`), so a new code does not
 // compile until it has its words. Texts are plain (no colour, no RFC numbers): the references go
 // in `ref`, shown by the human report only with --verbose and appended in the JSON message.
-import type { Advice, AdviceCode, PopImportStatus } from './advice-types.ts';
+import type { Advice, AdviceCode, AdviceOutcome, PopImportStatus } from './advice-types.ts';
 import type { Finding, FindingCode } from './findings.ts';
-import type { GmailPrediction, GmailReason, Report } from './types.ts';
+import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-receivers.ts';
+import type { GmailAction, GmailPrediction, GmailReason, Report } from './types.ts';
 
 /** "2027-01" -> "January 2027" */
 const monthName = (ym: string): string => new Date(`${ym}-15T00:00:00Z`).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
-/** Where the human report shows a finding: under its record, or in the path drawing (which says it already). */
-export type FindingGroup = 'spf' | 'dmarc' | 'dkim' | 'path';
+/**
+ * Where the human report shows a finding: under its record, in the path drawing (which says it
+ * already: listed only with --verbose), or before everything as what the check could not settle.
+ */
+export type FindingGroup = 'check' | 'spf' | 'dmarc' | 'dkim' | 'path';
 
 type FindingOf<K extends FindingCode> = Extract<Finding, { code: K }>;
 interface FindingWording<K extends FindingCode> {
@@ -60,11 +64,26 @@ const DMARC_ISSUE: Record<string, string> = {
   'obsolete-tag': 'has a tag RFC 9989 dropped',
 };
 
+const unread = (name: string, error: string, what: string): string =>
+  error === 'EOFFLINE' ? `The ${what} at ${name} was not checked (outside the zone files, --offline).` : `The ${what} at ${name} could not be read (${error}).`;
+
 const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
+  DOMAIN_NOT_FOUND: {
+    group: 'check',
+    text: (f) =>
+      f.how === 'nxdomain'
+        ? `${f.domain} does not exist in the DNS: no mail can come from it. Check the spelling of the address.`
+        : `${f.domain} has no DNS records of any kind (no address, mail server, TXT, DMARC or DKIM): it is not a mail domain. Check the spelling of the address.`,
+  },
+  OUTCOME_OPEN: {
+    group: 'check',
+    text: (f) =>
+      `DNS trouble leaves the outcome open: ${f.unread.length ? f.unread.map((u) => `${u.type} ${u.name} ${u.error === 'EOFFLINE' ? '(not checked: outside the zone files)' : `(${u.error})`}`).join(', ') : 'a lookup'} could not be read.`,
+  },
   SPF_MISSING: { group: 'spf', text: (f) => `${f.domain} publishes no SPF record, so SPF cannot pass anywhere.` },
   SPF_MULTIPLE_RECORDS: { group: 'spf', text: (f) => `${f.domain} publishes ${f.count} SPF records; receivers treat that as a broken SPF record.`, ref: () => 'RFC 7208 4.5' },
   SPF_SYNTAX_ERROR: { group: 'spf', text: (f) => `The term "${f.term}" ${SPF_REASON[f.reason] ?? f.reason}; one such error breaks the whole record.`, ref: () => 'RFC 7208 4.6' },
-  SPF_TOO_MANY_LOOKUPS: { group: 'spf', text: (f) => `The record needs ${f.count} DNS lookups, more than the ${f.limit} allowed: servers listed after the limit fail SPF.`, ref: () => 'RFC 7208 4.6.4' },
+  SPF_TOO_MANY_LOOKUPS: { group: 'spf', text: (f) => `The record needs more than the ${f.limit} DNS lookups allowed: servers listed after the limit fail SPF.`, ref: () => 'RFC 7208 4.6.4' },
   SPF_TOO_MANY_VOID_LOOKUPS: { group: 'spf', text: (f) => `${f.count} names in the record do not exist (${f.names.join(', ')}); more than ${f.limit} breaks the record.`, ref: () => 'RFC 7208 4.6.4' },
   SPF_PASS_ALL: { group: 'spf', text: (f) => `The record of ${f.domain} ends in "+all": every server in the world passes, so SPF proves nothing.` },
   SPF_NEUTRAL_ALL: { group: 'spf', text: (f) => `The record of ${f.domain} ends in "?all": unlisted servers are neither allowed nor refused, so SPF proves nothing for them.` },
@@ -76,14 +95,22 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
     ref: (f) => `RFC 7208 ${f.via === 'include' ? '5.2' : '6.1'}`,
   },
   SPF_INCLUDE_MULTIPLE: { group: 'spf', text: (f) => `The record of ${f.domain} includes ${f.target}, which publishes several SPF records: that breaks SPF.` },
-  SPF_TREE_TOO_DEEP: { group: 'spf', text: (f) => `The includes of ${f.domain} nest too deep at ${f.target}; fwdcheck stopped following them.` },
+  SPF_WALK_STOPPED: {
+    group: 'spf',
+    text: (f) =>
+      `fwdcheck stopped reading at "${f.term}" in the record of ${f.domain}, where ${f.reason === 'lookup-limit' ? 'the 11th DNS lookup' : 'the third lookup of a name that does not exist'} makes receivers stop too; nothing after it was looked up.`,
+    ref: () => 'RFC 7208 4.6.4',
+  },
   SPF_MX_TOO_MANY: { group: 'spf', text: (f) => `"${f.term}" in the record of ${f.domain} names ${f.count} mail servers, more than the 10 allowed: that breaks SPF.`, ref: () => 'RFC 7208 4.6.4' },
   SPF_MACRO_NOT_FOLLOWED: { group: 'spf', text: (f) => `"${f.term}" in the record of ${f.domain} depends on each message; fwdcheck counted only its own lookup.`, ref: () => 'RFC 7208 7' },
-  SPF_DNS_ERROR: { group: 'spf', text: (f) => `The SPF record at ${f.name} could not be read (${f.error}).` },
+  SPF_DNS_ERROR: { group: 'spf', text: (f) => `${unread(f.name, f.error, 'SPF record')} Whether it has one is not known; receivers get a temporary error.` },
   SPF_RELAY_AUTHORIZED: { group: 'path', text: (f) => `The SPF record of ${f.domain} lists the forwarder ${f.relay}, so SPF passes when it delivers.` },
   DMARC_MISSING: { group: 'dmarc', text: (f) => `${f.domain} has no DMARC record: Gmail only asks that SPF or DKIM passes.` },
   DMARC_MULTIPLE_RECORDS: { group: 'dmarc', text: (f) => `_dmarc.${f.location} holds ${f.count} DMARC records; receivers then apply none of them.`, ref: () => 'RFC 7489 6.6.3' },
-  DMARC_TAG_ISSUE: { group: 'dmarc', text: (f) => `The record at _dmarc.${f.location} ${DMARC_ISSUE[f.issue] ?? f.issue}: "${f.tag}${f.value !== null ? `=${f.value}` : ''}".` },
+  DMARC_TAG_ISSUE: {
+    group: 'dmarc',
+    text: (f) => `The record at _dmarc.${f.location} ${DMARC_ISSUE[f.issue] ?? f.issue}: "${f.tag}${f.value !== null ? `=${f.value}` : ''}"${f.meant ? ` (meant ${f.tag}=${f.meant}?)` : ''}.`,
+  },
   DMARC_NOT_APPLIED: { group: 'dmarc', text: (f) => `The record at _dmarc.${f.location} has no valid policy and no report address: receivers ignore it.`, ref: () => 'RFC 9989 4.10.1' },
   DMARC_POLICY_NONE: { group: 'dmarc', text: (f) => `The policy at _dmarc.${f.location} is "none" (monitoring only): failing DMARC alone gets no mail refused.` },
   DMARC_INHERITED: {
@@ -96,9 +123,17 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
       `Receivers that find DMARC the old way (Public Suffix List) see ${f.rfc7489.location ?? 'no record'} (${f.rfc7489.policy ?? 'no policy'}); the new way (DNS tree walk) sees ${f.rfc9989.location ?? 'no record'} (${f.rfc9989.policy ?? 'no policy'}). Receivers may differ.`,
     ref: () => 'RFC 7489 6.6.3, RFC 9989 4.10',
   },
-  DMARC_PCT_PARTIAL: { group: 'dmarc', text: (f) => `The record at _dmarc.${f.location} has pct=${f.pct}: older receivers apply the policy to that share of mail only.`, ref: () => 'RFC 7489 6.6.4' },
-  DMARC_TESTING: { group: 'dmarc', text: (f) => `The record at _dmarc.${f.location} is in testing mode (t=y): receivers apply the next weaker policy.`, ref: () => 'RFC 9989' },
-  DMARC_DNS_ERROR: { group: 'dmarc', text: (f) => `The DMARC record at ${f.name} could not be read (${f.error}).` },
+  DMARC_PCT_PARTIAL: {
+    group: 'dmarc',
+    text: (f) => `The record at _dmarc.${f.location} has pct=${f.pct}: at older receivers ${f.pct}% of failing mail gets ${f.policy} and the rest ${f.rest}; newer ones ignore pct.`,
+    ref: () => 'RFC 7489 6.6.4',
+  },
+  DMARC_POLICY_LOWERED: {
+    group: 'dmarc',
+    text: (f) => `The record at _dmarc.${f.location} says ${f.published}, but ${f.reason === 'pct' ? 'pct=0' : 't=y (testing)'} makes receivers apply the next lower policy: ${f.policy}.`,
+    ref: (f) => (f.reason === 'pct' ? 'RFC 7489 6.6.4' : 'RFC 9989 4.7'),
+  },
+  DMARC_DNS_ERROR: { group: 'dmarc', text: (f) => `${unread(f.name, f.error, 'DMARC record')} Whether one is there is not known.` },
   DKIM_NO_KEY_FOUND: {
     group: 'dkim',
     text: (f) =>
@@ -118,7 +153,7 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
         : `The DKIM keys at ${f.selectors.length} selectors could not be read (${f.error}): ${f.selectors.join(', ')}.`,
   },
   DKIM_ASSUMED_INTACT: { group: 'path', text: (f) => `Assumed: mail from ${f.domain} is signed with selector ${f.selector}, and no forwarder changes it. fwdcheck has no message to verify.` },
-  RELAY_ASSUMED: { group: 'path', text: (f) => `No --relay given: ${f.relay} stands for a forwarder the SPF record does not list.` },
+  RELAY_ASSUMED: { group: 'path', text: (f) => `No --relay given: ${f.relay} (a documentation address) stands for a forwarder your SPF does not list.` },
 };
 
 const wordingOf = <K extends FindingCode>(f: FindingOf<K>): FindingWording<K> => FINDINGS[f.code] as FindingWording<K>;
@@ -141,6 +176,10 @@ interface AdviceWording<K extends AdviceCode> {
   now: (a: AdviceOf<K>) => string;
 }
 
+const ACTION: Record<GmailAction, string> = { inbox: 'the inbox', spam: 'spam', reject: 'a rejection', tempfail: 'a deferral' };
+/** What a remedy changes, said after it: "(a rejection becomes the inbox)". */
+const changes = (o: AdviceOutcome): string => `(${ACTION[o.before]} becomes ${ACTION[o.after]})`;
+
 const FETCH_NOW: Record<PopImportStatus, string> = {
   available: 'stop forwarding and let Gmail fetch the old mailbox (POP3) instead.',
   'existing-only': 'read the old mailbox over IMAP in the Gmail app instead of forwarding.',
@@ -152,37 +191,49 @@ const fetchInstead = (status: PopImportStatus, asOf: string, existingUntil: stri
     case 'available':
       return 'Stop forwarding: let Gmail fetch the old mailbox instead (Settings > Accounts > "Check mail from other accounts", POP3). Fetched mail is not checked again the way forwarded mail is. Google has announced that POP fetching ends in January 2026.';
     case 'existing-only':
-      return `Keep an existing Gmail POP3 import ("Check mail from other accounts") until about ${monthName(existingUntil)}; as of ${asOf} it takes no new accounts.`;
+      return `If you already fetch this mailbox with Gmail's POP3 import ("Check mail from other accounts"), fetch instead of forwarding: as of ${asOf} it takes no new accounts, and existing ones keep working until about ${monthName(existingUntil)} (Google gives no exact day).`;
     case 'ended':
-      return `As of ${asOf}, Gmail's POP3 import ("Check mail from other accounts") has ended (reported until ${monthName(existingUntil)}): use IMAP.`;
+      return `Gmail's POP3 import has ended (reported until about ${monthName(existingUntil)}); as of ${asOf} use IMAP.`;
   }
 };
 
 const ADVICE: { [K in AdviceCode]: AdviceWording<K> } = {
+  RECIPIENT_FORWARD_ELSEWHERE: {
+    text: (a) => forwardElsewhereMessage(a),
+    now: (a) => `forward to ${a.receivers[0]?.name ?? 'another mailbox'} instead of Gmail, or fetch the mail.`,
+  },
+  RECIPIENT_ONLY_FETCH_IS_SAFE: {
+    text: (a) => onlyFetchIsSafeMessage(a),
+    now: () => 'stop forwarding; read the old mailbox over IMAP instead.',
+  },
   RECIPIENT_FETCH_INSTEAD: { text: (a) => fetchInstead(a.popImport, a.asOf, a.existingUntil), now: (a) => FETCH_NOW[a.popImport] },
   RECIPIENT_IMAP_IN_GMAIL_APP: {
-    text: () => 'Add the old mailbox to the Gmail app over IMAP, or to any mail client: the mail stays where it is and is never checked as forwarded mail.',
+    text: (a) => `Stop forwarding: add the old mailbox to the Gmail app over IMAP (Google's suggested replacement for POP import), or to a desktop mail client; the mail stays where it is and is never forwarded ${changes(a.outcome)}.`,
     now: () => 'read the old mailbox over IMAP in the Gmail app instead of forwarding.',
   },
   RECIPIENT_ASK_SENDER: {
-    text: (a) => `Ask ${a.domain} to sign its mail with DKIM as ${a.domain}: the one proof that survives forwarding.`,
+    text: (a) => `Ask ${a.domain} to sign its mail with DKIM as ${a.domain}: the one proof that survives forwarding ${changes(a.outcome)}.`,
     now: (a) => `ask ${a.domain} to sign its mail with DKIM.`,
   },
   RELAY_USE_SRS: {
     // the address is not repeated: without --relay it is only a stand-in
-    text: () => `Rewrite the envelope sender with SRS (your own domain's SPF record must list the forwarder): that meets Gmail's "SPF or DKIM" rule, but not DMARC.`,
+    text: (a) => `Rewrite the envelope sender with SRS (your own domain's SPF record must list the forwarder): that meets Gmail's "SPF or DKIM" rule ${changes(a.outcome)}, but never DMARC.`,
     now: () => "ask the forwarder's operator to rewrite the envelope sender (SRS).",
+  },
+  RELAY_SRS_NOT_ENOUGH: {
+    text: (a) => `SRS alone will not save this mail: ${a.domain}'s DMARC policy (${a.policy}) needs its own DKIM signature, left intact; SPF under SRS names your domain, which never matches.`,
+    now: (a) => `ask ${a.domain} to sign its mail with DKIM.`,
   },
   RELAY_DO_NOT_MODIFY: {
     text: () => "Forward messages unchanged (no footers, Subject tags or re-encoding), so that the sender's DKIM signature survives.",
     now: () => 'make sure the forwarder does not change messages (footers, Subject tags).',
   },
   RELAY_ARC_SEAL: {
-    text: () => 'Add ARC seals: some receivers may accept mail that fails DMARC on their word; Gmail promises nothing.',
+    text: () => 'ARC seals may help at some receivers (Microsoft, Yahoo, iCloud ask forwarders for them); never a guarantee, and Google withdrew its ARC advice on 2026-03-12.',
     now: () => "ask the forwarder's operator to add ARC seals.",
   },
   SENDER_SIGN_ALIGNED_DKIM: {
-    text: (a) => `Sign all mail with DKIM as d=${a.domain} (the From domain), with a ${a.bits}-bit RSA key.`,
+    text: (a) => `Sign all mail with DKIM as d=${a.domain} (the From domain), with a ${a.bits}-bit RSA key ${changes(a.outcome)}.`,
     now: (a) => `if you run ${a.domain}: sign its mail with DKIM.`,
   },
   SENDER_STRONGER_DKIM_KEY: {
@@ -190,12 +241,13 @@ const ADVICE: { [K in AdviceCode]: AdviceWording<K> } = {
     now: (a) => `replace the DKIM key at selector ${a.selector} with a 2048-bit RSA key.`,
   },
   SENDER_FIX_SPF: {
-    text: (a) => `Fix the SPF record of ${a.domain} (see SPF above).`,
+    text: (a) => `Fix the SPF record of ${a.domain} (see SPF above): receivers get an error from it.`,
     now: (a) => `fix the SPF record of ${a.domain}.`,
   },
-  SENDER_PUBLISH_DMARC: {
-    text: (a) => `Publish a DMARC record at _dmarc.${a.domain} (p=none to start), and sign with DKIM before any stricter policy.`,
-    now: (a) => `publish a DMARC record for ${a.domain}.`,
+  SENDER_FIX_DMARC: {
+    text: (a) =>
+      `Publish this one record at ${a.name}, replacing what is there: "${a.record}". Receivers then apply ${a.policy ? `p=${a.policy}` : 'no policy'}${a.outcome.after !== a.outcome.before ? ` ${changes(a.outcome)}` : ' (the forwarded outcome stays the same)'}.`,
+    now: (a) => `publish the corrected DMARC record at ${a.name}.`,
   },
 };
 
@@ -207,7 +259,7 @@ export const adviceNow = (a: Advice): string => adviceWording(a).now(a);
 export const gmailReason = (g: GmailPrediction, report: Pick<Report, 'domain' | 'path'>): string => {
   const last = report.path[report.path.length - 1];
   const relay = last?.relay ?? '?';
-  const text = GMAIL_REASON[g.reasonCode]({ domain: report.domain, relay, last });
+  const text = GMAIL_REASON[g.reasonCode]({ domain: report.domain, relay, last, smtp: g.smtp });
   if (!g.alternative) return text;
   return `${text} Under ${g.alternative.method === 'rfc7489' ? 'RFC 7489' : 'RFC 9989'} DMARC discovery the outcome would be "${g.alternative.action}" instead.`;
 };
@@ -216,6 +268,7 @@ interface ReasonContext {
   domain: string;
   relay: string;
   last: Report['path'][number] | undefined;
+  smtp: string | null;
 }
 
 const GMAIL_REASON: Record<GmailReason, (c: ReasonContext) => string> = {
@@ -227,6 +280,11 @@ const GMAIL_REASON: Record<GmailReason, (c: ReasonContext) => string> = {
   DMARC_REJECT: ({ last, relay, domain }) => `SPF gives ${last?.spf.result} for the forwarder ${relay} and no DKIM signature from ${domain} passes, so DMARC fails and ${domain}'s policy is reject.`,
   DMARC_QUARANTINE: ({ last, relay }) => `DMARC fails (SPF gives ${last?.spf.result} for ${relay}, no DKIM signature from the From domain) and the policy is quarantine: Gmail puts it in spam.`,
   SPF_HARD_FAIL: ({ relay }) => `Neither SPF nor DKIM passes, and the SPF record refuses (-all) the forwarder ${relay}.`,
-  UNAUTHENTICATED: ({ last, relay }) => `Neither SPF (${last?.spf.result} for ${relay}) nor DKIM passes: Gmail requires one of them. It may defer first (421 4.7.26) before rejecting.`,
-  DNS_FAILURE: () => 'DNS failures left SPF, DKIM or DMARC undecided; Gmail defers such mail with a temporary error.',
+  UNAUTHENTICATED: ({ last, relay }) =>
+    `Neither SPF (${last?.spf.result} for ${relay}) nor DKIM passes: Gmail requires one of them. Under rate limiting it defers such mail first (421 4.7.26 "This email has been rate limited because it is unauthenticated").`,
+  DNS_FAILURE: ({ domain, smtp }) =>
+    smtp
+      ? `${domain} has an enforcing DMARC policy, and DNS failures left SPF or DKIM undecided: Gmail defers such mail with a temporary error.`
+      : 'DNS lookups that decide the outcome could not be read, so what Gmail does is not known (see OUTCOME_OPEN).',
+  DOMAIN_NOT_FOUND: ({ domain }) => `${domain} does not exist in the DNS: mail from it cannot authenticate, and the forwarding question does not arise.`,
 };

@@ -7,6 +7,7 @@ import type { ChalkInstance } from 'chalk';
 import { clip, para, type Style } from './layout.ts';
 import { adviceMessage, adviceNow, findingGroup, findingRef, findingText, gmailReason, type FindingGroup } from './messages.ts';
 import type { Audience } from './advice-types.ts';
+import { renderReceivers } from './render-receivers.ts';
 import type { Finding } from './findings.ts';
 import type { DmarcPolicy } from '../records/parse-dmarc.ts';
 import type { Arrival, GmailAction, GmailReason, Report, Verdict } from './types.ts';
@@ -32,7 +33,7 @@ const OUTCOME: Record<GmailAction, (domain: string) => string> = {
   tempfail: (d) => `Forwarded mail from ${d} will be held back by Gmail (temporary error).`,
 };
 
-const VERDICT_TONE: Record<Verdict, Tone> = { pass: 'good', 'at-risk': 'warn', fail: 'bad', unknown: 'odd' };
+const VERDICT_TONE: Record<Verdict, Tone> = { pass: 'good', 'at-risk': 'warn', fail: 'bad', unknown: 'odd', 'no-domain': 'bad' };
 
 const GMAIL_DOES: Record<GmailAction, string> = {
   reject: 'rejects it',
@@ -47,7 +48,8 @@ const AUDIENCE_TITLE: Record<Audience, (r: Report) => string> = {
   sender: (r) => `If you run ${r.domain}`,
 };
 
-const GROUP_TITLE: Record<Exclude<FindingGroup, 'path'>, string> = { spf: 'SPF', dmarc: 'DMARC', dkim: 'DKIM' };
+type RecordGroup = Exclude<FindingGroup, 'path' | 'check'>;
+const GROUP_TITLE: Record<RecordGroup, string> = { spf: 'SPF', dmarc: 'DMARC', dkim: 'DKIM' };
 
 /** Who the report calls the relay that delivers an arrival. */
 const relayName = (a: Arrival): string => (a.relaySource === 'assumed' ? 'the forwarder' : a.relay);
@@ -97,9 +99,13 @@ const WHY: Record<GmailReason, (r: Report, a: Arrival) => string> = {
   SPF_HARD_FAIL: (r, a) => `${cap(spfPhrase(a))} (-all) and ${dkimPhrase(a)}.`,
   UNAUTHENTICATED: (r, a) => `${cap(spfPhrase(a))} and ${dkimPhrase(a)} to fall back on.`,
   DNS_FAILURE: () => 'DNS failures left SPF, DKIM or DMARC unchecked, and Gmail defers such mail.',
+  DOMAIN_NOT_FOUND: (r) => `${r.domain} does not exist in the DNS, so no mail can come from it.`,
 };
 
 const headline = (r: Report, last: Arrival): [string, string, string] => {
+  if (r.verdict === 'no-domain') {
+    return [`${r.domain} does not exist: there is no mail from it to forward.`, WHY.DOMAIN_NOT_FOUND(r, last), 'check the spelling of the address.'];
+  }
   if (r.verdict === 'unknown') {
     return [
       `fwdcheck could not tell whether forwarded mail from ${r.domain} reaches Gmail.`,
@@ -219,6 +225,18 @@ export const renderText = (report: Report, options: TextRenderOptions): string =
   out.push(...para(outside(now), width, { label: 'Do now: ', labelStyle: c.bold }));
   blank();
 
+  // what the check itself could not settle comes before any detail
+  const open = report.findings.filter((f) => findingGroup(f) === 'check');
+  if (open.length && report.verdict !== 'no-domain') {
+    for (const f of open) out.push(...findingLines(f, 0));
+    blank();
+  }
+  if (report.verdict === 'no-domain') {
+    if (verbose) for (const f of open) out.push(...findingLines(f, 0));
+    out.push(...para(footer(report, verbose), width, { style: c.dim }));
+    return `${out.join('\n')}\n`;
+  }
+
   // the path
   heading('Path');
   const node = (name: string, role: string) => out.push(...para(`${name} ${role}`, width, { indent: 2 }));
@@ -259,6 +277,11 @@ export const renderText = (report: Report, options: TextRenderOptions): string =
     for (const f of report.findings.filter((x) => findingGroup(x) === 'path')) out.push(...findingLines(f));
   }
   blank();
+  const receivers = renderReceivers(report, { chalk: c, width });
+  if (receivers.length) {
+    out.push(...receivers);
+    blank();
+  }
 
   // the records, each with what fwdcheck found about it
   function findingLines(f: Finding, indent = 2): string[] {
@@ -270,7 +293,7 @@ export const renderText = (report: Report, options: TextRenderOptions): string =
   heading('Records');
   const spf = report.records.spf;
   const dmarc = report.records.dmarc;
-  const records: Record<Exclude<FindingGroup, 'path'>, { where: string; status: string[]; raw: string | null }> = {
+  const records: Record<RecordGroup, { where: string; status: string[]; raw: string | null }> = {
     spf: {
       where: spf.domain,
       status: spf.status === 'found' ? [`Published; uses ${spf.lookups} of the 10 DNS lookups allowed.`] : [],
@@ -313,12 +336,15 @@ export const renderText = (report: Report, options: TextRenderOptions): string =
     blank();
   }
 
+  out.push(...para(footer(report, verbose), width, { style: c.dim }));
+  return `${out.join('\n')}\n`;
+};
+
+const footer = (report: Report, verbose: boolean): string => {
   const dns = report.dns;
-  const stats = verbose
+  return verbose
     ? `DNS: ${dns.source}; ${dns.queries} queries, ${dns.cacheHits} answered from cache, ${dns.failures} failed; ${report.elapsedMs} ms.`
     : `${dns.queries} DNS queries (${dns.source}). More: --verbose, --json.`;
-  out.push(...para(stats, width, { style: c.dim }));
-  return `${out.join('\n')}\n`;
 };
 
 const POLICY_MEANS: Record<DmarcPolicy, string> = {

@@ -26,6 +26,14 @@ export const escapeCodePoint = (ch: string): string => {
 /** One line of text, safe for a terminal: every unsafe code point shown escaped and visible. */
 export const printable = (text: string): string => text.replace(UNSAFE, escapeCodePoint);
 
+/**
+ * The human report's form: everything outside printable ASCII escaped. TXT records are octets
+ * (decoded one byte to one character, the same from zone files and the wire), so a byte beyond
+ * ASCII shows as its value (`\xe2\x80\xae`) rather than as a Latin-1 letter it never meant.
+ * fwdcheck's own wording is ASCII, so only outside text is affected.
+ */
+export const printableAscii = (text: string): string => text.replace(/[^\x20-\x7e]/gu, escapeCodePoint);
+
 /** Several lines (a stack trace under --debug): line feeds kept, everything else as `printable`. */
 export const printableLines = (text: string): string => text.replace(UNSAFE_KEEP_NEWLINE, escapeCodePoint);
 

@@ -135,13 +135,15 @@ describe('hostile records (issue 8: a domain cannot forge the report)', () => {
     // shown escaped and visible
     assert.ok(verbose.includes('\\x1b[1A\\x1b[2K'), 'ESC shown as \\x1b');
     assert.ok(verbose.includes('\\x1b]0;pwned\\x07'), 'OSC title and BEL shown');
-    assert.ok(verbose.includes('\\x9b') && verbose.includes('\\u202e') && verbose.includes('\\x0d'), 'C1 CSI, bidi override, CR shown');
+    // TXT octets beyond ASCII (here the UTF-8 of U+009B and U+202E) show as their byte values
+    assert.ok(verbose.includes('\\xc2\\x9b') && verbose.includes('\\xe2\\x80\\xae') && verbose.includes('\\x0d'), 'C1 CSI, bidi override, CR shown');
+    assert.doesNotMatch(render(report, 80, 3, true).replace(SGR, ''), /[^\x20-\x7e\n]/, 'printable ASCII only');
     // the JSON keeps the exact bytes, escaped as JSON, and no C1 or bidi character raw
     const json = renderJson(report);
     assert.doesNotMatch(json, /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
     const doc = JSON.parse(json);
     assert.ok(doc.records.spf.record.includes('\x1b[1A\x1b[2K\x1b[1A'));
-    assert.ok(doc.records.dmarc.record.includes('\u202exobni'));
+    assert.ok(doc.records.dmarc.record.includes('\u00e2\u0080\u00aexobni'), 'the octets, one character each');
   });
 
   it('printable escapes C0, DEL, C1 and bidi controls, and nothing else', () => {
