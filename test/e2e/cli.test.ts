@@ -87,9 +87,11 @@ describe('forwarding scenarios (JSON through a local DNS server)', () => {
     assert.ok(codes(json).includes('DMARC_POLICY_NONE'));
   });
 
-  it('no SPF record: Ed25519 DKIM at a given selector carries it', async () => {
+  it('no SPF record, Ed25519 DKIM only: Gmail does not verify Ed25519, so nothing passes', async () => {
     const { res, json } = await checkJson('edkey.example', '--relay', RELAY, '--selector', 's2026');
-    assert.equal(res.code, 0);
+    assert.equal(res.code, 1);
+    assert.equal(json.path[0].dkim.result, 'none');
+    assert.equal(json.path[0].dkim.signatures[0].problem.code, 'ed25519-not-verified');
     assert.equal(json.records.spf.status, 'missing');
     assert.equal(json.path[0].spf.result, 'none');
     assert.equal(json.path[0].dkim.selector, 's2026');
