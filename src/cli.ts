@@ -10,7 +10,7 @@ import { createDnsClient, type DnsClient } from './dns/client.ts';
 import { ZoneSyntaxError } from './dns/parse-zone.ts';
 import { createNodeResolver, type UpstreamResolver } from './dns/system.ts';
 import { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
-import { colorLevel, parseDomain, parseFailOn, parseMailFrom, parseResolver, parseSelector, parseTimeout, UsageError, type FailOn } from './options.ts';
+import { colorLevel, parseDomain, parseFailOn, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
 import { parseRelaySpec } from './simulate/hops.ts';
 import { looksLikeMessage, messageFacts } from './simulate/message.ts';
 import { readMessage } from './read-message.ts';
@@ -46,6 +46,7 @@ interface RawOptions {
   mailFrom?: string;
   helo?: string;
   selector: string[];
+  to: string[];
   zone: string[];
   resolver?: string;
   timeout: string;
@@ -70,6 +71,7 @@ const buildProgram = (io: CliIo) =>
     .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
     .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
     .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
+    .option('--to <receiver>', 'also predict this mailbox: gmail, outlook, yahoo, icloud, proton, or all; repeatable (the verdict and exit code stay Gmail\'s)', collect, [])
     .option('--zone <file>', 'answer DNS from this RFC 1035 zone file instead of the network; repeatable', collect, [])
     .option('--resolver <host[:port]>', 'DNS server to ask instead of the system resolver')
     .option('--timeout <ms>', 'time allowed for each DNS query', '5000')
@@ -92,7 +94,7 @@ const buildProgram = (io: CliIo) =>
       `
 Exit codes:
   0  the forwarded mail is expected to reach the inbox
-  1  it is at risk or will fail (see --fail-on)
+  1  it is at risk or will fail (see --fail-on), or the domain does not exist
   2  bad usage or input
   3  DNS trouble prevented a verdict
   4  internal error (a bug; run with --debug)
@@ -103,6 +105,7 @@ Examples:
   fwdcheck bank.example --relay list@lists.example --relay 203.0.113.7,srs=fwd.example,modify=footer,arc
   fwdcheck --message received.eml --relay list@lists.example
   fwdcheck example.com --json --fail-on fail
+  fwdcheck bank.example --to all
   fwdcheck example.com --zone example.com.zone --selector s2048`,
     );
 
@@ -130,7 +133,7 @@ const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
   if (raw.zone.length && raw.resolver) throw new UsageError('--zone and --resolver cannot be combined: a zone file check is offline');
   // parsed here for the usage errors; the core takes the specs as typed
   for (const r of raw.relay) parseRelaySpec(r);
-  const check: CheckOptions = { relays: raw.relay.map((r) => r.trim()), selectors: raw.selector.map(parseSelector) };
+  const check: CheckOptions = { relays: raw.relay.map((r) => r.trim()), selectors: raw.selector.map(parseSelector), receivers: parseTo(raw.to) };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
   if (raw.mailbox !== undefined) check.mailbox = parseMailbox(raw.mailbox);
   if (domainArg === undefined && raw.message === undefined) throw new UsageError("missing required argument 'domain'");
@@ -157,6 +160,7 @@ export const exitCodeFor = (report: Report, failOn: FailOn): number => {
     case 'at-risk':
       return failOn === 'at-risk' ? EXIT.atRiskOrFail : EXIT.ok;
     case 'fail':
+    case 'no-domain':
       return EXIT.atRiskOrFail;
     case 'unknown':
       return EXIT.dns;

@@ -38,7 +38,6 @@ const dkimText = (a: Arrival): string => {
   if (d.result === 'pass') return `DKIM pass (d=${d.domain}${d.aligned ? ', aligned' : ''})`;
   const broken = d.signatures.find((s) => s.problem?.code === 'modified');
   if (broken?.problem?.code === 'modified') return `DKIM ${d.result} (broken at hop ${broken.problem.hop})`;
-  if (d.signatures.some((s) => s.problem?.code === 'ed25519-not-verified')) return `DKIM ${d.result} (Ed25519 not verified here)`;
   return `DKIM ${d.result}`;
 };
 

@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import { adviceMessage, findingMessage, gmailReason } from './messages.ts';
 import { pathLines } from './render-path.ts';
 import type { Audience } from './advice-types.ts';
+import { renderReceivers } from './render-receivers.ts';
 import type { Arrival, Report, Verdict } from './types.ts';
 
 export interface TableRenderOptions {
@@ -17,6 +18,7 @@ const VERDICT_TEXT: Record<Verdict, string> = {
   'at-risk': 'AT RISK  forwarded mail may not reach the inbox',
   fail: 'FAIL     forwarded mail will be lost',
   unknown: 'UNKNOWN  DNS errors prevented a verdict',
+  'no-domain': 'NO DOMAIN  the domain does not exist in the DNS',
 };
 
 const AUDIENCE_TITLE: Record<Audience, string> = {
@@ -33,7 +35,7 @@ export const renderTable = (report: Report, options: TableRenderOptions): string
   const style = colour ? { head: ['cyan'], border: ['gray'] } : { head: [], border: [] };
   const table = (head: string[], colWidths: number[]) =>
     new Table({ head, colWidths, wordWrap: true, wrapOnWordBoundary: true, style });
-  const verdictColour = { pass: c.green.bold, 'at-risk': c.yellow.bold, fail: c.red.bold, unknown: c.magenta.bold }[report.verdict];
+  const verdictColour = { pass: c.green.bold, 'at-risk': c.yellow.bold, fail: c.red.bold, unknown: c.magenta.bold, 'no-domain': c.red.bold }[report.verdict];
   const lines: string[] = [];
 
   const via = report.path.map((a) => a.relay).join(' -> ');
@@ -44,6 +46,8 @@ export const renderTable = (report: Report, options: TableRenderOptions): string
   if (report.gmail.smtp) lines.push(`  ${c.dim(report.gmail.smtp)}`);
   lines.push(`  ${gmailReason(report.gmail, report)}`);
   lines.push('');
+  const receivers = renderReceivers(report, { chalk: c, width });
+  if (receivers.length) lines.push(...receivers, '');
 
   const rest = width - 16 - 14 - 4;
   const records = table(['Record', 'Status', 'Details'], [16, 14, rest]);
@@ -69,7 +73,7 @@ export const renderTable = (report: Report, options: TableRenderOptions): string
   report.path.forEach((a: Arrival, i) => {
     pathTable.push([
       `${i + 1}. ${a.receiver}`,
-      `${a.relay}${a.relaySource === 'assumed' ? '\n(assumed)' : a.preset ? `\n(${a.preset})` : ''}`,
+      `${a.relay}${a.relaySource === 'assumed' ? '\na forwarder your SPF does not list' : a.preset ? `\n(${a.preset})` : ''}`,
       colourResult(c, a.spf.result, `${a.spf.result}\n${a.spf.domain}`),
       colourResult(c, a.dkim.result, `${a.dkim.result}${a.dkim.basis === 'assumed-intact' ? ' (assumed)' : ''}${a.dkim.selector ? `\n${a.dkim.selector}` : ''}`),
       colourResult(c, a.dmarc.result, `${a.dmarc.result}${a.dmarc.policy ? `\np=${a.dmarc.policy}` : ''}`),

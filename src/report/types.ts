@@ -2,16 +2,18 @@
 // CLI derives the exit code from it. Nothing in here is wording: findings and advice are codes
 // with arguments, and the renderers own the sentences.
 import type { DkimSelectorProbe } from '../records/fetch-dkim.ts';
-import type { DmarcDiscovery } from '../records/fetch-dmarc.ts';
-import type { DmarcTags, DmarcPolicy } from '../records/parse-dmarc.ts';
+import type { AppliedDmarc, DmarcDiscovery } from '../records/fetch-dmarc.ts';
+import type { DmarcTags } from '../records/parse-dmarc.ts';
 import type { SpfNode } from '../records/fetch-spf.ts';
-import type { DmarcResult, SpfResult } from '../simulate/mailauth.ts';
+import type { DmarcPolicy, DmarcResult, SpfResult } from '../auth/types.ts';
 import type { RelayIdentity } from '../records/fetch-ptr.ts';
 import type { AddressOrigin, EnvelopeStyle, Hop, Modification, PresetId } from '../simulate/hops.ts';
 import type { Finding } from './findings.ts';
 import type { Advice } from './advice-types.ts';
+import type { ReceiverPrediction } from '../receivers/types.ts';
 
-export type Verdict = 'pass' | 'at-risk' | 'fail' | 'unknown';
+/** no-domain: the From domain does not exist in the DNS (NXDOMAIN, or no records of any kind). */
+export type Verdict = 'pass' | 'at-risk' | 'fail' | 'unknown' | 'no-domain';
 export type GmailAction = 'inbox' | 'spam' | 'reject' | 'tempfail';
 
 export type GmailReason =
@@ -22,7 +24,8 @@ export type GmailReason =
   | 'SPF_HARD_FAIL' // no DKIM, SPF -all fails from the relay
   | 'UNAUTHENTICATED' // neither SPF nor DKIM passed
   | 'RELAY_NO_FCRDNS' // the last relay's IP has no PTR, or it is not forward-confirmed (all senders rule)
-  | 'DNS_FAILURE'; // DNS errors prevented authentication
+  | 'DNS_FAILURE' // DNS errors prevented authentication
+  | 'DOMAIN_NOT_FOUND'; // the From domain does not exist
 
 export interface GmailPrediction {
   action: GmailAction;
@@ -34,7 +37,9 @@ export interface GmailPrediction {
 }
 
 export interface SpfSummary {
-  status: 'found' | 'missing' | 'invalid' | 'dns-error';
+  /** not-checked: outside the zone files in --offline mode; dns-error: the lookup failed (see error). */
+  status: 'found' | 'missing' | 'invalid' | 'dns-error' | 'not-checked';
+  error?: string;
   domain: string;
   record: string | null;
   /** DNS-querying terms over the whole tree (RFC 7208 4.6.4 limit: 10). */
@@ -43,13 +48,8 @@ export interface SpfSummary {
   tree: SpfNode;
 }
 
-export interface DmarcSummary {
-  status: 'found' | 'missing' | 'invalid' | 'dns-error';
-  record: string | null;
-  /** The domain whose _dmarc record applies (the From domain or an ancestor). */
-  location: string | null;
-  /** The policy applied to failing mail from the From domain (after sp, np and t=y). */
-  policy: DmarcPolicy | null;
+/** The applied DMARC policy (src/records/dmarc-policy.ts) with the record's tags and both discoveries. */
+export interface DmarcSummary extends Omit<AppliedDmarc, 'lookup'> {
   tags: DmarcTags | null;
   rfc7489: DmarcDiscovery;
   rfc9989: DmarcDiscovery;
@@ -73,7 +73,6 @@ export type SignatureProblem =
   | { code: 'modified'; modification: Modification; hop: number } // a relay changed what it signs (RFC 6376 5.4)
   | { code: 'unusable-key' } // the published key cannot verify (revoked, weak, bad data)
   | { code: 'dns-error' } // the key lookup failed
-  | { code: 'ed25519-not-verified' } // this receiver does not verify Ed25519 (RFC 8463): no signature to it
   | { code: 'verify-failed'; detail: string | null }; // --message: mailauth's own reason
 
 export interface ArrivalSignature {
@@ -168,6 +167,8 @@ export interface Report {
   checkedAt: string;
   verdict: Verdict;
   gmail: GmailPrediction;
+  /** One prediction per receiver asked for with --to, best first for this sender; empty without --to. */
+  receivers: ReceiverPrediction[];
   records: { spf: SpfSummary; dmarc: DmarcSummary; dkim: DkimSummary };
   /** "message": DKIM rests on a real message verified hop by hop; "model": on the published keys. */
   basis: 'model' | 'message';

@@ -14,7 +14,8 @@ import { fetchRelayIdentity, type RelayIdentity } from '../records/fetch-ptr.ts'
 import { finding, type Finding } from '../report/findings.ts';
 import type { Arrival, ArrivalArc, ArrivalDkim, ArrivalDmarc, ArrivalSignature, HopChange, MessageSummary, SignatureProblem } from '../report/types.ts';
 import type { Hop, Modification } from './hops.ts';
-import { evaluateDmarc, evaluateSpf, verifyMessageDkim, type DmarcResult, type MessageDkimSignature, type SpfResult } from './mailauth.ts';
+import { evaluateDmarc, evaluateSpf, verifyMessageDkim, type MessageDkimSignature } from '../auth/mailauth.ts';
+import type { DmarcResult, SpfResult } from '../auth/types.ts';
 import { addReceived, applyModification, type ModifyContext } from './message.ts';
 
 /** RFC 5737 TEST-NET-1: stands for "a forwarder your SPF record does not list". */
@@ -196,13 +197,11 @@ const summarizeDkim = (signatures: ArrivalSignature[], fallback: ReturnType<type
   return { result: toTopResult(best.result), aligned: best.aligned, domain: best.domain, selector: best.selector, basis, signatures };
 };
 
-/** Gmail and Microsoft do not verify Ed25519 (DOMAIN.md): to them such a signature is absent. */
-const receiverVerifiesEd25519 = (receiver: string): boolean => receiver !== 'gmail';
-
-const modelSignaturesAt = (state: MessageState, dkim: DkimRecords, receiver: string): ArrivalSignature[] => {
+// Whether a receiver verifies Ed25519 (RFC 8463) is its own capability: the receiver models
+// (src/receivers) apply it to the arrival; the path reports the signatures as they are.
+const modelSignaturesAt = (state: MessageState, dkim: DkimRecords): ArrivalSignature[] => {
   const fromKeys = state.model.map(({ sig, problem }): ArrivalSignature => {
     const base = { domain: sig.domain, selector: sig.selector, aligned: sig.aligned, basis: sig.basis, keyType: sig.keyType, bits: sig.bits, bodyLengthLimit: null };
-    if (sig.keyType === 'ed25519' && !receiverVerifiesEd25519(receiver)) return { ...base, result: 'none', problem: { code: 'ed25519-not-verified' } };
     if (problem) return { ...base, result: 'fail', problem };
     return { ...base, result: 'pass', problem: null };
   });
@@ -219,10 +218,9 @@ const modelSignaturesAt = (state: MessageState, dkim: DkimRecords, receiver: str
   return [];
 };
 
-const fromMessageSignature = (s: MessageDkimSignature, receiver: string, problem: SignatureProblem | null): ArrivalSignature => {
+const fromMessageSignature = (s: MessageDkimSignature, problem: SignatureProblem | null): ArrivalSignature => {
   const keyType = s.algorithm?.startsWith('ed25519') ? 'ed25519' : s.algorithm?.startsWith('rsa') ? 'rsa' : null;
   const base = { domain: s.domain, selector: s.selector || null, aligned: s.aligned, basis: 'message' as const, keyType, bits: s.bits, bodyLengthLimit: s.bodyLengthLimit } as const;
-  if (keyType === 'ed25519' && !receiverVerifiesEd25519(receiver)) return { ...base, result: 'none', problem: { code: 'ed25519-not-verified' } };
   if (s.result === 'pass') return { ...base, result: 'pass', problem: null };
   return { ...base, result: s.result, problem: problem ?? { code: 'verify-failed', detail: s.comment } };
 };
@@ -271,7 +269,7 @@ export const simulatePath = async (resolver: Resolver, input: PathInput): Promis
       source: input.message!.source,
       fromDomain,
       returnPath: input.mailFrom || null,
-      signatures: verified.map((s) => fromMessageSignature(s, 'relay-1', null)),
+      signatures: verified.map((s) => fromMessageSignature(s, null)),
     };
   }
   // a signature broken by a relay keeps that reason at every later arrival
@@ -360,9 +358,9 @@ export const simulatePath = async (resolver: Resolver, input: PathInput): Promis
     let signatures: ArrivalSignature[];
     if (state.bytes) {
       if (!hop.modify.length) verified = (await verifyMessageDkim(resolver, state.bytes, input.nowMs)).signatures;
-      signatures = verified.map((s) => fromMessageSignature(s, receiver, brokenBy.get(s.id) ?? null));
+      signatures = verified.map((s) => fromMessageSignature(s, brokenBy.get(s.id) ?? null));
     } else {
-      signatures = modelSignaturesAt(state, input.dkim, receiver);
+      signatures = modelSignaturesAt(state, input.dkim);
     }
     const passingDomains = [...new Set(signatures.filter((s) => s.result === 'pass').map((s) => s.domain))];
     const spfDomain = spf.result === 'pass' ? spf.domain : null;
@@ -374,7 +372,8 @@ export const simulatePath = async (resolver: Resolver, input: PathInput): Promis
     }
     const dmarc: ArrivalDmarc = {
       result: evaluated.result,
-      policy: evaluated.policy,
+      // the one applied policy (src/records/dmarc-policy.ts): mailauth knows no pct
+      policy: evaluated.result === 'none' ? null : input.dmarc.applied.policy,
       policyDomain: evaluated.policyDomain,
       rfc7489: dmarc7489(input.dmarc, fromDomain, spfDomain, passingDomains),
     };
