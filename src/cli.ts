@@ -12,7 +12,10 @@ import { ZoneSyntaxError } from './dns/parse-zone.ts';
 import type { UpstreamResolver } from './dns/types.ts';
 import { createWireResolver } from './dns/wire.ts';
 import { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
-import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
+import { colorLevel, parseDomain, parseFailOn, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
+import { parseRelaySpec } from './simulate/hops.ts';
+import { looksLikeMessage, messageFacts } from './simulate/message.ts';
+import { readMessage } from './read-message.ts';
 import { renderJson } from './report/render-json.ts';
 import { renderText } from './report/render-text.ts';
 import { printable, printableLines } from './report/sanitize.ts';
@@ -22,6 +25,8 @@ import type { Report } from './report/types.ts';
 export const EXIT = { ok: 0, atRiskOrFail: 1, usage: 2, dns: 3, internal: 4, output: 5, interrupted: 130 } as const;
 
 export interface CliIo {
+  /** Standard input, for --message - (read to its end). */
+  stdin?: NodeJS.ReadableStream;
   /** Where the report goes; the callback tells whether it was written (ENOSPC, EBADF, EPIPE). */
   stdout: { write(text: string, done: (err?: Error | null) => void): unknown };
   stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
@@ -72,6 +77,8 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 interface RawOptions {
   relay: string[];
+  message?: string;
+  mailbox?: string;
   mailFrom?: string;
   helo?: string;
   selector: string[];
@@ -89,8 +96,15 @@ interface RawOptions {
 const buildProgram = (io: CliIo, pending: string[]) =>
   new Command('fwdcheck')
     .description('Predict whether mail From DOMAIN, forwarded through a relay to Gmail, reaches the inbox; explain why, and what to do instead.')
-    .argument('<domain>', 'the From domain of the mail to check (example.com)')
-    .option('--relay <ip>', 'IP of the forwarding relay; repeat for each hop, in order (default: an address your SPF does not list)', collect, [])
+    .argument('[domain]', 'the From domain of the mail to check (example.com); with --message, taken from the message when left out')
+    .option(
+      '--relay <spec>',
+      'a forwarding hop; repeat for each, in order (default: an address your SPF does not list). SPEC is an IP, or a preset (gmail, microsoft365, list, postfix) optionally @IP or @DOMAIN, followed by ,srs=DOMAIN ,nosrs ,modify=subject+footer+reencode+headers ,arc ,noarc ,helo=NAME',
+      collect,
+      [],
+    )
+    .option('--message <file.eml>', 'a real message as the sender sent it (with its DKIM-Signature fields); "-" reads standard input')
+    .option('--mailbox <address>', 'the forwarded mailbox: its IMAP/POP3/submission servers are looked up (RFC 6186) for the fetch-instead advice')
     .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
     .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
     .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
@@ -128,13 +142,17 @@ Exit codes:
 
 Examples:
   fwdcheck bank.example --relay 203.0.113.7
+  fwdcheck uni.example --relay 198.51.100.25 --relay microsoft365,srs=company.example --relay gmail
+  fwdcheck bank.example --relay list@lists.example --relay 203.0.113.7,srs=fwd.example,modify=footer,arc
+  fwdcheck --message received.eml --relay list@lists.example
   fwdcheck example.com --json --fail-on fail
   fwdcheck bank.example --to all
   fwdcheck example.com --zone example.com.zone --selector s2048`,
     );
 
 interface Parsed {
-  domain: string;
+  domain: string | null;
+  messageFile: string | null;
   check: CheckOptions;
   zones: string[];
   resolver?: ReturnType<typeof parseResolver>;
@@ -146,13 +164,25 @@ interface Parsed {
   debug: boolean;
 }
 
-const validate = (domainArg: string, raw: RawOptions): Parsed => {
+const parseMailbox = (input: string): string => {
+  const value = input.trim().replace(/^<(.*)>$/, '$1');
+  const at = value.lastIndexOf('@');
+  if (at <= 0 || /[\s<>]/.test(value.slice(0, at))) throw new UsageError(`invalid --mailbox "${input}": expected an address, local-part@domain`);
+  return `${value.slice(0, at)}@${parseDomain(value.slice(at + 1), '--mailbox domain')}`;
+};
+
+const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
   if (raw.zone.length && raw.resolver) throw new UsageError('--zone and --resolver cannot be combined: a zone file check is offline');
-  const check: CheckOptions = { relays: raw.relay.map(parseIp), selectors: raw.selector.map(parseSelector), receivers: parseTo(raw.to) };
+  // parsed here for the usage errors; the core takes the specs as typed
+  for (const r of raw.relay) parseRelaySpec(r);
+  const check: CheckOptions = { relays: raw.relay.map((r) => r.trim()), selectors: raw.selector.map(parseSelector), receivers: parseTo(raw.to) };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
+  if (raw.mailbox !== undefined) check.mailbox = parseMailbox(raw.mailbox);
+  if (domainArg === undefined && raw.message === undefined) throw new UsageError("missing required argument 'domain'");
   if (raw.helo !== undefined) check.helo = parseDomain(raw.helo, '--helo name');
   const parsed: Parsed = {
-    domain: parseDomain(domainArg),
+    domain: domainArg === undefined ? null : parseDomain(domainArg),
+    messageFile: raw.message ?? null,
     check,
     zones: raw.zone,
     timeoutMs: parseTimeout(raw.timeout),
@@ -220,8 +250,20 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
       }
       throw err;
     }
-    const parsed = validate(program.args[0]!, program.opts<RawOptions>());
+    const parsed = validate(program.args[0], program.opts<RawOptions>());
     debug = parsed.debug;
+    let domain = parsed.domain;
+    if (parsed.messageFile !== null) {
+      const bytes = await readMessage(parsed.messageFile, io.stdin);
+      if (!looksLikeMessage(bytes)) throw new UsageError(`${parsed.messageFile === '-' ? 'standard input' : parsed.messageFile} is not an email message: no header section with a From field`);
+      parsed.check.message = { bytes, source: parsed.messageFile === '-' ? '(standard input)' : parsed.messageFile };
+      const from = messageFacts(bytes).fromDomain;
+      if (domain === null) {
+        if (!from) throw new UsageError(`cannot read a From domain from ${parsed.messageFile}; give the domain as the first argument`);
+        domain = parseDomain(from, 'From domain of the message');
+      }
+    }
+    if (domain === null) throw new UsageError("missing required argument 'domain'");
     dns = createDnsClient(await openUpstream(parsed), { timeoutMs: parsed.timeoutMs, clock: io.clock });
 
     // progress on stderr, only for a person at a terminal
@@ -230,9 +272,8 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
       // loaded only here: it is a quarter of the start-up time, and pipes and CI never need it
       const { default: ora } = await import('ora');
       // discardStdin: false leaves the terminal in cooked mode, so Ctrl-C is a SIGINT (see main)
-      spinner = ora({ stream: io.stderr as NodeJS.WritableStream, discardStdin: false, text: printable(STAGE_TEXT.records(parsed.domain)) }).start();
+      spinner = ora({ stream: io.stderr as NodeJS.WritableStream, discardStdin: false, text: printable(STAGE_TEXT.records(domain)) }).start();
     }
-    const domain = parsed.domain;
     const report = await check(domain, parsed.check, {
       dns,
       clock: io.clock,
@@ -314,6 +355,7 @@ export const main = async (): Promise<void> => {
   process.stdout.on('error', () => {});
   const tty = process.stdout.isTTY === true;
   process.exitCode = await run(process.argv.slice(2), {
+    stdin: process.stdin,
     stdout: stdoutWasClosed() ? closedStdout : process.stdout,
     stderr: process.stderr,
     env: process.env,

@@ -3,6 +3,7 @@
 // compile until it has its words. Texts are plain (no colour, no RFC numbers): the references go
 // in `ref`, shown by the human report only with --verbose and appended in the JSON message.
 import type { Advice, AdviceCode, AdviceOutcome, PopImportStatus } from './advice-types.ts';
+import type { Modification } from '../simulate/hops.ts';
 import type { Finding, FindingCode } from './findings.ts';
 import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-receivers.ts';
 import type { GmailAction, GmailPrediction, GmailReason, Report } from './types.ts';
@@ -104,7 +105,7 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
   SPF_MX_TOO_MANY: { group: 'spf', text: (f) => `"${f.term}" in the record of ${f.domain} names ${f.count} mail servers, more than the 10 allowed: that breaks SPF.`, ref: () => 'RFC 7208 4.6.4' },
   SPF_MACRO_NOT_FOLLOWED: { group: 'spf', text: (f) => `"${f.term}" in the record of ${f.domain} depends on each message; fwdcheck counted only its own lookup.`, ref: () => 'RFC 7208 7' },
   SPF_DNS_ERROR: { group: 'spf', text: (f) => `${unread(f.name, f.error, 'SPF record')} Whether it has one is not known; receivers get a temporary error.` },
-  SPF_RELAY_AUTHORIZED: { group: 'path', text: (f) => `The SPF record of ${f.domain} lists the forwarder ${f.relay}, so SPF passes when it delivers.` },
+  SPF_RELAY_AUTHORIZED: { group: 'path', text: (f) => `The SPF record of ${f.domain} lists the forwarder ${f.relay}: forwarding through it does not break SPF.` },
   DMARC_MISSING: { group: 'dmarc', text: (f) => `${f.domain} has no DMARC record: Gmail only asks that SPF or DKIM passes.` },
   DMARC_MULTIPLE_RECORDS: { group: 'dmarc', text: (f) => `_dmarc.${f.location} holds ${f.count} DMARC records; receivers then apply none of them.`, ref: () => 'RFC 7489 6.6.3' },
   DMARC_TAG_ISSUE: {
@@ -154,6 +155,61 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
   },
   DKIM_ASSUMED_INTACT: { group: 'path', text: (f) => `Assumed: mail from ${f.domain} is signed with selector ${f.selector}, and no forwarder changes it. fwdcheck has no message to verify.` },
   RELAY_ASSUMED: { group: 'path', text: (f) => `No --relay given: ${f.relay} (a documentation address) stands for a forwarder your SPF does not list.` },
+  // the path (src/simulate/path.ts)
+  RELAY_LOOP: {
+    group: 'path',
+    text: (f) => `The forwarder ${f.relay} appears twice on the path (hops ${f.hops.join(' and ')}): a forwarding loop. Real servers stop it after too many Received fields and bounce the message.`,
+    ref: () => 'RFC 5321 6.3',
+  },
+  RELAY_ADDRESS_FROM_DNS: {
+    group: 'path',
+    text: (f) =>
+      f.network
+        ? `Hop ${f.hop} (${f.preset}): no address given, so fwdcheck uses ${f.relay}, the first address of ${f.network} in the published SPF of ${f.domain}.`
+        : `Hop ${f.hop} (${f.preset}): no address given, so fwdcheck uses ${f.relay}, the address of ${f.domain}.`,
+  },
+  RELAY_IPV4_MAPPED: { group: 'path', text: (f) => `Hop ${f.hop}: ${f.given} is an IPv4-mapped IPv6 address; receivers check it as ${f.relay}.` },
+  RELAY_NO_FCRDNS: {
+    group: 'path',
+    text: (f) =>
+      `${f.status === 'no-ptr' ? `The forwarder ${f.relay} (hop ${f.hop}) has no reverse DNS name (PTR).` : `The reverse DNS name of the forwarder ${f.relay} (hop ${f.hop}: ${f.ptr.join(', ')}) does not point back to it.`} ${f.receiver === 'gmail' ? 'Gmail requires that of every sending server: it defers (451 4.7.23), then rejects (550 5.7.25).' : 'Many receivers refuse or score down such a sender.'}`,
+  },
+  RELAY_FCRDNS_NOT_CHECKED: { group: 'path', text: (f) => `The reverse DNS of the forwarder ${f.relay} (hop ${f.hop}) could not be read (${f.error}); Gmail's PTR rule is not checked.` },
+  SRS_SPF_NOT_COVERING: {
+    group: 'path',
+    text: (f) => `Hop ${f.hop} rewrites the envelope to ${f.domain}, but the SPF record of ${f.domain} does not list its server ${f.relay} (SPF ${f.result}): SRS only helps when the forwarder's own SPF lists it.`,
+  },
+  SRS_DOMAIN_ASSUMED: { group: 'path', text: (f) => `Hop ${f.hop} (${f.preset}): the forwarding mailbox's domain is not known (give srs=DOMAIN or --mailbox); assumed to publish the provider's SPF (${f.domain}).` },
+  SRS_SKIPPED_SPF_FAILED: { group: 'path', text: (f) => `Hop ${f.hop} (${f.relay}) keeps the envelope: Microsoft 365 skips SRS for mail that already failed SPF when it arrived.` },
+  DKIM_BROKEN_BY_RELAY: {
+    group: 'path',
+    text: (f) => `Hop ${f.hop} (${f.relay}) ${MODIFICATION_TEXT[f.modification]}, which breaks the DKIM signature d=${f.domain}${f.selector ? ` (selector ${f.selector})` : ''}.`,
+    ref: () => 'RFC 6376 5.4',
+  },
+  DKIM_BODY_LENGTH_RISK: {
+    group: 'dkim',
+    text: (f) =>
+      `The signature d=${f.domain}${f.selector ? ` (selector ${f.selector})` : ''} survives hop ${f.hop}'s footer only because it signs a limited body length (l=): anyone can append to such a message and keep the pass. Sign the whole body.`,
+    ref: () => 'RFC 6376 8.2',
+  },
+  ARC_MAY_HELP: {
+    group: 'path',
+    text: (f) =>
+      `The message carries ARC seals (${f.sealers.join(', ') || 'unnamed sealer'})${f.vouchedPass ? ' vouching for an earlier DMARC pass' : ''}. A receiver may, by its own policy, accept it anyway; none promises to (Google withdrew its ARC advice in March 2026).`,
+  },
+  MESSAGE_VERIFIED: {
+    group: 'path',
+    text: (f) =>
+      `The prediction rests on the message ${f.source}: ${f.signatures} DKIM signature${f.signatures === 1 ? '' : 's'} verified against the DNS (${f.passing} passing, ${f.aligned} from the From domain), changed and verified again hop by hop.`,
+  },
+};
+
+/** What a relay does to the message, as a verb phrase. */
+export const MODIFICATION_TEXT: Record<Modification, string> = {
+  subject: 'tags the Subject',
+  footer: 'appends a footer to the body',
+  reencode: 're-encodes the body',
+  headers: 'rewrites signed header fields (Reply-To, List-*)',
 };
 
 const wordingOf = <K extends FindingCode>(f: FindingOf<K>): FindingWording<K> => FINDINGS[f.code] as FindingWording<K>;
@@ -287,4 +343,5 @@ const GMAIL_REASON: Record<GmailReason, (c: ReasonContext) => string> = {
       ? `${domain} has an enforcing DMARC policy, and DNS failures left SPF or DKIM undecided: Gmail defers such mail with a temporary error.`
       : 'DNS lookups that decide the outcome could not be read, so what Gmail does is not known (see OUTCOME_OPEN).',
   DOMAIN_NOT_FOUND: ({ domain }) => `${domain} does not exist in the DNS: mail from it cannot authenticate, and the forwarding question does not arise.`,
+  RELAY_NO_FCRDNS: ({ relay }) => `The relay ${relay} that hands the message to Gmail has no forward-confirmed reverse DNS (PTR), which Gmail requires of every sender; it may defer first (451 4.7.23).`,
 };

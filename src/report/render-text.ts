@@ -5,11 +5,12 @@
 // the text; colour comes in as a chalk instance at the level the CLI decided on.
 import type { ChalkInstance } from 'chalk';
 import { clip, para, type Style } from './layout.ts';
-import { adviceMessage, adviceNow, findingGroup, findingRef, findingText, gmailReason, type FindingGroup } from './messages.ts';
+import { adviceMessage, adviceNow, MODIFICATION_TEXT, findingGroup, findingRef, findingText, gmailReason, type FindingGroup } from './messages.ts';
 import type { Audience } from './advice-types.ts';
 import { renderReceivers } from './render-receivers.ts';
 import type { Finding } from './findings.ts';
-import type { DmarcPolicy } from '../records/parse-dmarc.ts';
+import type { DmarcPolicy } from '../auth/types.ts';
+import type { PresetId } from '../simulate/hops.ts';
 import type { Arrival, GmailAction, GmailReason, Report, Verdict } from './types.ts';
 
 export interface TextRenderOptions {
@@ -56,10 +57,11 @@ const relayName = (a: Arrival): string => (a.relaySource === 'assumed' ? 'the fo
 
 // ---- the three first lines -------------------------------------------------------------------
 
-const spfPhrase = (a: Arrival): string => {
+const spfPhrase = (a: Arrival & { envelopeRewritten?: boolean }): string => {
   switch (a.spf.result) {
     case 'pass':
-      return 'SPF passes at the forwarder';
+      // after SRS, SPF passes for the forwarder's domain, which does not match the From domain
+      return a.envelopeRewritten ? 'SPF passes only for the forwarder' : 'SPF passes at the forwarder';
     case 'fail':
     case 'softfail':
     case 'neutral':
@@ -78,7 +80,7 @@ const dkimPhrase = (a: Arrival): string => {
     case 'pass':
       return a.dkim.aligned ? 'DKIM holds' : 'the DKIM signature is not from the From domain';
     case 'fail':
-      return 'the forwarder breaks DKIM';
+      return 'DKIM breaks on the way';
     case 'temperror':
       return 'DKIM could not be checked';
     case 'none':
@@ -90,7 +92,7 @@ const dkimPhrase = (a: Arrival): string => {
 /** Phrases start with a word, never a domain name, so capitalizing is safe. */
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
-const WHY: Record<GmailReason, (r: Report, a: Arrival) => string> = {
+const WHY: Record<GmailReason, (r: Report, a: Arrival & { envelopeRewritten?: boolean }) => string> = {
   DMARC_REJECT: (r, a) => `${cap(spfPhrase(a))} and ${dkimPhrase(a)}, so DMARC fails.`,
   DMARC_QUARANTINE: (r, a) => `${cap(spfPhrase(a))} and ${dkimPhrase(a)}, so DMARC fails.`,
   DMARC_PASS: (r, a) =>
@@ -100,6 +102,7 @@ const WHY: Record<GmailReason, (r: Report, a: Arrival) => string> = {
   UNAUTHENTICATED: (r, a) => `${cap(spfPhrase(a))} and ${dkimPhrase(a)} to fall back on.`,
   DNS_FAILURE: () => 'DNS failures left SPF, DKIM or DMARC unchecked, and Gmail defers such mail.',
   DOMAIN_NOT_FOUND: (r) => `${r.domain} does not exist in the DNS, so no mail can come from it.`,
+  RELAY_NO_FCRDNS: () => 'The last forwarder lacks the reverse DNS (PTR) that Gmail requires.',
 };
 
 const headline = (r: Report, last: Arrival): [string, string, string] => {
@@ -114,7 +117,7 @@ const headline = (r: Report, last: Arrival): [string, string, string] => {
     ];
   }
   const outcome = OUTCOME[r.gmail.action](r.domain);
-  const why = WHY[r.gmail.reasonCode](r, last);
+  const why = WHY[r.gmail.reasonCode](r, { ...last, envelopeRewritten: r.path.some((a) => a.changes.some((c) => c.kind === 'envelope-rewritten')) });
   if (r.verdict === 'pass') {
     const fragile = last.dkim.result === 'pass' && last.spf.result !== 'pass';
     return [outcome, why, fragile ? 'nothing, as long as the forwarder does not change messages.' : 'nothing; forwarding works.'];
@@ -153,6 +156,31 @@ const spfMark = (a: Arrival): Mark => {
   }
 };
 
+/** What the hop that delivers this arrival did to the message, in words; null when it only passed it on. */
+const hopDid = (a: Arrival): string | null => {
+  const done = a.changes.flatMap((c): string[] => {
+    switch (c.kind) {
+      case 'envelope-rewritten':
+        return [`rewrites the envelope sender to ${c.domain} (SRS)`];
+      case 'envelope-kept':
+        return c.reason === 'spf-failed-on-arrival' ? ['keeps the envelope sender (SPF had already failed)'] : [];
+      case 'modified':
+        return [MODIFICATION_TEXT[c.modification]];
+      case 'arc-sealed':
+        return [`adds an ARC seal${c.sealer ? ` as ${c.sealer}` : ''}`];
+    }
+  });
+  return done.length ? `It ${done.join(', ')}.` : null;
+};
+
+/** The relay's reverse DNS, which Gmail checks of every sender. */
+const IDENTITY: Record<NonNullable<Arrival['relayIdentity']>['status'], (id: NonNullable<Arrival['relayIdentity']>) => string> = {
+  confirmed: (id) => `, ${id.confirmedName}`,
+  'no-ptr': () => ', no reverse DNS',
+  'not-confirmed': () => ', reverse DNS not confirmed',
+  'dns-error': () => '',
+};
+
 const dkimMark = (r: Report, a: Arrival): Mark => {
   const assumed = a.dkim.basis === 'assumed-intact' ? ' (assumed: fwdcheck has no message)' : '';
   switch (a.dkim.result) {
@@ -163,8 +191,14 @@ const dkimMark = (r: Report, a: Arrival): Mark => {
         tone: a.dkim.aligned ? 'good' : 'warn',
         text: `the signature of ${a.dkim.domain ?? '?'}${a.dkim.selector ? ` (selector ${a.dkim.selector})` : ''} arrives intact${a.dkim.aligned ? '' : `, but it is not from ${r.domain}`}${assumed}`,
       };
-    case 'fail':
-      return { what: 'DKIM', state: 'BREAKS', tone: 'bad', text: `the signature of ${a.dkim.domain ?? r.domain} is broken on the way` };
+    case 'fail': {
+      const broken = a.dkim.signatures.find((s) => s.problem?.code === 'modified');
+      const where = broken?.problem?.code === 'modified' ? broken.problem : null;
+      const who = broken?.domain ?? a.dkim.domain ?? r.domain;
+      // said where it breaks; later hops only carry the broken signature on
+      if (where && where.hop < a.hop) return { what: 'DKIM', state: 'broken', tone: 'bad', text: `since hop ${where.hop}` };
+      return { what: 'DKIM', state: 'BREAKS', tone: 'bad', text: `the signature of ${who} is broken${where ? `: this hop ${MODIFICATION_TEXT[where.modification]}` : ' on the way'}` };
+    }
     case 'temperror':
       return { what: 'DKIM', state: 'error', tone: 'odd', text: 'the DKIM key could not be read' };
     case 'none':
@@ -256,10 +290,15 @@ export const renderText = (report: Report, options: TextRenderOptions): string =
   edge(originMarks(report, report.path[0] ?? last));
   report.path.forEach((a, i) => {
     const many = report.path.length > 1;
+    const identity = a.relayIdentity ? IDENTITY[a.relayIdentity.status](a.relayIdentity) : '';
     node(
       a.relaySource === 'assumed' ? 'a forwarder' : a.relay,
-      a.relaySource === 'assumed' ? `(one ${report.domain}'s SPF does not list${verbose ? `; stand-in address ${a.relay}` : ''})` : `(forwarder${many ? ` ${i + 1}` : ''})`,
+      a.relaySource === 'assumed'
+        ? `(one ${report.domain}'s SPF does not list${verbose ? `; stand-in address ${a.relay}` : ''})`
+        : `(forwarder${many ? ` ${i + 1}` : ''}${a.preset ? `: ${PRESET_NAME[a.preset]}` : ''}${identity})`,
     );
+    const did = hopDid(a);
+    if (did) out.push(...para(did, width, { label: '    |  ' }).map((l, k) => (k === 0 ? l : `    |${l.slice(5)}`)));
     const dkim = dkimMark(report, a);
     // "does not sign" is said once, on the first leg
     if (a.dkim.result === 'none' && a.dkim.basis === 'no-usable-key') dkim.text = 'no signature to carry';
@@ -346,6 +385,8 @@ const footer = (report: Report, verbose: boolean): string => {
     ? `DNS: ${dns.source}; ${dns.queries} queries, ${dns.cacheHits} answered from cache, ${dns.failures} failed; ${report.elapsedMs} ms.`
     : `${dns.queries} DNS queries (${dns.source}). More: --verbose, --json.`;
 };
+
+const PRESET_NAME: Record<PresetId, string> = { gmail: "Gmail's own forwarding", microsoft365: 'Microsoft 365 auto-forward', list: 'a mailing list', postfix: 'a plain Postfix forward' };
 
 const POLICY_MEANS: Record<DmarcPolicy, string> = {
   reject: 'Policy reject: mail that fails DMARC is to be refused.',

@@ -103,9 +103,9 @@ describe('the human report of each demo world', () => {
     const text = render(await reportFor('demo.zone', 'relayed.example', ['203.0.113.7', '2001:db8::25']), 80);
     const path = text.slice(text.indexOf('Path\n'), text.indexOf('Records\n'));
     assert.match(path, /relayed\.example \(sender\)\n {4}\| {2}SPF {3}holds/);
-    assert.match(path, /203\.0\.113\.7 \(forwarder 1\)\n {4}\| {2}SPF {3}holds {2}203\.0\.113\.7 is in relayed\.example's SPF record/);
-    assert.match(path, /2001:db8::25 \(forwarder 2\)\n {4}\| {2}SPF {3}BREAKS {2}2001:db8::25 is not in relayed\.example's SPF record/);
-    assert.match(path, / {2}Gmail rejects it \(550 5\.7\.26\)\n/);
+    assert.match(path, /203\.0\.113\.7 \(forwarder 1[^)\n]*\)\n {4}\| {2}SPF {3}holds {2}203\.0\.113\.7 is in relayed\.example's SPF record/);
+    assert.match(path, /2001:db8::25 \(forwarder 2[^)\n]*\)\n {4}\| {2}SPF {3}BREAKS {2}2001:db8::25 is not in relayed\.example's SPF record/);
+    assert.match(path, / {2}Gmail rejects it \(550 5\.7\.25\)\n/);
     assert.doesNotMatch(path, /[^\x20-\x7e\n]/, 'ASCII only: survives copy and paste into a ticket');
   });
 
