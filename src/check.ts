@@ -1,4 +1,5 @@
 // The pure core: one domain in, one Report out. Every effect comes through deps.
+import { isIP } from 'node:net';
 import { buildAdvice } from './advice.ts';
 import type { Clock } from './clock.ts';
 import type { DnsClient } from './dns/client.ts';
@@ -7,6 +8,7 @@ import { fetchDkim } from './records/fetch-dkim.ts';
 import { fetchDmarc, type DmarcRecords } from './records/fetch-dmarc.ts';
 import { fetchExistence } from './records/fetch-existence.ts';
 import { endsInDashAll, fetchSpfTree, type SpfTree } from './records/fetch-spf.ts';
+import { unlistedAddress } from './records/spf-unlisted.ts';
 import { finding, type Finding } from './report/findings.ts';
 import type { DmarcSummary, Report, SpfSummary } from './report/types.ts';
 import { receiverAdvice } from './receivers/advice.ts';
@@ -90,14 +92,24 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   // everything independent in flight at once
   const [existence, spfTree, dmarc, dkim] = await Promise.all([
     fetchExistence(resolve, fromDomain),
-    fetchSpfTree(resolve, spfDomain),
+    fetchSpfTree(resolve, spfDomain, { families: options.relays.length ? options.relays.map((ip) => (isIP(ip) === 6 ? 6 : 4)) : [4] }),
     fetchDmarc(resolve, fromDomain),
     fetchDkim(resolve, fromDomain, options.selectors),
   ]);
 
   deps.onProgress?.('simulate');
-  const hops = buildHops(options.relays);
-  const path = await simulatePath(resolve, { fromDomain, mailFrom, helo, hops, dkim, dmarc });
+  // without --relay: a forwarder the sender's SPF does not list, checked against the networks
+  // and addresses the tree authorizes; should evaluation still authorize it (exists, ptr,
+  // macros), the next candidate is taken
+  let hops = buildHops(options.relays, unlistedAddress(spfTree.networks) ?? undefined);
+  let path = await simulatePath(resolve, { fromDomain, mailFrom, helo, hops, dkim, dmarc });
+  for (const tried: string[] = []; hops[0]?.source === 'assumed' && path[0]?.spf.result === 'pass' && tried.length < 3; ) {
+    tried.push(hops[0].relay);
+    const next = unlistedAddress(spfTree.networks, tried);
+    if (!next) break;
+    hops = buildHops([], next);
+    path = await simulatePath(resolve, { fromDomain, mailFrom, helo, hops, dkim, dmarc });
+  }
   const last = path[path.length - 1]!;
   const gmailContext = { spfDashAll: endsInDashAll(spfTree.root) };
   // a name that exists only as the parent of _dmarc or _domainkey records is no mail domain

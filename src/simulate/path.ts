@@ -16,8 +16,9 @@ export interface Hop {
   source: 'given' | 'assumed';
 }
 
-export const buildHops = (relays: readonly string[]): Hop[] =>
-  relays.length ? relays.map((relay) => ({ relay, source: 'given' as const })) : [{ relay: ASSUMED_RELAY, source: 'assumed' }];
+/** The hops: the given relays, or one stand-in (`assumed`, by default ASSUMED_RELAY) when none is given. */
+export const buildHops = (relays: readonly string[], assumed: string = ASSUMED_RELAY): Hop[] =>
+  relays.length ? relays.map((relay) => ({ relay, source: 'given' as const })) : [{ relay: assumed, source: 'assumed' }];
 
 export interface PathInput {
   fromDomain: string;
