@@ -8,7 +8,8 @@ import { check, type CheckOptions } from './check.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDnsClient, type DnsClient } from './dns/client.ts';
 import { ZoneSyntaxError } from './dns/parse-zone.ts';
-import { createNodeResolver, type UpstreamResolver } from './dns/system.ts';
+import type { UpstreamResolver } from './dns/types.ts';
+import { createWireResolver } from './dns/wire.ts';
 import { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
 import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
 import { renderJson } from './report/render-json.ts';
@@ -148,9 +149,9 @@ const openUpstream = async (parsed: Parsed): Promise<UpstreamResolver> => {
       throw err;
     }
   }
-  const options: Parameters<typeof createNodeResolver>[0] = { timeoutMs: parsed.timeoutMs };
-  if (parsed.resolver) options.server = parsed.resolver;
-  return createNodeResolver(options);
+  return parsed.resolver
+    ? createWireResolver({ servers: [parsed.resolver], label: `${parsed.resolver.host}:${parsed.resolver.port}` })
+    : createWireResolver();
 };
 
 /** Runs the CLI and returns its exit code; never throws, never exits the process. */
