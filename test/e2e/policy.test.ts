@@ -182,7 +182,7 @@ describe('the unlisted forwarder', { concurrency: 4 }, () => {
     assert.equal(json.path[0].spf.result, 'fail');
     assert.deepEqual(codes(json), ['DKIM_NO_KEY_FOUND', 'RELAY_ASSUMED']);
     const human = await runCli(['listed.example', '--resolver', server.address]);
-    assert.match(human.stdout.replace(/[│\s]+/g, ' '), /198\.51\.100\.1 a forwarder your SPF does not list/);
+    assert.match(human.stdout.replace(/[│\s]+/g, ' '), /198\.51\.100\.1 \(a documentation address\) stands for a forwarder your SPF does not list/);
     assert.doesNotMatch(human.stdout, /is authorized by the SPF/);
   });
   it('the documentation address when the SPF does not list it', async () => {
