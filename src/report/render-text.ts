@@ -332,24 +332,27 @@ export const renderText = (report: Report, options: TextRenderOptions): string =
   heading('Records');
   const spf = report.records.spf;
   const dmarc = report.records.dmarc;
-  const records: Record<RecordGroup, { where: string; status: string[]; raw: string | null }> = {
+  const records: Record<RecordGroup, { where: string; status: string[]; raw: string[] }> = {
     spf: {
       where: spf.domain,
       status: spf.status === 'found' ? [`Published; uses ${spf.lookups} of the 10 DNS lookups allowed.`] : [],
-      raw: spf.record,
+      raw: spf.record === null ? [] : [spf.record],
     },
     dmarc: {
       where: dmarc.location ? `_dmarc.${dmarc.location}` : report.domain,
-      // p=none has its own finding, which says the same
-      status: dmarc.status === 'found' && dmarc.policy && dmarc.policy !== 'none' ? [POLICY_MEANS[dmarc.policy]] : [],
-      raw: dmarc.record,
+      // p=none has its own finding, which says the same; so has a policy lowered by pct=0 or t=y
+      status:
+        dmarc.status === 'found' && dmarc.policy && dmarc.policy !== 'none'
+          ? [`${POLICY_MEANS[dmarc.policy]}${dmarc.published && dmarc.published !== dmarc.policy ? ` (The record says ${dmarc.published}.)` : ''}`]
+          : [],
+      raw: dmarc.records,
     },
     dkim: {
       where: report.records.dkim.domain,
       status: report.records.dkim.selectors
         .filter((s) => (s.status === 'key' || s.status === 'multiple') && s.key?.usable)
         .map((s) => `Key at selector ${s.selector}: ${s.key?.keyType.toUpperCase()}${s.key?.bits ? ` ${s.key.bits} bits` : ''}.`),
-      raw: null,
+      raw: [],
     },
   };
   for (const group of ['spf', 'dmarc', 'dkim'] as const) {
@@ -357,9 +360,9 @@ export const renderText = (report: Report, options: TextRenderOptions): string =
     const found = report.findings.filter((f) => findingGroup(f) === group);
     out.push(...para(rec.where, width, { indent: 2, label: `${GROUP_TITLE[group].padEnd(6)}`, labelStyle: c.bold }));
     for (const s of rec.status) out.push(...para(s, width, { indent: 4 }));
-    if (verbose && rec.raw !== null) out.push(...para(rec.raw, width, { indent: 4, label: 'Record: ', labelStyle: c.dim }));
+    if (verbose) for (const raw of rec.raw) out.push(...para(raw, width, { indent: 4, label: 'Record: ', labelStyle: c.dim }));
     for (const f of found) out.push(...findingLines(f, 4));
-    if (!rec.status.length && !found.length && !(verbose && rec.raw)) out.push(...para('Nothing to report.', width, { indent: 4 }));
+    if (!rec.status.length && !found.length && !(verbose && rec.raw.length)) out.push(...para('Nothing to report.', width, { indent: 4 }));
   }
   blank();
 
