@@ -18,6 +18,24 @@ const SPF_PROBLEM_CODES: ReadonlySet<string> = new Set([
   'SPF_INCLUDE_LOOP', 'SPF_INCLUDE_MISSING', 'SPF_INCLUDE_MULTIPLE', 'SPF_MX_TOO_MANY', 'SPF_TREE_TOO_DEEP',
 ]);
 
+/**
+ * Whether and how the sender should sign with an aligned key. Never while a key lookup could not
+ * be read (the domain may already sign); through the provider's own settings when the mail is
+ * signed by a provider's default (or Microsoft 365 DKIM was never enabled); RSA-2048 otherwise,
+ * since Gmail does not verify an Ed25519 key alone.
+ */
+const dkimSigningAdvice = (input: AdviceInput, last: Arrival | undefined): Advice[] => {
+  if (!last || (last.dkim.result === 'pass' && last.dkim.aligned)) return [];
+  if (last.dkim.unreadable.length > 0 || last.dkim.result === 'temperror') return [];
+  const providers = new Set<string>();
+  for (const f of input.findings) {
+    if (f.code === 'DKIM_M365_NOT_ENABLED') providers.add('microsoft-365');
+    if (f.code === 'DKIM_PROVIDER_DEFAULT') providers.add(f.provider);
+  }
+  if (providers.size) return [...providers].map((provider) => advice('SENDER_ENABLE_PROVIDER_DKIM', 'sender', { provider, domain: input.domain }));
+  return [advice('SENDER_SIGN_ALIGNED_DKIM', 'sender', { domain: input.domain, bits: 2048 })];
+};
+
 export const buildAdvice = (input: AdviceInput): Advice[] => {
   const out: Advice[] = [];
   const last = input.path[input.path.length - 1];
@@ -35,10 +53,10 @@ export const buildAdvice = (input: AdviceInput): Advice[] => {
   }
   if (last && last.spf.result !== 'pass') out.push(advice('RELAY_USE_SRS', 'relay', { relay: last.relay }));
   // a pass that rests on DKIM holds only while no relay touches the message
-  if (atRisk || last?.dkim.basis === 'assumed-intact') out.push(advice('RELAY_DO_NOT_MODIFY', 'relay', {}));
+  if (atRisk || last?.dkim.basis === 'assumed-intact' || last?.dkim.basis === 'provider-default') out.push(advice('RELAY_DO_NOT_MODIFY', 'relay', {}));
   if (atRisk) out.push(advice('RELAY_ARC_SEAL', 'relay', {}));
 
-  if (last && last.dkim.result !== 'pass') out.push(advice('SENDER_SIGN_ALIGNED_DKIM', 'sender', { domain: input.domain, bits: 2048 }));
+  out.push(...dkimSigningAdvice(input, last));
   for (const f of input.findings) {
     if (f.code === 'DKIM_KEY_PROBLEM' && (f.problem === 'weak-key' || f.problem === 'short-key')) {
       out.push(advice('SENDER_STRONGER_DKIM_KEY', 'sender', { selector: f.selector, bits: f.bits }));

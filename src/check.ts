@@ -3,9 +3,9 @@ import { buildAdvice } from './advice.ts';
 import type { Clock } from './clock.ts';
 import type { DnsClient } from './dns/client.ts';
 import { dkimFindings, dmarcFindings, spfFindings } from './findings.ts';
-import { fetchDkim } from './records/fetch-dkim.ts';
 import { fetchDmarc, type DmarcRecords } from './records/fetch-dmarc.ts';
 import { endsInDashAll, fetchSpfTree, type SpfTree } from './records/fetch-spf.ts';
+import { expectSigners, fetchSignerRecords, type SignerModel } from './records/signers.ts';
 import { finding, type Finding } from './report/findings.ts';
 import type { DmarcSummary, Report, SpfSummary } from './report/types.ts';
 import { predictGmail, verdictOf } from './simulate/gmail.ts';
@@ -20,6 +20,8 @@ export interface CheckOptions {
   helo?: string;
   /** DKIM selectors to probe; the common list when empty. */
   selectors: readonly string[];
+  /** Further domains the mail may be signed with (--dkim-domain), probed beside the From domain and its parents. */
+  dkimDomains?: readonly string[];
 }
 
 export type ProgressStage = 'records' | 'simulate' | 'done';
@@ -65,6 +67,23 @@ const summarizeDmarc = (dmarc: DmarcRecords): DmarcSummary => {
   };
 };
 
+/** adkim of the DMARC record that applies ("r" when none does, RFC 7489 6.3). */
+const appliedAdkim = (dmarc: DmarcRecords): 'r' | 's' => dmarc.applied?.parsed?.tags.adkim ?? 'r';
+
+const dkimSummary = (signers: SignerModel): Report['records']['dkim'] => {
+  const from = signers.domains.find((d) => d.role === 'from')!;
+  return {
+    domain: from.domain,
+    source: from.source,
+    selectors: from.selectors,
+    wildcard: from.wildcard !== null,
+    adkim: signers.adkim,
+    domains: signers.domains,
+    providers: signers.providers,
+    expected: signers.signatures,
+  };
+};
+
 /** Checks what happens to mail From `domain` forwarded through the relays to Gmail. */
 export const check = async (domain: string, options: CheckOptions, deps: CheckDeps): Promise<Report> => {
   const started = deps.clock.now();
@@ -76,20 +95,22 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   const spfDomain = mailFrom === '' ? helo : (mailFrom.split('@').pop() ?? fromDomain).toLowerCase();
 
   deps.onProgress?.('records');
-  const [spfTree, dmarc, dkim] = await Promise.all([
-    fetchSpfTree(resolve, spfDomain),
+  const spfTreeP = fetchSpfTree(resolve, spfDomain);
+  const [spfTree, dmarc, signerRecords] = await Promise.all([
+    spfTreeP,
     fetchDmarc(resolve, fromDomain),
-    fetchDkim(resolve, fromDomain, options.selectors),
+    fetchSignerRecords(resolve, { fromDomain, selectors: options.selectors, dkimDomains: options.dkimDomains ?? [] }, spfTreeP),
   ]);
+  const signers = expectSigners({ fromDomain, adkim: appliedAdkim(dmarc), ...signerRecords });
 
   deps.onProgress?.('simulate');
   const hops = buildHops(options.relays);
-  const path = await simulatePath(resolve, { fromDomain, mailFrom, helo, hops, dkim, dmarc });
+  const path = await simulatePath(resolve, { fromDomain, mailFrom, helo, hops, signers, dmarc });
   const last = path[path.length - 1]!;
   const gmail = predictGmail(fromDomain, last, { spfDashAll: endsInDashAll(spfTree.root) });
   const verdict = verdictOf(gmail);
 
-  const findings: Finding[] = [...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(dkim)];
+  const findings: Finding[] = [...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(signers)];
   for (const hop of hops) if (hop.source === 'assumed') findings.push(finding('RELAY_ASSUMED', 'info', { relay: hop.relay }));
   for (const arrival of path) {
     if (arrival.spf.result === 'pass') findings.push(finding('SPF_RELAY_AUTHORIZED', 'info', { relay: arrival.relay, domain: arrival.spf.domain }));
@@ -114,7 +135,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     records: {
       spf: summarizeSpf(spfTree),
       dmarc: dmarcSummary,
-      dkim: { domain: dkim.domain, source: dkim.source, selectors: dkim.selectors, wildcard: dkim.wildcard !== null },
+      dkim: dkimSummary(signers),
     },
     path,
     findings,

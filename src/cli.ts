@@ -39,6 +39,7 @@ interface RawOptions {
   mailFrom?: string;
   helo?: string;
   selector: string[];
+  dkimDomain: string[];
   zone: string[];
   resolver?: string;
   timeout: string;
@@ -56,6 +57,7 @@ const buildProgram = (io: CliIo) =>
     .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
     .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
     .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
+    .option('--dkim-domain <d>', 'a further domain the mail is signed with (d=), probed beside DOMAIN and its parents; repeatable', collect, [])
     .option('--zone <file>', 'answer DNS from this RFC 1035 zone file instead of the network; repeatable', collect, [])
     .option('--resolver <host[:port]>', 'DNS server to ask instead of the system resolver')
     .option('--timeout <ms>', 'time allowed for each DNS query', '5000')
@@ -103,7 +105,11 @@ interface Parsed {
 
 const validate = (domainArg: string, raw: RawOptions): Parsed => {
   if (raw.zone.length && raw.resolver) throw new UsageError('--zone and --resolver cannot be combined: a zone file check is offline');
-  const check: CheckOptions = { relays: raw.relay.map(parseIp), selectors: raw.selector.map(parseSelector) };
+  const check: CheckOptions = {
+    relays: raw.relay.map(parseIp),
+    selectors: raw.selector.map(parseSelector),
+    dkimDomains: raw.dkimDomain.map((d) => parseDomain(d, '--dkim-domain')),
+  };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
   if (raw.helo !== undefined) check.helo = parseDomain(raw.helo, '--helo name');
   const parsed: Parsed = {

@@ -11,6 +11,7 @@ export interface AdviceArgs {
   RELAY_DO_NOT_MODIFY: Record<string, never>;
   RELAY_ARC_SEAL: Record<string, never>;
   SENDER_SIGN_ALIGNED_DKIM: { domain: string; bits: number };
+  SENDER_ENABLE_PROVIDER_DKIM: { provider: string; domain: string };
   SENDER_STRONGER_DKIM_KEY: { selector: string; bits: number | null };
   SENDER_FIX_SPF: { domain: string; problems: string[] };
   SENDER_PUBLISH_DMARC: { domain: string };

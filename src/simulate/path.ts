@@ -2,7 +2,7 @@
 // each next receiver from the previous relay's IP. Every arrival is authenticated afresh: Gmail
 // does not carry over an earlier hop's pass (Google support 175365).
 import type { Resolver } from '../dns/types.ts';
-import type { DkimRecords, DkimSelectorProbe } from '../records/fetch-dkim.ts';
+import { dkimAtArrival, type SignerModel } from '../records/signers.ts';
 import { appliedLookup, organizationalDomain7489, type DmarcRecords } from '../records/fetch-dmarc.ts';
 import type { Arrival, ArrivalDkim, ArrivalDmarc } from '../report/types.ts';
 import { evaluateDmarc, evaluateSpf, type DmarcResult } from './mailauth.ts';
@@ -23,29 +23,10 @@ export interface PathInput {
   mailFrom: string;
   helo: string;
   hops: Hop[];
-  dkim: DkimRecords;
+  /** Who signs the sender's mail (src/records/signers.ts). */
+  signers: SignerModel;
   dmarc: DmarcRecords;
 }
-
-/**
- * What DKIM gives at an arrival. Without a message, fwdcheck assumes the sender signs with the
- * strongest usable key it found at the From domain and that no relay modifies the message (the
- * condition for a signature to survive, RFC 6376 5.4). The assumption is recorded in "basis".
- */
-export const simulateDkim = (dkim: DkimRecords): ArrivalDkim => {
-  // Ed25519 ranks above any RSA size a zone publishes
-  const strength = (p: DkimSelectorProbe) => (p.key?.keyType === 'ed25519' ? 4096 : (p.key?.bits ?? 0));
-  const usable = dkim.selectors.filter((p) => (p.status === 'key' || p.status === 'multiple') && p.key?.usable).sort((a, b) => strength(b) - strength(a));
-  const best = usable[0];
-  if (best) return { result: 'pass', aligned: true, domain: dkim.domain, selector: best.selector, basis: 'assumed-intact' };
-  const unusable = dkim.selectors.find((p) => p.status === 'key' || p.status === 'multiple');
-  if (unusable) return { result: 'fail', aligned: true, domain: dkim.domain, selector: unusable.selector, basis: 'unusable-key' };
-  // a probe that failed may be the selector the domain signs with: the outcome is open
-  if (dkim.selectors.some((p) => p.status === 'dns-error')) {
-    return { result: 'temperror', aligned: false, domain: null, selector: null, basis: 'dns-error' };
-  }
-  return { result: 'none', aligned: false, domain: null, selector: null, basis: 'no-usable-key' };
-};
 
 /** DMARC as RFC 7489 defines it (Public Suffix List discovery and alignment), beside mailauth's RFC 9989 result. */
 const dmarc7489 = (dmarc: DmarcRecords, fromDomain: string, spfDomain: string | null, dkimDomain: string | null): ArrivalDmarc['rfc7489'] => {
@@ -60,10 +41,11 @@ const dmarc7489 = (dmarc: DmarcRecords, fromDomain: string, spfDomain: string | 
 };
 
 export const simulatePath = async (resolver: Resolver, input: PathInput): Promise<Arrival[]> => {
-  const dkim = simulateDkim(input.dkim);
   return Promise.all(
     input.hops.map(async (hop, i): Promise<Arrival> => {
       const receiver = i === input.hops.length - 1 ? 'gmail' : `relay-${i + 2}`;
+      // Gmail does not verify Ed25519 (DOMAIN.md); an unknown relay is taken to verify it
+      const dkim = dkimAtArrival(input.signers, { verifiesEd25519: receiver !== 'gmail' });
       const spf = await evaluateSpf(resolver, { ip: hop.relay, mailFrom: input.mailFrom, helo: input.helo, receiver: receiver === 'gmail' ? 'mx.google.com' : receiver });
       const spfDomain = spf.result === 'pass' ? spf.domain : null;
       const dkimDomain = dkim.result === 'pass' ? dkim.domain : null;
