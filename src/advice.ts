@@ -25,8 +25,10 @@ const SPF_PROBLEM_CODES: ReadonlySet<string> = new Set([
  * since Gmail does not verify an Ed25519 key alone.
  */
 const dkimSigningAdvice = (input: AdviceInput, last: Arrival | undefined): Advice[] => {
-  if (!last || (last.dkim.result === 'pass' && last.dkim.aligned)) return [];
-  if (last.dkim.unreadable.length > 0 || last.dkim.result === 'temperror') return [];
+  if (!last || last.dkim.unreadable.length > 0 || last.dkim.result === 'temperror') return [];
+  // an aligned pass on an Ed25519 key alone is no pass at Gmail: RSA-2048 beside it
+  if (input.findings.some((f) => f.code === 'DKIM_ED25519_ONLY')) return [advice('SENDER_SIGN_ALIGNED_DKIM', 'sender', { domain: input.domain, bits: 2048 })];
+  if (last.dkim.result === 'pass' && last.dkim.aligned) return [];
   const providers = new Set<string>();
   for (const f of input.findings) {
     if (f.code === 'DKIM_M365_NOT_ENABLED') providers.add('microsoft-365');

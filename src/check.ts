@@ -8,6 +8,9 @@ import { endsInDashAll, fetchSpfTree, type SpfTree } from './records/fetch-spf.t
 import { expectSigners, fetchSignerRecords, type SignerModel } from './records/signers.ts';
 import { finding, type Finding } from './report/findings.ts';
 import type { DmarcSummary, Report, SpfSummary } from './report/types.ts';
+import { receiverAdvice } from './receivers/advice.ts';
+import { asSeenBy } from './receivers/evaluate.ts';
+import { predictReceivers, RECEIVERS, receiverInput, type ReceiverId } from './receivers/index.ts';
 import { predictGmail, verdictOf } from './simulate/gmail.ts';
 import { buildHops, simulatePath } from './simulate/path.ts';
 
@@ -22,6 +25,8 @@ export interface CheckOptions {
   selectors: readonly string[];
   /** Further domains the mail may be signed with (--dkim-domain), probed beside the From domain and its parents. */
   dkimDomains?: readonly string[];
+  /** Receivers to predict beside Gmail (--to); none by default. */
+  receivers?: readonly ReceiverId[];
 }
 
 export type ProgressStage = 'records' | 'simulate' | 'done';
@@ -83,6 +88,8 @@ const dkimSummary = (signers: SignerModel): Report['records']['dkim'] => {
     expected: signers.signatures,
   };
 };
+/** aspf of the DMARC record that applies (RFC 7489 6.3: relaxed by default). */
+const appliedAspf = (dmarc: DmarcRecords): 'r' | 's' => dmarc.applied?.parsed?.tags.aspf ?? 'r';
 
 /** Checks what happens to mail From `domain` forwarded through the relays to Gmail. */
 export const check = async (domain: string, options: CheckOptions, deps: CheckDeps): Promise<Report> => {
@@ -107,8 +114,12 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   const hops = buildHops(options.relays);
   const path = await simulatePath(resolve, { fromDomain, mailFrom, helo, hops, signers, dmarc });
   const last = path[path.length - 1]!;
-  const gmail = predictGmail(fromDomain, last, { spfDashAll: endsInDashAll(spfTree.root) });
+  const facts = receiverInput({ fromDomain, arrival: last, spfDashAll: endsInDashAll(spfTree.root), selectors: signers.domains.flatMap((d) => d.selectors), aspf: appliedAspf(dmarc) });
+  // Gmail does not verify Ed25519 (DOMAIN.md): its verdict rests on the arrival as Gmail sees it
+  const gmail = predictGmail(fromDomain, asSeenBy(RECEIVERS.gmail, facts).arrival, { spfDashAll: endsInDashAll(spfTree.root) });
   const verdict = verdictOf(gmail);
+  // every receiver asked for evaluates the same last arrival by its own rules
+  const receivers = predictReceivers(options.receivers ?? [], facts);
 
   const findings: Finding[] = [...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(signers)];
   for (const hop of hops) if (hop.source === 'assumed') findings.push(finding('RELAY_ASSUMED', 'info', { relay: hop.relay }));
@@ -132,6 +143,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     checkedAt: new Date(now).toISOString(),
     verdict,
     gmail,
+    receivers,
     records: {
       spf: summarizeSpf(spfTree),
       dmarc: dmarcSummary,
@@ -139,7 +151,11 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     },
     path,
     findings,
-    advice: buildAdvice({ domain: fromDomain, verdict, path, findings, dmarcPolicy: dmarcSummary.policy, nowMs: now }),
+    advice: [
+      // what the other receivers (--to) change for the recipient comes first: it is the recipient's best move
+      ...receiverAdvice({ verdict, gmailAction: gmail.action, receivers, nowMs: now }),
+      ...buildAdvice({ domain: fromDomain, verdict, path, findings, dmarcPolicy: dmarcSummary.policy, nowMs: now }),
+    ],
     dns: { source: deps.dns.describe(), queries: stats.queries, cacheHits: stats.cacheHits, failures: stats.failures, reachable: stats.anyAnswer },
     elapsedMs: now - started,
   };

@@ -10,7 +10,7 @@ import { createDnsClient, type DnsClient } from './dns/client.ts';
 import { ZoneSyntaxError } from './dns/parse-zone.ts';
 import { createNodeResolver, type UpstreamResolver } from './dns/system.ts';
 import { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
-import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, UsageError, type FailOn } from './options.ts';
+import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
 import { renderJson } from './report/render-json.ts';
 import { renderTable } from './report/render-table.ts';
 import type { Report } from './report/types.ts';
@@ -40,6 +40,7 @@ interface RawOptions {
   helo?: string;
   selector: string[];
   dkimDomain: string[];
+  to: string[];
   zone: string[];
   resolver?: string;
   timeout: string;
@@ -58,6 +59,7 @@ const buildProgram = (io: CliIo) =>
     .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
     .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
     .option('--dkim-domain <d>', 'a further domain the mail is signed with (d=), probed beside DOMAIN and its parents; repeatable', collect, [])
+    .option('--to <receiver>', 'also predict this mailbox: gmail, outlook, yahoo, icloud, proton, or all; repeatable (the verdict and exit code stay Gmail\'s)', collect, [])
     .option('--zone <file>', 'answer DNS from this RFC 1035 zone file instead of the network; repeatable', collect, [])
     .option('--resolver <host[:port]>', 'DNS server to ask instead of the system resolver')
     .option('--timeout <ms>', 'time allowed for each DNS query', '5000')
@@ -88,6 +90,7 @@ Exit codes:
 Examples:
   fwdcheck bank.example --relay 203.0.113.7
   fwdcheck example.com --json --fail-on fail
+  fwdcheck bank.example --to all
   fwdcheck example.com --zone example.com.zone --selector s2048`,
     );
 
@@ -109,6 +112,7 @@ const validate = (domainArg: string, raw: RawOptions): Parsed => {
     relays: raw.relay.map(parseIp),
     selectors: raw.selector.map(parseSelector),
     dkimDomains: raw.dkimDomain.map((d) => parseDomain(d, '--dkim-domain')),
+    receivers: parseTo(raw.to),
   };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
   if (raw.helo !== undefined) check.helo = parseDomain(raw.helo, '--helo name');

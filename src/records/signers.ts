@@ -249,7 +249,8 @@ export const dkimAtArrival = (model: SignerModel, receiver: DkimReceiver): Arriv
   const rank = (s: ExpectedSignature) => (s.aligned ? 0 : 2) + (s.basis === 'published-key' ? 0 : 1);
   const best = [...verifiable].sort((a, b) => rank(a) - rank(b))[0];
   const open = model.unreadable.map((u) => u.name);
-  if (best?.aligned) return { result: 'pass', aligned: true, domain: best.domain, selector: best.selector, basis: 'assumed-intact', unreadable: [] };
+  // a pass on an Ed25519 key keeps the unreadable lookups: a receiver that ignores Ed25519 needs them
+  if (best?.aligned) return { result: 'pass', aligned: true, domain: best.domain, selector: best.selector, basis: 'assumed-intact', unreadable: best.keyType === 'ed25519' ? open : [] };
   if (best) return { result: 'pass', aligned: false, domain: best.domain, selector: best.selector, basis: best.basis === 'provider-default' ? 'provider-default' : 'assumed-intact', unreadable: open };
   if (open.length) return { result: 'temperror', aligned: false, domain: null, selector: null, basis: 'dns-error', unreadable: open };
   const broken = model.broken[0];

@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import { adviceMessage, findingMessage, gmailReason } from './messages.ts';
 import type { Audience } from './advice-types.ts';
 import { providerName } from '../records/providers.ts';
+import { renderReceivers } from './render-receivers.ts';
 import type { Arrival, Report, Verdict } from './types.ts';
 
 export interface TableRenderOptions {
@@ -44,6 +45,8 @@ export const renderTable = (report: Report, options: TableRenderOptions): string
   if (report.gmail.smtp) lines.push(`  ${c.dim(report.gmail.smtp)}`);
   lines.push(`  ${gmailReason(report.gmail, report)}`);
   lines.push('');
+  const receivers = renderReceivers(report, { chalk: c, width });
+  if (receivers.length) lines.push(...receivers, '');
 
   const rest = width - 16 - 14 - 4;
   const records = table(['Record', 'Status', 'Details'], [16, 14, rest]);

@@ -2,8 +2,7 @@
 // rules (support pages 81126 sender guidelines, 14229414 FAQ, 3726730 SMTP errors). Personal
 // Gmail only: Google Workspace recipients are exempt from the sender rules.
 import type { Arrival, GmailAction, GmailPrediction, GmailReason, Verdict } from '../report/types.ts';
-import type { DmarcResult } from './mailauth.ts';
-import type { DmarcPolicy } from '../records/parse-dmarc.ts';
+import type { DmarcPolicy, DmarcResult } from '../auth/types.ts';
 
 const HELP_DMARC = 'https://support.google.com/mail/?p=DmarcRejection';
 const HELP_UNAUTH = 'https://support.google.com/mail/answer/81126#authentication';
@@ -41,7 +40,7 @@ const decide = (fromDomain: string, arrival: Arrival, dmarc: { result: DmarcResu
   const dkimPass = arrival.dkim.result === 'pass';
   // a DNS failure only matters when it leaves the outcome open: an aligned pass stands on its own
   // an unreadable key lookup leaves aligned DKIM open while no aligned signature passes
-  const dnsTrouble = arrival.spf.result === 'temperror' || arrival.dkim.result === 'temperror' || (!arrival.dkim.aligned && arrival.dkim.unreadable.length > 0);
+  const dnsTrouble = arrival.spf.result === 'temperror' || arrival.dkim.result === 'temperror' || (!arrival.dkim.aligned && (arrival.dkim.unreadable?.length ?? 0) > 0);
   if (dmarc.result === 'temperror') return { action: 'tempfail', smtp: gmailReply.dmarcTempfail(fromDomain), reasonCode: 'DNS_FAILURE' };
   if (dmarc.result === 'pass') return { action: 'inbox', smtp: null, reasonCode: 'DMARC_PASS' };
   const enforced = dmarc.result === 'fail' && (dmarc.policy === 'reject' || dmarc.policy === 'quarantine');

@@ -5,7 +5,8 @@ import type { Resolver } from '../dns/types.ts';
 import { dkimAtArrival, type SignerModel } from '../records/signers.ts';
 import { appliedLookup, organizationalDomain7489, type DmarcRecords } from '../records/fetch-dmarc.ts';
 import type { Arrival, ArrivalDkim, ArrivalDmarc } from '../report/types.ts';
-import { evaluateDmarc, evaluateSpf, type DmarcResult } from './mailauth.ts';
+import { evaluateDmarc, evaluateSpf } from '../auth/mailauth.ts';
+import type { DmarcResult } from '../auth/types.ts';
 
 /** RFC 5737 TEST-NET-1: stands for "a forwarder your SPF record does not list". */
 export const ASSUMED_RELAY = '192.0.2.1';
@@ -44,8 +45,9 @@ export const simulatePath = async (resolver: Resolver, input: PathInput): Promis
   return Promise.all(
     input.hops.map(async (hop, i): Promise<Arrival> => {
       const receiver = i === input.hops.length - 1 ? 'gmail' : `relay-${i + 2}`;
-      // Gmail does not verify Ed25519 (DOMAIN.md); an unknown relay is taken to verify it
-      const dkim = dkimAtArrival(input.signers, { verifiesEd25519: receiver !== 'gmail' });
+      // the arrival as a verifier of every algorithm sees it; a receiver that does not verify
+      // Ed25519 (Gmail, Microsoft) demotes it by its own capabilities (src/receivers)
+      const dkim = dkimAtArrival(input.signers, { verifiesEd25519: true });
       const spf = await evaluateSpf(resolver, { ip: hop.relay, mailFrom: input.mailFrom, helo: input.helo, receiver: receiver === 'gmail' ? 'mx.google.com' : receiver });
       const spfDomain = spf.result === 'pass' ? spf.domain : null;
       const dkimDomain = dkim.result === 'pass' ? dkim.domain : null;

@@ -5,12 +5,9 @@ import { dmarc as mailauthDmarc } from 'mailauth/lib/dmarc/index.js';
 import getDmarcRecord from 'mailauth/lib/dmarc/get-dmarc-record.js';
 import { spf as mailauthSpf } from 'mailauth/lib/spf/index.js';
 import type { Resolver } from '../dns/types.ts';
+import { isDmarcPolicy, isDmarcResult, isSpfResult, type DmarcPolicy, type DmarcResult, type SpfResult } from './types.ts';
 
-export type SpfResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror';
-export type DmarcResult = 'pass' | 'fail' | 'none' | 'temperror' | 'permerror';
-export type DmarcPolicy = 'none' | 'quarantine' | 'reject';
-
-const SPF_RESULTS: ReadonlySet<string> = new Set(['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror']);
+export type { DmarcPolicy, DmarcResult, SpfResult } from './types.ts';
 
 export interface SpfEvaluation {
   result: SpfResult;
@@ -50,7 +47,7 @@ export const evaluateSpf = async (resolver: Resolver, input: SpfInput): Promise<
   });
   const raw = String(res?.status?.result ?? 'temperror').toLowerCase();
   const evaluation: SpfEvaluation = {
-    result: (SPF_RESULTS.has(raw) ? raw : 'temperror') as SpfResult,
+    result: isSpfResult(raw) ? raw : 'temperror',
     domain: String(res.domain ?? (identity === 'helo' ? input.helo : input.mailFrom.split('@').pop())).toLowerCase(),
     identity,
     lookups: Number(res.lookups?.count ?? 0),
@@ -82,8 +79,7 @@ export interface DmarcEvaluation {
   error?: string;
 }
 
-const POLICIES: ReadonlySet<string> = new Set(['none', 'quarantine', 'reject']);
-const asPolicy = (v: unknown): DmarcPolicy | null => (typeof v === 'string' && POLICIES.has(v) ? (v as DmarcPolicy) : null);
+const asPolicy = (v: unknown): DmarcPolicy | null => (isDmarcPolicy(v) ? v : null);
 
 /**
  * DMARC for one arrival by mailauth. mailauth 7.1 discovers the policy by the RFC 9989 tree walk
@@ -109,7 +105,7 @@ export const evaluateDmarc = async (resolver: Resolver, input: DmarcInput): Prom
     error?: string;
   };
   const raw = String(r.status?.result ?? 'temperror');
-  const result: DmarcResult = raw === 'pass' || raw === 'fail' || raw === 'none' || raw === 'temperror' ? raw : 'permerror';
+  const result: DmarcResult = isDmarcResult(raw) ? raw : 'permerror';
   const evaluation: DmarcEvaluation = {
     result,
     policy: result === 'none' ? null : asPolicy(r.policy),
