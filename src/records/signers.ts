@@ -6,7 +6,6 @@
 // d=<tenant>.onmicrosoft.com, ...: ../shared/DOMAIN.md). Such a signature passes DKIM but never
 // aligns with From: it meets Gmail's "SPF or DKIM" rule, never DMARC.
 import { normalizeName, type Resolver } from '../dns/types.ts';
-import type { ArrivalDkim } from '../report/types.ts';
 import { fetchDkim, type DkimRecords, type DkimSelectorProbe } from './fetch-dkim.ts';
 import { organizationalDomain7489 } from './fetch-dmarc.ts';
 import type { SpfNode, SpfTree } from './fetch-spf.ts';
@@ -233,29 +232,28 @@ export const expectSigners = (input: SignerModelInput): SignerModel => {
   return { fromDomain: from, adkim: input.adkim, domains: input.domains, providers: input.providers, signatures, broken, unreadable, m365NotEnabled: m365 };
 };
 
-export interface DkimReceiver {
-  /** Gmail and Microsoft do not verify Ed25519 (RFC 8463) signatures: such a signature counts as absent there. */
-  verifiesEd25519: boolean;
+/** When no expected signature passes: why, for the arrival's DKIM result and basis. */
+export interface UnsignedOutcome {
+  result: 'fail' | 'none' | 'temperror';
+  basis: 'unusable-key' | 'dns-error' | 'no-usable-key';
+  /** The aligned key a signature would fail with (revoked, weak, invalid). */
+  unusable: { domain: string; selector: string; keyType: 'rsa' | 'ed25519' | null; bits: number | null } | null;
+  /** Names of the key lookups that could not be read at domains that would align. */
+  unreadable: string[];
 }
 
 /**
- * DKIM at one arrival, assuming no relay modifies the message (the condition for a signature to
- * survive, RFC 6376 5.4). The best verifiable signature decides: aligned first. While no usable
- * aligned key is found and a key lookup could not be read, the aligned outcome stays open
- * (`unreadable`): a timeout is never taken for a missing or failing key.
+ * Why no usable aligned signature is expected. A key lookup that could not be read comes first:
+ * it may hold the key the sender signs with, so the outcome is open (temperror), whatever other
+ * selectors hold (a revoked `google` beside a timed-out `selector1` is not a DKIM fail). Then an
+ * unusable aligned key (the signature fails), else none.
  */
-export const dkimAtArrival = (model: SignerModel, receiver: DkimReceiver): ArrivalDkim => {
-  const verifiable = model.signatures.filter((s) => s.keyType !== 'ed25519' || receiver.verifiesEd25519);
-  const rank = (s: ExpectedSignature) => (s.aligned ? 0 : 2) + (s.basis === 'published-key' ? 0 : 1);
-  const best = [...verifiable].sort((a, b) => rank(a) - rank(b))[0];
-  const open = model.unreadable.map((u) => u.name);
-  // a pass on an Ed25519 key keeps the unreadable lookups: a receiver that ignores Ed25519 needs them
-  if (best?.aligned) return { result: 'pass', aligned: true, domain: best.domain, selector: best.selector, basis: 'assumed-intact', unreadable: best.keyType === 'ed25519' ? open : [] };
-  if (best) return { result: 'pass', aligned: false, domain: best.domain, selector: best.selector, basis: best.basis === 'provider-default' ? 'provider-default' : 'assumed-intact', unreadable: open };
-  if (open.length) return { result: 'temperror', aligned: false, domain: null, selector: null, basis: 'dns-error', unreadable: open };
-  const broken = model.broken[0];
-  if (broken) return { result: 'fail', aligned: true, domain: broken.domain, selector: broken.selector, basis: 'unusable-key', unreadable: [] };
-  const ed = model.signatures.find((s) => s.keyType === 'ed25519');
-  if (ed) return { result: 'none', aligned: false, domain: ed.domain, selector: ed.selector, basis: 'ed25519-not-verified', unreadable: [] };
-  return { result: 'none', aligned: false, domain: null, selector: null, basis: 'no-usable-key', unreadable: [] };
+export const unsignedOutcome = (model: SignerModel): UnsignedOutcome => {
+  const unreadable = model.unreadable.map((u) => u.name);
+  const b = model.broken[0];
+  const probe = b ? model.domains.find((d) => d.domain === b.domain)?.selectors.find((p) => p.selector === b.selector) : undefined;
+  const unusable = b ? { domain: b.domain, selector: b.selector, keyType: probe ? keyTypeOf(probe) : null, bits: probe?.bits ?? null } : null;
+  if (unreadable.length) return { result: 'temperror', basis: 'dns-error', unusable, unreadable };
+  if (unusable) return { result: 'fail', basis: 'unusable-key', unusable, unreadable };
+  return { result: 'none', basis: 'no-usable-key', unusable: null, unreadable };
 };

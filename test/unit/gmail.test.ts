@@ -36,7 +36,7 @@ const arrival = (spf: string, dkim: string, dmarc: string, policy: string | null
     relaySource: 'given',
     receiver: 'gmail',
     spf: { result: spf, domain: 'example.com', identity: 'mailfrom' },
-    dkim: { result: dkim, aligned: dkim === 'pass', domain: dkim === 'pass' ? 'example.com' : null, selector: null, basis: 'assumed-intact', unreadable: [] },
+    dkim: { result: dkim, aligned: dkim === 'pass', domain: dkim === 'pass' ? 'example.com' : null, selector: null, basis: 'assumed-intact' },
     dmarc: { result: dmarc, policy, policyDomain: 'example.com', rfc7489: { result: dmarc, policy, policyDomain: 'example.com' } },
   }) as Arrival;
 
