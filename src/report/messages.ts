@@ -7,6 +7,25 @@ import type { Modification } from '../simulate/hops.ts';
 import type { Finding, FindingCode } from './findings.ts';
 import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-receivers.ts';
 import type { GmailAction, GmailPrediction, GmailReason, Report } from './types.ts';
+import { providerById, providerName, type ProviderId } from '../records/providers.ts';
+
+/** How a provider's default d= looks in a message (gappssmtp.com -> <domain>.<date>.gappssmtp.com). */
+const providerForm = (provider: string, domain: string): string => {
+  const p = providerById(provider as ProviderId);
+  return p?.defaultSigner && p.defaultSigner.domain === domain ? p.defaultSigner.form : domain;
+};
+
+/** The provider-specific way to turn on a key of the customer's own (the providers' admin pages, 2026). */
+const providerDkimFix = (provider: string, domain: string): string => {
+  switch (provider) {
+    case 'google-workspace':
+      return `In the Google Admin console (Apps > Google Workspace > Gmail > Authenticate email), generate a 2048-bit DKIM key for ${domain}, publish it as TXT at google._domainkey.${domain}, then click "Start authentication"; Google then signs with d=${domain}, which aligns.`;
+    case 'microsoft-365':
+      return `Enable DKIM for ${domain} in Microsoft 365 (Defender portal > Email & collaboration > Policies > Email authentication settings > DKIM, or PowerShell: New-DkimSigningConfig -DomainName ${domain} -KeySize 2048 -Enabled $true), keeping the selector1/selector2 CNAMEs it shows; Exchange Online then signs with d=${domain}, which aligns.`;
+    default:
+      return `Set up DKIM for ${domain} at ${providerName(provider)} (its "domain authentication" page) with a 2048-bit RSA key, so that it signs with d=${domain}, which aligns, instead of its own domain.`;
+  }
+};
 
 /** "2027-01" -> "January 2027" */
 const monthName = (ym: string): string => new Date(`${ym}-15T00:00:00Z`).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -50,6 +69,7 @@ const DKIM_PROBLEM: Record<string, (bits: number | null) => string> = {
   'bad-key-data': () => 'has key data (p=) that cannot be read',
   'bad-version': () => 'has a version (v=) other than DKIM1',
   'not-for-email': () => 'is marked (s=) as not for email',
+  'duplicate-tag': () => 'repeats a tag, which makes the whole key record invalid',
 };
 
 const DMARC_ISSUE: Record<string, string> = {
@@ -137,21 +157,49 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
   DMARC_DNS_ERROR: { group: 'dmarc', text: (f) => `${unread(f.name, f.error, 'DMARC record')} Whether one is there is not known.` },
   DKIM_NO_KEY_FOUND: {
     group: 'dkim',
-    text: (f) =>
-      f.source === 'given'
-        ? `No DKIM key for ${f.domain} at the ${f.tried} selector${f.tried === 1 ? '' : 's'} given.`
-        : `No DKIM key for ${f.domain} at ${f.tried} common selectors. If it signs with another one, add --selector NAME.`,
+    text: (f) => {
+      const where = f.parents.length ? ` or ${f.parents.join(', ')}` : '';
+      if (f.source === 'given') return `No DKIM key for ${f.domain}${where} at the ${f.tried} selector${f.tried === 1 ? '' : 's'} given.`;
+      if (f.skipped > 0) return `No DKIM key for ${f.domain}${where}: _domainkey.${f.domain} does not exist, so no selector can exist below it.`;
+      return `No DKIM key for ${f.domain}${where} at ${f.tried} common selectors. If it signs with another one, add --selector NAME (or --dkim-domain for another signing domain).`;
+    },
+    ref: (f) => (f.skipped > 0 ? 'RFC 8020' : ''),
   },
-  DKIM_KEY_PROBLEM: { group: 'dkim', text: (f) => `The key at selector ${f.selector} ${(DKIM_PROBLEM[f.problem] ?? (() => f.problem))(f.bits)}.`, ref: (f) => (f.problem === 'weak-key' || f.problem === 'sha1-only' ? 'RFC 8301' : 'RFC 6376 3.6.1') },
+  DKIM_KEY_PROBLEM: { group: 'dkim', text: (f) => `The key at ${f.selector}._domainkey.${f.domain} ${(DKIM_PROBLEM[f.problem] ?? (() => f.problem))(f.bits)}.`, ref: (f) => (f.problem === 'weak-key' || f.problem === 'sha1-only' ? 'RFC 8301' : 'RFC 6376 3.6.1') },
   DKIM_NOT_A_KEY: { group: 'dkim', text: (f) => `${f.name} answers with a TXT record that is not a DKIM key.` },
-  DKIM_MULTIPLE_KEYS: { group: 'dkim', text: (f) => `${f.name} holds several key records; verifiers may pick any of them.`, ref: () => 'RFC 6376 3.6.2.2' },
+  DKIM_MULTIPLE_KEYS: { group: 'dkim', text: (f) => `${f.name} holds ${f.count} key records; verifiers may pick any of them, so fwdcheck judges the weakest. Publish one.`, ref: () => 'RFC 6376 3.6.2.2' },
   DKIM_WILDCARD: { group: 'dkim', text: (f) => `Every name under _domainkey.${f.domain} answers (a wildcard); such answers are not counted as keys.` },
   DKIM_DNS_ERROR: {
     group: 'dkim',
     text: (f) =>
       f.selectors.length === 1
-        ? `The DKIM key at selector ${f.selectors[0]} could not be read (${f.error}).`
-        : `The DKIM keys at ${f.selectors.length} selectors could not be read (${f.error}): ${f.selectors.join(', ')}.`,
+        ? `The DKIM key at ${f.selectors[0]}._domainkey.${f.domain} could not be read (${f.error}): whether a key is there is not known.`
+        : `The DKIM keys at ${f.selectors.length} selectors of ${f.domain} could not be read (${f.error}): ${f.selectors.join(', ')}; whether a key is there is not known.`,
+  },
+  DKIM_NOT_CHECKED: { group: 'dkim', text: (f) => `DKIM selectors of ${f.domain} were not checked: outside the zone files (--offline): ${f.selectors.join(', ')}.` },
+  DKIM_PARENT_KEY: {
+    group: 'dkim',
+    text: (f) => `${f.domain} has no usable DKIM key of its own; mail signed as ${f.parent} (selector ${f.selector}) still counts as from ${f.domain} under relaxed alignment.`,
+    ref: () => 'RFC 7489 3.1.1',
+  },
+  DKIM_PARENT_NOT_ALIGNED_STRICT: {
+    group: 'dkim',
+    text: (f) => `${f.parent} publishes a DKIM key (${f.selector}), but the DMARC record asks for strict alignment (adkim=s): a signature as ${f.parent} does not count for ${f.domain}.`,
+  },
+  DKIM_ED25519_ONLY: {
+    group: 'dkim',
+    text: (f) => `${f.domain} publishes only Ed25519 DKIM keys (${f.selectors.join(', ')}): Gmail and Microsoft do not verify Ed25519, so there the mail counts as unsigned.`,
+    ref: () => 'RFC 8463',
+  },
+  DKIM_M365_NOT_ENABLED: {
+    group: 'dkim',
+    text: (f) =>
+      `${f.selectors.map((s) => `${s}._domainkey.${f.domain}`).join(' and ')} point (CNAME) to ${f.targets.join(', ')}, which do${f.targets.length === 1 ? 'es' : ''} not exist: DKIM was never enabled for ${f.domain} in the Microsoft 365 tenant.`,
+  },
+  DKIM_PROVIDER_DEFAULT: {
+    group: 'dkim',
+    text: (f) =>
+      `Inferred, not seen: ${providerName(f.provider)} signs mail without a key of ${f.from} as d=${providerForm(f.provider, f.domain)} (evidence: ${f.evidence.join('; ')}). That signature passes DKIM and meets Gmail's "SPF or DKIM" rule, but it is not from ${f.from}: it never satisfies DMARC.`,
   },
   DKIM_ASSUMED_INTACT: { group: 'path', text: (f) => `Assumed: mail from ${f.domain} is signed with selector ${f.selector}, and no forwarder changes it. fwdcheck has no message to verify.` },
   RELAY_ASSUMED: { group: 'path', text: (f) => `No --relay given: ${f.relay} (a documentation address) stands for a forwarder your SPF does not list.` },
@@ -289,8 +337,13 @@ const ADVICE: { [K in AdviceCode]: AdviceWording<K> } = {
     now: () => "ask the forwarder's operator to add ARC seals.",
   },
   SENDER_SIGN_ALIGNED_DKIM: {
-    text: (a) => `Sign all mail with DKIM as d=${a.domain} (the From domain), with a ${a.bits}-bit RSA key ${changes(a.outcome)}.`,
+    // Gmail and Microsoft do not verify Ed25519: RSA first, Ed25519 only beside it
+    text: (a) => `Sign all mail with DKIM as d=${a.domain} (the From domain), with a ${a.bits}-bit RSA key (Ed25519 only beside it, never alone: Gmail does not verify it) ${changes(a.outcome)}.`,
     now: (a) => `if you run ${a.domain}: sign its mail with DKIM.`,
+  },
+  SENDER_ENABLE_PROVIDER_DKIM: {
+    text: (a) => `${providerDkimFix(a.provider, a.domain).replace(/\.$/, '')} ${changes(a.outcome)}.`,
+    now: (a) => `if you run ${a.domain}: turn on its own DKIM key at ${providerName(a.provider)}.`,
   },
   SENDER_STRONGER_DKIM_KEY: {
     text: (a) => `Replace the DKIM key at selector ${a.selector}${a.bits ? ` (${a.bits} bits)` : ''} with a 2048-bit RSA key.`,

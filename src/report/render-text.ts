@@ -182,7 +182,7 @@ const IDENTITY: Record<NonNullable<Arrival['relayIdentity']>['status'], (id: Non
 };
 
 const dkimMark = (r: Report, a: Arrival): Mark => {
-  const assumed = a.dkim.basis === 'assumed-intact' ? ' (assumed: fwdcheck has no message)' : '';
+  const assumed = a.dkim.basis === 'assumed-intact' ? ' (assumed: fwdcheck has no message)' : a.dkim.basis === 'provider-default' ? " (inferred: the provider's own signature)" : '';
   switch (a.dkim.result) {
     case 'pass':
       return {
@@ -349,9 +349,12 @@ export const renderText = (report: Report, options: TextRenderOptions): string =
     },
     dkim: {
       where: report.records.dkim.domain,
-      status: report.records.dkim.selectors
-        .filter((s) => (s.status === 'key' || s.status === 'multiple') && s.key?.usable)
-        .map((s) => `Key at selector ${s.selector}: ${s.key?.keyType.toUpperCase()}${s.key?.bits ? ` ${s.key.bits} bits` : ''}.`),
+      // keys at every domain probed (the From domain, its parents, --dkim-domain); problems are findings
+      status: report.records.dkim.domains.flatMap((d) =>
+        d.selectors
+          .filter((s) => (s.status === 'key' || s.status === 'multiple') && s.key?.usable)
+          .map((s) => `Key at ${d.domain === report.records.dkim.domain ? `selector ${s.selector}` : `${s.selector}._domainkey.${d.domain}`}: ${s.key?.keyType.toUpperCase()}${s.key?.bits ? ` ${s.key.bits} bits` : ''}.`),
+      ),
       raw: [],
     },
   };
