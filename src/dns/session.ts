@@ -272,7 +272,6 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
         clearTimeout(timer);
         closing.signal.removeEventListener('abort', stopOnClose);
         if (onAbort) controller.signal.removeEventListener('abort', onAbort);
-        controller.abort();
         limiter.release();
         inFlight.delete(key);
       }
