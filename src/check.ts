@@ -105,7 +105,9 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   const ownRecords = dmarc.rfc9989.queried.some((q) => q.domain === fromDomain && q.status !== 'missing') || dkim.selectors.some((p) => p.status !== 'missing');
   const absent = existence.status === 'nxdomain' ? 'nxdomain' : existence.status === 'no-records' && !ownRecords ? 'no-records' : null;
   const gmail = absent ? noDomainPrediction() : predictGmail(fromDomain, last, gmailContext);
-  const verdict = verdictOf(gmail);
+  // a deadline that cut lookups short leaves the outcome open, whatever was read before it
+  const cutShort = deps.dns.stats().deadlineHit;
+  const verdict = cutShort && !absent ? 'unknown' : verdictOf(gmail);
   // every receiver asked for evaluates the same last arrival by its own rules
   const receivers = predictReceivers(
     options.receivers ?? [],
@@ -117,6 +119,9 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     // said first, and alone: findings about records a domain does not have help no one
     findings.push(finding('DOMAIN_NOT_FOUND', 'error', { domain: fromDomain, how: absent }));
   } else {
+    const dnsLimits = deps.dns.stats();
+    if (dnsLimits.deadlineHit) findings.push(finding('CHECK_DEADLINE', 'error', { deadlineMs: dnsLimits.deadlineMs }));
+    if (dnsLimits.limitHit) findings.push(finding('CHECK_QUERY_LIMIT', 'warning', { limit: dnsLimits.maxQueries }));
     if (verdict === 'unknown') findings.push(finding('OUTCOME_OPEN', 'error', { unread: unreadLookups(deps.dns) }));
     findings.push(...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(dkim));
     for (const hop of hops) if (hop.source === 'assumed') findings.push(finding('RELAY_ASSUMED', 'info', { relay: hop.relay }));

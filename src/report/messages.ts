@@ -30,6 +30,10 @@ export const findingMessage = (f: Finding): string => {
         : `${f.domain} has no DNS records of any kind (no address, MX, TXT or NS records, no DMARC record, no DKIM key): it is not a mail domain. Check the spelling of the address.`;
     case 'OUTCOME_OPEN':
       return `DNS trouble leaves the outcome open: ${f.unread.length ? f.unread.map((u) => `${u.type} ${u.name} ${u.error === 'EOFFLINE' ? '(not checked: outside the zone files)' : `(${u.error})`}`).join(', ') : 'a lookup'} could not be read.`;
+    case 'CHECK_DEADLINE':
+      return `The check reached its deadline${f.deadlineMs === null ? '' : ` of ${f.deadlineMs} ms`} (--deadline) before every DNS lookup was answered, so the outcome is open.`;
+    case 'CHECK_QUERY_LIMIT':
+      return `The check reached its cap of ${f.limit} DNS queries; the lookups past it were not made (records that ask for unbounded work cannot flood the resolver).`;
     case 'SPF_MISSING':
       return `${f.domain} publishes no SPF record: SPF gives "none" everywhere.`;
     case 'SPF_MULTIPLE_RECORDS':
