@@ -49,6 +49,7 @@ interface RawOptions {
   mailFrom?: string;
   helo?: string;
   selector: string[];
+  dkimDomain: string[];
   to: string[];
   zone: string[];
   resolver?: string;
@@ -77,6 +78,7 @@ const buildProgram = (io: CliIo) =>
     .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
     .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
     .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
+    .option('--dkim-domain <d>', 'a further domain the mail is signed with (d=), probed beside DOMAIN and its parents; repeatable', collect, [])
     .option('--to <receiver>', 'also predict this mailbox: gmail, outlook, yahoo, icloud, proton, or all; repeatable (the verdict and exit code stay Gmail\'s)', collect, [])
     .option('--zone <file>', 'answer the names under this RFC 1035 zone file\'s origin from it, the rest from the DNS; repeatable', collect, [])
     .option('--offline', 'with --zone: no network at all; names outside the zone files are reported as not checked')
@@ -146,7 +148,12 @@ const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
   if (raw.offline && raw.resolver) throw new UsageError('--offline and --resolver cannot be combined: --offline asks no server');
   // parsed here for the usage errors; the core takes the specs as typed
   for (const r of raw.relay) parseRelaySpec(r);
-  const check: CheckOptions = { relays: raw.relay.map((r) => r.trim()), selectors: raw.selector.map(parseSelector), receivers: parseTo(raw.to) };
+  const check: CheckOptions = {
+    relays: raw.relay.map((r) => r.trim()),
+    selectors: raw.selector.map(parseSelector),
+    dkimDomains: raw.dkimDomain.map((d) => parseDomain(d, '--dkim-domain')),
+    receivers: parseTo(raw.to),
+  };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
   if (raw.mailbox !== undefined) check.mailbox = parseMailbox(raw.mailbox);
   if (domainArg === undefined && raw.message === undefined) throw new UsageError("missing required argument 'domain'");
