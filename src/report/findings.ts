@@ -13,6 +13,10 @@ export interface FindingArgs {
   DOMAIN_NOT_FOUND: { domain: string; how: 'nxdomain' | 'no-records' };
   /** DNS lookups that failed and leave the outcome open (verdict unknown). */
   OUTCOME_OPEN: { unread: { name: string; type: string; error: string }[] };
+  /** The check reached its --deadline before its lookups were answered: verdict unknown. */
+  CHECK_DEADLINE: { deadlineMs: number | null };
+  /** The check reached its cap on DNS queries; lookups past it were not made. */
+  CHECK_QUERY_LIMIT: { limit: number };
   SPF_MISSING: { domain: string };
   SPF_MULTIPLE_RECORDS: { domain: string; count: number };
   SPF_SYNTAX_ERROR: { domain: string; term: string; reason: SpfSyntaxReason };

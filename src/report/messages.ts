@@ -101,6 +101,14 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
     text: (f) =>
       `DNS trouble leaves the outcome open: ${f.unread.length ? f.unread.map((u) => `${u.type} ${u.name} ${u.error === 'EOFFLINE' ? '(not checked: outside the zone files)' : `(${u.error})`}`).join(', ') : 'a lookup'} could not be read.`,
   },
+  CHECK_DEADLINE: {
+    group: 'check',
+    text: (f) => `The check reached its deadline${f.deadlineMs === null ? '' : ` of ${f.deadlineMs} ms`} (--deadline) before every DNS lookup was answered, so the outcome is open.`,
+  },
+  CHECK_QUERY_LIMIT: {
+    group: 'check',
+    text: (f) => `The check reached its cap of ${f.limit} DNS queries; the lookups past it were not made, so that records asking for unbounded work cannot flood the resolver.`,
+  },
   SPF_MISSING: { group: 'spf', text: (f) => `${f.domain} publishes no SPF record, so SPF cannot pass anywhere.` },
   SPF_MULTIPLE_RECORDS: { group: 'spf', text: (f) => `${f.domain} publishes ${f.count} SPF records; receivers treat that as a broken SPF record.`, ref: () => 'RFC 7208 4.5' },
   SPF_SYNTAX_ERROR: { group: 'spf', text: (f) => `The term "${f.term}" ${SPF_REASON[f.reason] ?? f.reason}; one such error breaks the whole record.`, ref: () => 'RFC 7208 4.6' },
