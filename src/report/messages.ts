@@ -4,6 +4,7 @@
 // in `ref`, shown by the human report only with --verbose and appended in the JSON message.
 import type { Advice, AdviceCode, AdviceOutcome, PopImportStatus } from './advice-types.ts';
 import type { Modification } from '../simulate/hops.ts';
+import type { EnvelopeOddity } from '../envelope.ts';
 import type { Finding, FindingCode } from './findings.ts';
 import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-receivers.ts';
 import type { GmailAction, GmailPrediction, GmailReason, Report } from './types.ts';
@@ -59,6 +60,19 @@ const SPF_REASON: Record<string, string> = {
   'non-ascii': 'contains non-ASCII characters',
 };
 
+const ENVELOPE_ODDITY: Record<EnvelopeOddity, string> = {
+  'one-label': 'is a single label, not a domain',
+  'address-literal': 'is an address literal, not a domain',
+  'not-a-domain': 'has characters no domain name has',
+  'label-too-long': 'has a label over 63 octets',
+  'name-too-long': 'is longer than 253 octets',
+  'empty-label': 'has an empty label',
+  'empty-local-part': 'has an empty local part',
+  'quoted-local-part': 'has a quoted local part',
+  'unquoted-special': 'has characters in its local part that SMTP allows only quoted',
+  'local-part-too-long': 'has a local part over 64 octets (RFC 5321 4.5.3.1.1)',
+};
+
 const DKIM_PROBLEM: Record<string, (bits: number | null) => string> = {
   revoked: () => 'is revoked (empty p=): signatures made with it fail',
   'weak-key': (bits) => `is an RSA key of ${bits} bits; Gmail and other verifiers refuse keys under 1024 bits`,
@@ -108,6 +122,13 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
   CHECK_QUERY_LIMIT: {
     group: 'check',
     text: (f) => `The check reached its cap of ${f.limit} DNS queries; the lookups past it were not made, so that records asking for unbounded work cannot flood the resolver.`,
+  },
+  ENVELOPE_UNUSUAL: {
+    // what the person typed is odd: said before the details
+    group: 'check',
+    text: (f) =>
+      `${f.what === 'helo' ? 'The HELO name' : 'The MAIL FROM address'} "${f.value}" ${ENVELOPE_ODDITY[f.oddity]}; fwdcheck checks it as a receiver would${f.what === 'helo' || ['one-label', 'address-literal', 'not-a-domain', 'label-too-long', 'name-too-long', 'empty-label'].includes(f.oddity) ? ' (SPF of a name that is no domain is "none")' : ''}.`,
+    ref: () => 'RFC 7208 4.3',
   },
   SPF_MISSING: { group: 'spf', text: (f) => `${f.domain} publishes no SPF record, so SPF cannot pass anywhere.` },
   SPF_MULTIPLE_RECORDS: { group: 'spf', text: (f) => `${f.domain} publishes ${f.count} SPF records; receivers treat that as a broken SPF record.`, ref: () => 'RFC 7208 4.5' },
