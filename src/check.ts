@@ -15,6 +15,8 @@ import { noDomainPrediction, predictGmail, verdictOf } from './simulate/gmail.ts
 import { parseRelaySpec, resolveHops } from './simulate/hops.ts';
 import { messageFacts } from './simulate/message.ts';
 import { ASSUMED_RELAY, simulatePath } from './simulate/path.ts';
+import { fetchMailbox } from './records/fetch-srv.ts';
+import { mailboxAdvice } from './mailbox-advice.ts';
 
 export interface CheckOptions {
   /**
@@ -101,11 +103,12 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
 
   deps.onProgress?.('records');
   // everything independent in flight at once
-  const [existence, spfTree, dmarc, dkim] = await Promise.all([
+  const [existence, spfTree, dmarc, dkim, mailbox] = await Promise.all([
     fetchExistence(resolve, fromDomain),
     fetchSpfTree(resolve, spfDomain),
     fetchDmarc(resolve, fromDomain),
     fetchDkim(resolve, fromDomain, options.selectors),
+    options.mailbox ? fetchMailbox(resolve, options.mailbox) : Promise.resolve(null),
   ]);
 
   deps.onProgress?.('simulate');
@@ -165,11 +168,14 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
       dkim: { domain: dkim.domain, source: dkim.source, selectors: dkim.selectors, wildcard: dkim.wildcard !== null },
     },
     ...(simulated.message ? { message: simulated.message } : {}),
+    ...(mailbox ? { mailbox } : {}),
     path,
     findings,
     advice: [
       // what the other receivers (--to) change for the recipient comes first: it is the recipient's best move
       ...receiverAdvice({ verdict, gmailAction: gmail.action, receivers, nowMs: now }),
+      // --mailbox: the settings to fetch it instead, right where the recipient reads what to do
+      ...(mailbox ? [mailboxAdvice(mailbox, now)] : []),
       ...buildAdvice({ domain: fromDomain, verdict, gmail, gmailContext, path, findings, dmarc, nowMs: now }),
     ],
     dns: { source: deps.dns.describe(), queries: stats.queries, cacheHits: stats.cacheHits, failures: stats.failures, reachable: stats.anyAnswer },
