@@ -47,6 +47,7 @@ interface RawOptions {
   mailFrom?: string;
   helo?: string;
   selector: string[];
+  dkimDomain: string[];
   to: string[];
   zone: string[];
   resolver?: string;
@@ -72,6 +73,7 @@ const buildProgram = (io: CliIo) =>
     .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
     .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
     .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
+    .option('--dkim-domain <d>', 'a further domain the mail is signed with (d=), probed beside DOMAIN and its parents; repeatable', collect, [])
     .option('--to <receiver>', 'also predict this mailbox: gmail, outlook, yahoo, icloud, proton, or all; repeatable (the verdict and exit code stay Gmail\'s)', collect, [])
     .option('--zone <file>', 'answer DNS from this RFC 1035 zone file instead of the network; repeatable', collect, [])
     .option('--resolver <host[:port]>', 'DNS server to ask instead of the system resolver')
@@ -134,7 +136,12 @@ const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
   if (raw.zone.length && raw.resolver) throw new UsageError('--zone and --resolver cannot be combined: a zone file check is offline');
   // parsed here for the usage errors; the core takes the specs as typed
   for (const r of raw.relay) parseRelaySpec(r);
-  const check: CheckOptions = { relays: raw.relay.map((r) => r.trim()), selectors: raw.selector.map(parseSelector), receivers: parseTo(raw.to) };
+  const check: CheckOptions = {
+    relays: raw.relay.map((r) => r.trim()),
+    selectors: raw.selector.map(parseSelector),
+    dkimDomains: raw.dkimDomain.map((d) => parseDomain(d, '--dkim-domain')),
+    receivers: parseTo(raw.to),
+  };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
   if (raw.mailbox !== undefined) check.mailbox = parseMailbox(raw.mailbox);
   if (domainArg === undefined && raw.message === undefined) throw new UsageError("missing required argument 'domain'");

@@ -87,14 +87,18 @@ describe('forwarding scenarios (JSON through a local DNS server)', () => {
     assert.ok(codes(json).includes('DMARC_POLICY_NONE'));
   });
 
-  it('no SPF record: Ed25519 DKIM at a given selector carries it', async () => {
+  it('no SPF record, Ed25519-only DKIM: Gmail does not verify Ed25519, so p=reject rejects', async () => {
     const { res, json } = await checkJson('edkey.example', '--relay', RELAY, '--selector', 's2026');
-    assert.equal(res.code, 0);
+    assert.equal(res.code, 1);
     assert.equal(json.records.spf.status, 'missing');
     assert.equal(json.path[0].spf.result, 'none');
-    assert.equal(json.path[0].dkim.selector, 's2026');
+    // the arrival is what a verifier of every algorithm sees; Gmail's prediction ignores the Ed25519 signature
+    assert.deepEqual([json.path[0].dkim.result, json.path[0].dkim.selector], ['pass', 's2026']);
     assert.equal(json.records.dkim.selectors[0].key.keyType, 'ed25519');
+    assert.equal(json.gmail.action, 'reject');
     assert.ok(codes(json).includes('SPF_MISSING'));
+    assert.ok(codes(json).includes('DKIM_ED25519_ONLY'));
+    assert.ok(adviceCodes(json).includes('SENDER_SIGN_ALIGNED_DKIM'));
   });
 
   it('no DMARC record: SPF hard fail gets it rejected', async () => {
