@@ -1,6 +1,7 @@
 // The pure core: one domain in, one Report out. Every effect comes through deps.
 import { isIP } from 'node:net';
 import { buildAdvice } from './advice.ts';
+import { envelopeNotes } from './envelope.ts';
 import type { Clock } from './clock.ts';
 import type { DnsClient } from './dns/client.ts';
 import { dkimFindings, dmarcFindings, spfFindings } from './findings.ts';
@@ -167,7 +168,9 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   // Gmail does not verify Ed25519 (DOMAIN.md): its verdict and advice rest on the arrival as Gmail sees it
   const gmailArrival = asSeenBy(RECEIVERS.gmail, receiverFacts).arrival;
   const gmail = absent ? noDomainPrediction() : predictGmail(fromDomain, gmailArrival, gmailContext);
-  const verdict = verdictOf(gmail);
+  // a deadline that cut lookups short leaves the outcome open, whatever was read before it
+  const cutShort = deps.dns.stats().deadlineHit;
+  const verdict = cutShort && !absent ? 'unknown' : verdictOf(gmail);
   // every receiver asked for evaluates the same last arrival by its own rules
   const receivers = predictReceivers(options.receivers ?? [], receiverFacts);
 
@@ -176,7 +179,11 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     // said first, and alone: findings about records a domain does not have help no one
     findings.push(finding('DOMAIN_NOT_FOUND', 'error', { domain: fromDomain, how: absent }));
   } else {
+    const dnsLimits = deps.dns.stats();
+    if (dnsLimits.deadlineHit) findings.push(finding('CHECK_DEADLINE', 'error', { deadlineMs: dnsLimits.deadlineMs }));
+    if (dnsLimits.limitHit) findings.push(finding('CHECK_QUERY_LIMIT', 'warning', { limit: dnsLimits.maxQueries }));
     if (verdict === 'unknown') findings.push(finding('OUTCOME_OPEN', 'error', { unread: unreadLookups(deps.dns) }));
+    for (const note of envelopeNotes(mailFrom, helo, options.helo !== undefined)) findings.push(finding('ENVELOPE_UNUSUAL', 'warning', note));
     findings.push(...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(signers));
     for (const hop of hops) if (hop.source === 'assumed') findings.push(finding('RELAY_ASSUMED', 'info', { relay: hop.relay }));
     findings.push(...simulated.findings);
