@@ -11,7 +11,7 @@ import { finding, type Finding } from './report/findings.ts';
 import type { DmarcSummary, Report, SpfSummary } from './report/types.ts';
 import { receiverAdvice } from './receivers/advice.ts';
 import { predictReceivers, receiverInput, type ReceiverId } from './receivers/index.ts';
-import { noDomainPrediction, predictGmail, verdictOf } from './simulate/gmail.ts';
+import { noDomainPrediction, predictGmail, verdictOf } from './receivers/gmail.ts';
 import { buildHops, simulatePath } from './simulate/path.ts';
 
 export interface CheckOptions {
@@ -109,7 +109,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   // every receiver asked for evaluates the same last arrival by its own rules
   const receivers = predictReceivers(
     options.receivers ?? [],
-    receiverInput({ fromDomain, arrival: last, spfDashAll: endsInDashAll(spfTree.root), selectors: dkim.selectors, aspf: appliedAspf(dmarc) }),
+    receiverInput({ fromDomain, arrival: last, spfDashAll: endsInDashAll(spfTree.root), selectors: dkim.selectors, aspf: appliedAspf(dmarc), domainExists: absent === null }),
   );
 
   const findings: Finding[] = [];

@@ -9,7 +9,8 @@ type DmarcView = Pick<Arrival['dmarc'], 'result' | 'policy'>;
  * The authentication case of an arrival under one DMARC view, in Gmail's decision order: a DNS
  * failure only matters when it leaves the outcome open (an aligned pass stands on its own).
  */
-export const authCase = (arrival: Pick<Arrival, 'spf' | 'dkim'>, dmarc: DmarcView, spfDashAll: boolean): AuthCase => {
+export const authCase = (arrival: Pick<Arrival, 'spf' | 'dkim'>, dmarc: DmarcView, spfDashAll: boolean, domainExists = true): AuthCase => {
+  if (!domainExists) return 'no-domain';
   const spfPass = arrival.spf.result === 'pass';
   const dkimPass = arrival.dkim.result === 'pass';
   const dnsTrouble = arrival.spf.result === 'temperror' || arrival.dkim.result === 'temperror';
@@ -68,7 +69,7 @@ interface Outcome {
 export const predictReceiver = (model: ReceiverModel, input: ReceiverInput): ReceiverPrediction => {
   const { arrival, ed25519Ignored } = asSeenBy(model, input);
   const outcome = (dmarc: DmarcView): Outcome => {
-    const c = authCase(arrival, dmarc, input.spfDashAll);
+    const c = authCase(arrival, dmarc, input.spfDashAll, input.domainExists);
     return { action: model.rules[c].action, case: c };
   };
   const modern = outcome(arrival.dmarc);

@@ -30,10 +30,11 @@ export type AuthCase =
   | 'authenticated' // no enforcing policy; SPF or DKIM passed (unaligned is enough)
   | 'auth-dns-trouble' // no enforcing policy; nothing passed and DNS errors left it open
   | 'spf-hard-fail' // no enforcing policy; nothing passed, SPF fails against a "-all" record
-  | 'unauthenticated'; // no enforcing policy; neither SPF nor DKIM passed
+  | 'unauthenticated' // no enforcing policy; neither SPF nor DKIM passed
+  | 'no-domain'; // the From domain does not exist (NXDOMAIN, or no records of any kind)
 
 export const AUTH_CASES: readonly AuthCase[] = [
-  'dmarc-pass', 'dmarc-dns-trouble', 'dmarc-reject', 'dmarc-quarantine', 'authenticated', 'auth-dns-trouble', 'spf-hard-fail', 'unauthenticated',
+  'dmarc-pass', 'dmarc-dns-trouble', 'dmarc-reject', 'dmarc-quarantine', 'authenticated', 'auth-dns-trouble', 'spf-hard-fail', 'unauthenticated', 'no-domain',
 ];
 
 /** How a rule or a reply text is known. */
@@ -103,6 +104,8 @@ export interface ReceiverInput {
   keyTypes: Readonly<Record<string, string | null>>;
   /** Whether a passing SPF result aligns with From (RFC 7489 3.1.2), for re-evaluating DMARC without DKIM. */
   spfAligned: boolean;
+  /** false when the From domain does not exist: every receiver then sees mail from nowhere. */
+  domainExists: boolean;
 }
 
 export interface ReceiverPrediction {

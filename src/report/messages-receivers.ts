@@ -40,6 +40,8 @@ const cause = (c: AuthCase, last: Arrival | undefined, domain: string): string =
       return 'no DMARC policy is enforced and DNS errors left SPF and DKIM undecided';
     case 'spf-hard-fail':
       return `no DMARC policy is enforced, neither SPF nor DKIM passes, and the SPF record hard-fails (-all) ${last?.relay ?? 'the relay'}`;
+    case 'no-domain':
+      return `the From domain ${domain} does not exist in the DNS, so mail from it authenticates nothing`;
     case 'unauthenticated':
       return `no DMARC policy is enforced and neither SPF (${last?.spf.result ?? '?'} from ${last?.relay ?? '?'}) nor DKIM passes`;
   }
