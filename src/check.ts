@@ -1,4 +1,5 @@
 // The pure core: one domain in, one Report out. Every effect comes through deps.
+import { isIP } from 'node:net';
 import { buildAdvice } from './advice.ts';
 import type { Clock } from './clock.ts';
 import type { DnsClient } from './dns/client.ts';
@@ -7,16 +8,27 @@ import { fetchDkim } from './records/fetch-dkim.ts';
 import { fetchDmarc, type DmarcRecords } from './records/fetch-dmarc.ts';
 import { fetchExistence } from './records/fetch-existence.ts';
 import { endsInDashAll, fetchSpfTree, type SpfTree } from './records/fetch-spf.ts';
+import { unlistedAddress } from './records/spf-unlisted.ts';
 import { finding, type Finding } from './report/findings.ts';
 import type { DmarcSummary, Report, SpfSummary } from './report/types.ts';
 import { receiverAdvice } from './receivers/advice.ts';
 import { predictReceivers, receiverInput, type ReceiverId } from './receivers/index.ts';
 import { noDomainPrediction, predictGmail, verdictOf } from './receivers/gmail.ts';
-import { buildHops, simulatePath } from './simulate/path.ts';
+import { parseRelaySpec, resolveHops } from './simulate/hops.ts';
+import { messageFacts } from './simulate/message.ts';
+import { ASSUMED_RELAY, simulatePath } from './simulate/path.ts';
 
 export interface CheckOptions {
-  /** Relay IPs in hop order; empty for the assumed documentation relay. */
+  /**
+   * The relays in hop order, each an IP or a spec such as "gmail", "list@lists.example" or
+   * "203.0.113.7,srs=fwd.example,modify=footer" (grammar in src/simulate/hops.ts); empty for
+   * the assumed documentation relay.
+   */
   relays: readonly string[];
+  /** A real message as the sender sent it (--message): its DKIM is verified and carried along. */
+  message?: { bytes: Buffer; source: string };
+  /** The forwarded mailbox (--mailbox): its domain is where an SRS envelope lands. */
+  mailbox?: string;
   /** The envelope sender; postmaster@DOMAIN by default, "" for the null sender. */
   mailFrom?: string;
   /** The name the (last) relay gives in HELO/EHLO. */
@@ -81,7 +93,10 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   const started = deps.clock.now();
   const resolve = deps.dns.resolve;
   const fromDomain = domain.toLowerCase().replace(/\.$/, '');
-  const mailFrom = options.mailFrom ?? `postmaster@${fromDomain}`;
+  // a message says who sent it: its Return-Path, else its From address
+  const facts = options.message ? messageFacts(options.message.bytes) : null;
+  const mailFrom = options.mailFrom ?? facts?.returnPath ?? facts?.fromAddress ?? `postmaster@${fromDomain}`;
+  const specs = options.relays.map(parseRelaySpec);
   const helo = options.helo ?? DEFAULT_HELO;
   // RFC 7208 2.4: with a null sender, SPF checks the HELO identity
   const spfDomain = mailFrom === '' ? helo : (mailFrom.split('@').pop() ?? fromDomain).toLowerCase();
@@ -90,16 +105,33 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   // everything independent in flight at once
   const [existence, spfTree, dmarc, dkim] = await Promise.all([
     fetchExistence(resolve, fromDomain),
-    fetchSpfTree(resolve, spfDomain),
+    fetchSpfTree(resolve, spfDomain, { families: options.relays.length ? options.relays.map((r) => (isIP(r.split(',')[0] ?? '') === 6 ? 6 : 4)) : [4] }),
     fetchDmarc(resolve, fromDomain),
     fetchDkim(resolve, fromDomain, options.selectors),
   ]);
 
   deps.onProgress?.('simulate');
-  const hops = buildHops(options.relays);
-  const path = await simulatePath(resolve, { fromDomain, mailFrom, helo, hops, dkim, dmarc });
+  const mailboxDomain = options.mailbox ? (options.mailbox.split('@').pop() ?? null) : null;
+  // without --relay: a forwarder the sender's SPF does not list, checked against the networks
+  // and addresses the tree authorizes; should evaluation still authorize it (exists, ptr,
+  // macros), the next candidate is taken
+  const simulate = async (assumedRelay: string) => {
+    const hops = await resolveHops(specs, { resolver: resolve, assumedRelay, mailboxDomain });
+    const pathInput: Parameters<typeof simulatePath>[1] = { fromDomain, mailFrom, helo, heloGiven: options.helo !== undefined, hops, dkim, dmarc, nowMs: started };
+    if (options.message) pathInput.message = options.message;
+    return { hops, simulated: await simulatePath(resolve, pathInput) };
+  };
+  let { hops, simulated } = await simulate(unlistedAddress(spfTree.networks) ?? ASSUMED_RELAY);
+  for (const tried: string[] = []; hops[0]?.source === 'assumed' && simulated.arrivals[0]?.spf.result === 'pass' && tried.length < 3; ) {
+    tried.push(hops[0].relay);
+    const next = unlistedAddress(spfTree.networks, tried);
+    if (!next) break;
+    ({ hops, simulated } = await simulate(next));
+  }
+  const path = simulated.arrivals;
   const last = path[path.length - 1]!;
-  const gmailContext = { spfDashAll: endsInDashAll(spfTree.root) };
+  const relayFcrdns = simulated.findings.some((f) => f.code === 'RELAY_NO_FCRDNS' && f.receiver === 'gmail') ? 'failed' as const : 'ok' as const;
+  const gmailContext = { spfDashAll: endsInDashAll(spfTree.root), relayFcrdns };
   // a name that exists only as the parent of _dmarc or _domainkey records is no mail domain
   // either, but it is not "no records of any kind": it holds a DMARC record or a key
   const ownRecords = dmarc.rfc9989.queried.some((q) => q.domain === fromDomain && q.status !== 'missing') || dkim.selectors.some((p) => p.status !== 'missing');
@@ -109,7 +141,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   // every receiver asked for evaluates the same last arrival by its own rules
   const receivers = predictReceivers(
     options.receivers ?? [],
-    receiverInput({ fromDomain, arrival: last, spfDashAll: endsInDashAll(spfTree.root), selectors: dkim.selectors, aspf: appliedAspf(dmarc), domainExists: absent === null }),
+    receiverInput({ fromDomain, arrival: last, spfDashAll: endsInDashAll(spfTree.root), selectors: dkim.selectors, aspf: appliedAspf(dmarc), domainExists: absent === null, relayFcrdns }),
   );
 
   const findings: Finding[] = [];
@@ -120,9 +152,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     if (verdict === 'unknown') findings.push(finding('OUTCOME_OPEN', 'error', { unread: unreadLookups(deps.dns) }));
     findings.push(...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(dkim));
     for (const hop of hops) if (hop.source === 'assumed') findings.push(finding('RELAY_ASSUMED', 'info', { relay: hop.relay }));
-    for (const arrival of path) {
-      if (arrival.spf.result === 'pass') findings.push(finding('SPF_RELAY_AUTHORIZED', 'info', { relay: arrival.relay, domain: arrival.spf.domain }));
-    }
+    findings.push(...simulated.findings);
     if (last.dkim.basis === 'assumed-intact' && last.dkim.selector && last.dkim.domain) {
       findings.push(finding('DKIM_ASSUMED_INTACT', 'info', { domain: last.dkim.domain, selector: last.dkim.selector }));
     }
@@ -141,12 +171,14 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     checkedAt: new Date(now).toISOString(),
     verdict,
     gmail,
+    basis: options.message ? 'message' : 'model',
     receivers,
     records: {
       spf: summarizeSpf(spfTree),
       dmarc: summarizeDmarc(dmarc),
       dkim: { domain: dkim.domain, source: dkim.source, selectors: dkim.selectors, wildcard: dkim.wildcard !== null },
     },
+    ...(simulated.message ? { message: simulated.message } : {}),
     path,
     findings,
     advice: [

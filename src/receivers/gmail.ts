@@ -4,10 +4,11 @@
 // sender rules. The Report's top-level `gmail` prediction and verdict come from this model.
 import type { Arrival, GmailAction, GmailPrediction, GmailReason, Verdict } from '../report/types.ts';
 import { fillReply, predictReceiver } from './evaluate.ts';
-import type { AuthCase, ReceiverAction, ReceiverModel } from './types.ts';
+import type { PredictionCase, ReceiverAction, ReceiverInput, ReceiverModel } from './types.ts';
 
 const HELP_DMARC = 'https://support.google.com/mail/?p=DmarcRejection';
 const HELP_UNAUTH = 'https://support.google.com/mail/answer/81126#authentication';
+const HELP_IP = 'https://support.google.com/a?p=sender-guidelines-ip';
 
 export const gmail: ReceiverModel = {
   id: 'gmail',
@@ -46,6 +47,16 @@ export const gmail: ReceiverModel = {
       basis: 'published',
       source: 'google-3726730',
     },
+    ptrDeferral: {
+      text: `451 4.7.23 The sending IP address for this message doesn't have a PTR record, or the PTR record's forward DNS entry doesn't match the sending IP address. To protect users from spam, mail sent from your IP address has been temporarily rate limited. For more information, go to ${HELP_IP}`,
+      basis: 'published',
+      source: 'google-3726730',
+    },
+    ptrReject: {
+      text: `550 5.7.25 The IP address sending this message does not have a PTR record setup, or the corresponding forward DNS entry does not point to the sending IP. As a policy, Gmail does not accept messages from IPs with missing PTR records. For more information, go to ${HELP_IP}`,
+      basis: 'published',
+      source: 'google-3726730',
+    },
     spfHardFail: {
       text: `550 5.7.26 The (E)MAIL FROM domain [{spfDomain}] has an SPF record with a hard fail policy (-all) but it fails to pass SPF checks with the ip: [{ip}]. To best protect our users from spam and phishing, the email has been blocked. For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
       basis: 'published',
@@ -67,6 +78,11 @@ export const gmail: ReceiverModel = {
     // a domain that does not exist can pass neither SPF nor DKIM; no reply text is known to apply
     'no-domain': { action: 'reject', reply: null, basis: 'published', source: 'google-81126' },
   },
+  relayRules: {
+    // all senders need forward-confirmed reverse DNS (support 81126); since the November 2025
+    // ramp-up the deferral (451 4.7.23) turns into a rejection (550 5.7.25)
+    noFcrdns: { action: 'reject', reply: 'ptrReject', basis: 'published', source: 'google-3726730' },
+  },
 };
 
 const reply = (key: string, vars: { domain?: string; spfDomain?: string; ip?: string }): string =>
@@ -86,12 +102,16 @@ export const gmailReply = {
   unauthenticated: (spfDomain: string, ip: string) => reply('unauthenticated', { spfDomain, ip }),
   /** Google's deferral of unauthenticated mail under rate limiting; never a reply to DNS trouble. */
   unauthenticatedRateLimited: (spfDomain: string, ip: string) => reply('unauthenticatedRateLimited', { spfDomain, ip }),
+  /** The sending IP has no PTR, or its name does not resolve back to it (all senders, support 81126). */
+  ptrDeferral: () => reply('ptrDeferral', {}),
+  ptrReject: () => reply('ptrReject', {}),
   /** The envelope domain's SPF ends in -all and fails from the IP. */
   spfHardFail: (spfDomain: string, ip: string) => reply('spfHardFail', { spfDomain, ip }),
 };
 
 /** Gmail's reason codes (the published JSON's `gmail.reasonCode`), one per authentication case. */
-const REASON: Record<AuthCase, GmailReason> = {
+const REASON: Record<PredictionCase, GmailReason> = {
+  'relay-no-fcrdns': 'RELAY_NO_FCRDNS',
   'dmarc-pass': 'DMARC_PASS',
   'dmarc-dns-trouble': 'DNS_FAILURE',
   'dmarc-reject': 'DMARC_REJECT',
@@ -120,6 +140,11 @@ const gmailAction = (action: ReceiverAction): GmailAction => {
 export interface GmailContext {
   /** The SPF record in force for the MAIL FROM domain ends in "-all" (Gmail's hard-fail reply names it). */
   spfDashAll: boolean;
+  /**
+   * Forward-confirmed reverse DNS of the IP that hands the message to Gmail: "failed" when it has
+   * no PTR or the name does not resolve back; absent or "ok" when confirmed or not checked.
+   */
+  relayFcrdns?: 'ok' | 'failed';
 }
 
 /**
@@ -129,7 +154,9 @@ export interface GmailContext {
  * arrival is taken as Gmail authenticates it (the path already drops what Gmail does not verify).
  */
 export const predictGmail = (fromDomain: string, arrival: Arrival, ctx: GmailContext): GmailPrediction => {
-  const p = predictReceiver(gmail, { fromDomain, arrival, spfDashAll: ctx.spfDashAll, keyTypes: {}, spfAligned: false, domainExists: true });
+  const input: ReceiverInput = { fromDomain, arrival, spfDashAll: ctx.spfDashAll, keyTypes: {}, spfAligned: false, domainExists: true };
+  if (ctx.relayFcrdns) input.relayFcrdns = ctx.relayFcrdns;
+  const p = predictReceiver(gmail, input);
   const prediction: GmailPrediction = { action: gmailAction(p.action), smtp: p.smtp, reasonCode: REASON[p.case] };
   if (p.alternative) prediction.alternative = { action: gmailAction(p.alternative.action), method: p.alternative.method };
   return prediction;

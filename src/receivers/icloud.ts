@@ -44,4 +44,6 @@ export const icloud: ReceiverModel = {
     unauthenticated: { action: 'unknown', reply: null, basis: 'not-published', source: null },
     'no-domain': { action: 'unknown', reply: null, basis: 'not-published', source: null },
   },
+  // no published rule about the relay's reverse DNS: the authentication rules decide
+  relayRules: { noFcrdns: null },
 };

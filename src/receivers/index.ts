@@ -47,6 +47,8 @@ export interface ReceiverFacts {
   aspf: 'r' | 's';
   /** false when the From domain does not exist. */
   domainExists?: boolean;
+  /** Forward-confirmed reverse DNS of the last relay; absent: not checked. */
+  relayFcrdns?: 'ok' | 'failed';
 }
 
 /** The facts every receiver needs, taken from a check. */
@@ -61,6 +63,7 @@ export const receiverInput = (facts: ReceiverFacts): ReceiverInput => {
     keyTypes,
     spfAligned: arrival.spf.result === 'pass' && spfAligns(arrival.spf.domain, fromDomain, facts.aspf),
     domainExists: facts.domainExists ?? true,
+    ...(facts.relayFcrdns ? { relayFcrdns: facts.relayFcrdns } : {}),
   };
 };
 

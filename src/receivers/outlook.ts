@@ -51,4 +51,6 @@ export const outlook: ReceiverModel = {
     // a domain that does not exist can pass nothing; Microsoft publishes no rule for it
     'no-domain': { action: 'unknown', reply: null, basis: 'not-published', source: null },
   },
+  // no published rule about the relay's reverse DNS: the authentication rules decide
+  relayRules: { noFcrdns: null },
 };

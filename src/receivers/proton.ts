@@ -34,4 +34,6 @@ export const proton: ReceiverModel = {
     // it fails every authentication check: the banner is all Proton publishes
     'no-domain': { action: 'inbox-warning', reply: null, basis: 'published', source: 'proton-banner' },
   },
+  // no published rule about the relay's reverse DNS: the authentication rules decide
+  relayRules: { noFcrdns: null },
 };

@@ -37,6 +37,12 @@ export const AUTH_CASES: readonly AuthCase[] = [
   'dmarc-pass', 'dmarc-dns-trouble', 'dmarc-reject', 'dmarc-quarantine', 'authenticated', 'auth-dns-trouble', 'spf-hard-fail', 'unauthenticated', 'no-domain',
 ];
 
+/**
+ * What a prediction rests on: an authentication case, or a rule about the connecting IP that the
+ * receiver applies before it looks at the message (Gmail's forward-confirmed reverse DNS).
+ */
+export type PredictionCase = AuthCase | 'relay-no-fcrdns';
+
 /** How a rule or a reply text is known. */
 export type Basis =
   | 'published' // on the receiver's own pages
@@ -92,6 +98,11 @@ export interface ReceiverModel {
   sources: readonly ReceiverSource[];
   replies: Readonly<Record<string, ReplyTemplate>>;
   rules: Readonly<Record<AuthCase, ReceiverRule>>;
+  /**
+   * Rules about the connecting relay's IP, applied first. null: the receiver publishes none, and
+   * its authentication rules decide.
+   */
+  relayRules: { noFcrdns: ReceiverRule | null };
 }
 
 /** What a receiver sees: its arrival (the last one), plus facts its rules need. */
@@ -106,6 +117,8 @@ export interface ReceiverInput {
   spfAligned: boolean;
   /** false when the From domain does not exist: every receiver then sees mail from nowhere. */
   domainExists: boolean;
+  /** Forward-confirmed reverse DNS of the relay that hands the message over; absent: not checked. */
+  relayFcrdns?: 'ok' | 'failed';
 }
 
 export interface ReceiverPrediction {
@@ -114,7 +127,7 @@ export interface ReceiverPrediction {
   action: ReceiverAction;
   /** The SMTP reply, filled in, or null (accepted, or no reply text is published). */
   smtp: string | null;
-  case: AuthCase;
+  case: PredictionCase;
   basis: Basis;
   /** How the reply text is known, when there is one. */
   smtpBasis: Exclude<Basis, 'not-published'> | null;

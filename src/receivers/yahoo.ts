@@ -53,4 +53,6 @@ export const yahoo: ReceiverModel = {
     // a domain that does not exist can pass neither SPF nor DKIM: the all-senders rule
     'no-domain': { action: 'reject', reply: null, basis: 'published', source: 'yahoo-best-practices' },
   },
+  // no published rule about the relay's reverse DNS: the authentication rules decide
+  relayRules: { noFcrdns: null },
 };

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { adviceMessage, findingMessage, gmailReason } from './messages.ts';
+import { pathLines } from './render-path.ts';
 import type { Audience } from './advice-types.ts';
 import { renderReceivers } from './render-receivers.ts';
 import type { Arrival, Report, Verdict } from './types.ts';
@@ -48,38 +49,8 @@ export const renderTable = (report: Report, options: TableRenderOptions): string
   const receivers = renderReceivers(report, { chalk: c, width });
   if (receivers.length) lines.push(...receivers, '');
 
-  const rest = width - 16 - 14 - 4;
-  const records = table(['Record', 'Status', 'Details'], [16, 14, rest]);
-  const spf = report.records.spf;
-  records.push(['SPF', spf.status, `${spf.record ?? '(none)'}\n${spf.domain}: ${spf.lookups} DNS lookup${spf.lookups === 1 ? '' : 's'} (limit 10), ${spf.voidLookups} void (limit 2)`]);
-  const dmarc = report.records.dmarc;
-  records.push([
-    'DMARC',
-    dmarc.status,
-    dmarc.record
-      ? `${dmarc.record}\nat _dmarc.${dmarc.location}; policy for ${report.domain}: ${dmarc.policy ?? 'none applied'}`
-      : `no record (RFC 7489: ${dmarc.rfc7489.location ?? 'none'}, RFC 9989: ${dmarc.rfc9989.location ?? 'none'})`,
-  ]);
-  const keys = report.records.dkim.selectors.filter((s) => s.status === 'key' || s.status === 'multiple');
-  const dkimDetails = keys.length
-    ? keys.map((k) => `${k.selector}: ${k.key?.keyType}${k.key?.bits ? ` ${k.key.bits} bits` : ''}${k.key?.testing ? ', testing' : ''}${k.key?.usable ? '' : ', unusable'}`).join('\n')
-    : `no key at ${report.records.dkim.selectors.length} ${report.records.dkim.source === 'given' ? 'given' : 'common'} selectors`;
-  records.push(['DKIM', keys.length ? 'found' : 'missing', dkimDetails]);
-  lines.push(records.toString());
-  lines.push('');
-
-  const pathTable = table(['Arrival', 'From IP', 'SPF', 'DKIM', 'DMARC'], [14, Math.max(18, width - 14 - 18 - 22 - 22 - 6), 18, 22, 22]);
-  report.path.forEach((a: Arrival, i) => {
-    pathTable.push([
-      `${i + 1}. ${a.receiver}`,
-      `${a.relay}${a.relaySource === 'assumed' ? '\na forwarder your SPF does not list' : ''}`,
-      colourResult(c, a.spf.result, `${a.spf.result}\n${a.spf.domain}`),
-      colourResult(c, a.dkim.result, `${a.dkim.result}${a.dkim.basis === 'assumed-intact' ? ' (assumed)' : ''}${a.dkim.selector ? `\n${a.dkim.selector}` : ''}`),
-      colourResult(c, a.dmarc.result, `${a.dmarc.result}${a.dmarc.policy ? `\np=${a.dmarc.policy}` : ''}`),
-    ]);
-  });
-  lines.push(pathTable.toString());
-  lines.push('');
+  // a domain that does not exist has no records and no path worth a table: the finding says it
+  if (report.verdict !== 'no-domain') lines.push(...recordTables(report, table, width, c));
 
   if (report.findings.length) {
     const findings = table(['Severity', 'Finding'], [10, width - 10 - 3]);
@@ -103,6 +74,49 @@ export const renderTable = (report: Report, options: TableRenderOptions): string
   }
   lines.push(c.dim(`DNS: ${report.dns.source}; ${report.dns.queries} queries, ${report.dns.cacheHits} answered from cache, ${report.dns.failures} failed; ${report.elapsedMs} ms.`));
   return `${lines.join('\n')}\n`;
+};
+
+const recordTables = (report: Report, table: (head: string[], colWidths: number[]) => InstanceType<typeof Table>, width: number, c: ChalkInstance): string[] => {
+  const lines: string[] = [];
+  const rest = width - 16 - 14 - 4;
+  const records = table(['Record', 'Status', 'Details'], [16, 14, rest]);
+  const spf = report.records.spf;
+  const spfRecord = spf.record ?? (spf.status === 'dns-error' ? `could not be read (${spf.error ?? 'DNS error'})` : spf.status === 'not-checked' ? 'not checked (outside the zone files)' : '(none)');
+  records.push(['SPF', spf.status, `${spfRecord}\n${spf.domain}: ${spf.lookups} DNS lookup${spf.lookups === 1 ? '' : 's'} (limit 10), ${spf.voidLookups} void (limit 2)`]);
+  const dmarc = report.records.dmarc;
+  records.push([
+    'DMARC',
+    dmarc.status,
+    dmarc.records.length
+      ? `${dmarc.records.join('\n')}\nat _dmarc.${dmarc.location}; policy for ${report.domain}: ${dmarc.policy ?? 'none applied'}${dmarc.policy && dmarc.published && dmarc.policy !== dmarc.published ? ` (published ${dmarc.published})` : ''}`
+      : dmarc.status === 'dns-error' || dmarc.status === 'not-checked'
+        ? `could not be read: ${dmarc.errorName ?? ''} ${dmarc.status === 'not-checked' ? 'not checked (outside the zone files)' : `(${dmarc.error ?? 'DNS error'})`}`
+        : `no record (RFC 7489: ${dmarc.rfc7489.location ?? 'none'}, RFC 9989: ${dmarc.rfc9989.location ?? 'none'})`,
+  ]);
+  const keys = report.records.dkim.selectors.filter((s) => s.status === 'key' || s.status === 'multiple');
+  const dkimDetails = keys.length
+    ? keys.map((k) => `${k.selector}: ${k.key?.keyType}${k.key?.bits ? ` ${k.key.bits} bits` : ''}${k.key?.testing ? ', testing' : ''}${k.key?.usable ? '' : ', unusable'}`).join('\n')
+    : `no key at ${report.records.dkim.selectors.length} ${report.records.dkim.source === 'given' ? 'given' : 'common'} selectors`;
+  records.push(['DKIM', keys.length ? 'found' : 'missing', dkimDetails]);
+  lines.push(records.toString());
+  lines.push('');
+
+  const pathTable = table(['Arrival', 'From IP', 'SPF', 'DKIM', 'DMARC'], [14, Math.max(18, width - 14 - 18 - 22 - 22 - 6), 18, 22, 22]);
+  report.path.forEach((a: Arrival, i) => {
+    pathTable.push([
+      `${i + 1}. ${a.receiver}`,
+      `${a.relay}${a.relaySource === 'assumed' ? '\na forwarder your SPF does not list' : a.preset ? `\n(${a.preset})` : ''}`,
+      colourResult(c, a.spf.result, `${a.spf.result}\n${a.spf.domain}`),
+      colourResult(c, a.dkim.result, `${a.dkim.result}${a.dkim.basis === 'assumed-intact' ? ' (assumed)' : ''}${a.dkim.selector ? `\n${a.dkim.selector}` : ''}`),
+      colourResult(c, a.dmarc.result, `${a.dmarc.result}${a.dmarc.policy ? `\np=${a.dmarc.policy}` : ''}`),
+    ]);
+  });
+  lines.push(pathTable.toString());
+  lines.push('');
+  lines.push(c.bold('The path, hop by hop'));
+  for (const l of pathLines(report)) lines.push(`  ${l}`);
+  lines.push('');
+  return lines;
 };
 
 const colourResult = (c: ChalkInstance, result: string, text: string): string => {

@@ -69,7 +69,7 @@ describe('receivers: decision table', () => {
         assert.equal(p.smtp?.slice(0, reply?.length ?? 0) ?? null, reply);
         assert.equal(p.id, id);
         // every prediction names where its rule comes from, or says nothing is published
-        if (p.basis === 'not-published') assert.equal(RECEIVERS[id].rules[p.case].source, null);
+        if (p.basis === 'not-published') assert.equal(p.sources.length, 0);
         else assert.ok(p.sources.length > 0, 'a published or second-hand rule cites a source');
       });
     }
@@ -133,6 +133,8 @@ describe('receivers: decision table', () => {
         assert.equal(rule.source === null, rule.basis === 'not-published', `${model.id} ${c}: a source exactly when published`);
       }
       for (const reply of Object.values(model.replies)) assert.ok(ids.has(reply.source), `${model.id}: reply source ${reply.source}`);
+      const ip = model.relayRules.noFcrdns;
+      if (ip) assert.ok(ip.source !== null && ids.has(ip.source) && (ip.reply === null || model.replies[ip.reply]), `${model.id}: relay rule`);
       for (const s of model.sources) assert.match(s.read, /^\d{4}-\d{2}(-\d{2})?$/, `${model.id} ${s.id}`);
     }
     assert.equal(RECEIVERS.gmail.capabilities.verifiesEd25519, false);
@@ -147,18 +149,28 @@ describe('receivers: Gmail moved behind the interface unchanged', () => {
   const POLICY = [null, 'none', 'quarantine', 'reject'];
   it('predictGmail and the Gmail receiver agree with the frozen pre-move Gmail on every combination (both DMARC generations, -all or not)', () => {
     let n = 0;
-    for (const spf of SPF) for (const dkim of DKIM) for (const dmarc of DMARC) for (const policy of POLICY) for (const legacy of ['fail', 'none', 'temperror']) for (const dashAll of [true, false]) {
+    for (const spf of SPF) for (const dkim of DKIM) for (const dmarc of DMARC) for (const policy of POLICY) for (const legacy of ['fail', 'none', 'temperror']) for (const dashAll of [true, false]) for (const relayFcrdns of [undefined, 'ok', 'failed'] as const) {
       const a = arrival(spf, dkim, dmarc, policy, { result: legacy, policy: legacy === 'fail' ? 'reject' : legacy === 'temperror' ? 'quarantine' : null });
-      const before = reference.predictGmail('example.com', a, { spfDashAll: dashAll });
-      const label = `${spf} ${dkim} ${dmarc} ${policy} ${legacy} ${dashAll}`;
-      assert.deepEqual(predictGmail('example.com', a, { spfDashAll: dashAll }), before, label);
-      assert.equal(reference.verdictOf(before), reference.verdictOf(predictGmail('example.com', a, { spfDashAll: dashAll })), label);
-      const receiver = predictReceiver(RECEIVERS.gmail, input(a, { spfDashAll: dashAll }));
+      const ctx = relayFcrdns ? { spfDashAll: dashAll, relayFcrdns } : { spfDashAll: dashAll };
+      const before = reference.predictGmail('example.com', a, ctx);
+      const label = `${spf} ${dkim} ${dmarc} ${policy} ${legacy} ${dashAll} ${relayFcrdns}`;
+      assert.deepEqual(predictGmail('example.com', a, ctx), before, label);
+      assert.equal(reference.verdictOf(before), reference.verdictOf(predictGmail('example.com', a, ctx)), label);
+      const receiver = predictReceiver(RECEIVERS.gmail, input(a, ctx));
       assert.deepEqual([receiver.action, receiver.smtp, receiver.alternative], [before.action, before.smtp, before.alternative], label);
       n++;
     }
-    assert.equal(n, SPF.length * DKIM.length * DMARC.length * POLICY.length * 6);
+    assert.equal(n, SPF.length * DKIM.length * DMARC.length * POLICY.length * 18);
     assert.deepEqual(noDomainPrediction(), reference.noDomainPrediction());
+  });
+
+  it('a relay without forward-confirmed reverse DNS: Gmail rejects it first, the others decide by authentication', () => {
+    const a = arrival('fail', 'pass', 'pass', 'reject');
+    const got = RECEIVER_IDS.map((id) => {
+      const p = predictReceiver(RECEIVERS[id], input(a, { relayFcrdns: 'failed' }));
+      return `${id}:${p.case}:${p.action}:${p.smtp?.slice(0, 10) ?? null}`;
+    });
+    assert.deepEqual(got, ['gmail:relay-no-fcrdns:reject:550 5.7.25', 'outlook:dmarc-pass:inbox:null', 'yahoo:dmarc-pass:inbox:null', 'icloud:dmarc-pass:inbox:null', 'proton:dmarc-pass:inbox:null']);
   });
 
   it('a From domain that does not exist: the no-domain case at every receiver', () => {
