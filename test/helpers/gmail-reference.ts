@@ -1,5 +1,5 @@
 // A frozen copy of src/simulate/gmail.ts as it was before Gmail moved behind the receiver
-// interface (main 8313427): the oracle that proves the move changed no behaviour.
+// interface (main b6525eb): the oracle that proves the move changed no behaviour.
 // Gmail as a receiver: what it does with the message on its arrival, from Google's published
 // rules (support pages 81126 sender guidelines, 14229414 FAQ, 3726730 SMTP errors). Personal
 // Gmail only: Google Workspace recipients are exempt from the sender rules.
@@ -65,7 +65,8 @@ const decide = (fromDomain: string, arrival: Arrival, dmarc: { result: DmarcResu
   const spfPass = arrival.spf.result === 'pass';
   const dkimPass = arrival.dkim.result === 'pass';
   // a DNS failure only matters when it leaves the outcome open: an aligned pass stands on its own
-  const dnsTrouble = arrival.spf.result === 'temperror' || arrival.dkim.result === 'temperror';
+  // an unreadable key lookup leaves aligned DKIM open while no aligned signature passes
+  const dnsTrouble = arrival.spf.result === 'temperror' || arrival.dkim.result === 'temperror' || (!arrival.dkim.aligned && (arrival.dkim.unreadable?.length ?? 0) > 0);
   const enforcing = dmarc.policy === 'reject' || dmarc.policy === 'quarantine';
   if (dmarc.result === 'temperror') {
     // the policy was read (it is the alignment or the np existence test that failed): Google's

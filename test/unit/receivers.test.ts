@@ -149,18 +149,19 @@ describe('receivers: Gmail moved behind the interface unchanged', () => {
   const POLICY = [null, 'none', 'quarantine', 'reject'];
   it('predictGmail and the Gmail receiver agree with the frozen pre-move Gmail on every combination (both DMARC generations, -all or not)', () => {
     let n = 0;
-    for (const spf of SPF) for (const dkim of DKIM) for (const dmarc of DMARC) for (const policy of POLICY) for (const legacy of ['fail', 'none', 'temperror']) for (const dashAll of [true, false]) for (const relayFcrdns of [undefined, 'ok', 'failed'] as const) {
+    for (const spf of SPF) for (const dkim of DKIM) for (const dmarc of DMARC) for (const policy of POLICY) for (const legacy of ['fail', 'none', 'temperror']) for (const dashAll of [true, false]) for (const relayFcrdns of [undefined, 'ok', 'failed'] as const) for (const unreadable of [[], ['google._domainkey.example.com']]) {
       const a = arrival(spf, dkim, dmarc, policy, { result: legacy, policy: legacy === 'fail' ? 'reject' : legacy === 'temperror' ? 'quarantine' : null });
+      a.dkim.unreadable = unreadable;
       const ctx = relayFcrdns ? { spfDashAll: dashAll, relayFcrdns } : { spfDashAll: dashAll };
       const before = reference.predictGmail('example.com', a, ctx);
-      const label = `${spf} ${dkim} ${dmarc} ${policy} ${legacy} ${dashAll} ${relayFcrdns}`;
+      const label = `${spf} ${dkim} ${dmarc} ${policy} ${legacy} ${dashAll} ${relayFcrdns} ${unreadable.length}`;
       assert.deepEqual(predictGmail('example.com', a, ctx), before, label);
       assert.equal(reference.verdictOf(before), reference.verdictOf(predictGmail('example.com', a, ctx)), label);
       const receiver = predictReceiver(RECEIVERS.gmail, input(a, ctx));
       assert.deepEqual([receiver.action, receiver.smtp, receiver.alternative], [before.action, before.smtp, before.alternative], label);
       n++;
     }
-    assert.equal(n, SPF.length * DKIM.length * DMARC.length * POLICY.length * 18);
+    assert.equal(n, SPF.length * DKIM.length * DMARC.length * POLICY.length * 36);
     assert.deepEqual(noDomainPrediction(), reference.noDomainPrediction());
   });
 
