@@ -13,7 +13,7 @@ import { openUpstream } from './dns/open.ts';
 import { SESSION_DEFAULTS } from './dns/session.ts';
 import type { UpstreamResolver } from './dns/types.ts';
 import { ZoneFileError } from './dns/zone-resolver.ts';
-import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
+import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseHelo, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
 import { parseRelaySpec } from './simulate/hops.ts';
 import { looksLikeMessage, messageFacts } from './simulate/message.ts';
 import { readMessage } from './read-message.ts';
@@ -157,7 +157,7 @@ const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
   if (raw.mailbox !== undefined) check.mailbox = parseMailbox(raw.mailbox);
   if (domainArg === undefined && raw.message === undefined) throw new UsageError("missing required argument 'domain'");
-  if (raw.helo !== undefined) check.helo = parseDomain(raw.helo, '--helo name');
+  if (raw.helo !== undefined) check.helo = parseHelo(raw.helo);
   const parsed: Parsed = {
     domain: domainArg === undefined ? null : parseDomain(domainArg),
     messageFile: raw.message ?? null,
