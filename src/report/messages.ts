@@ -313,10 +313,80 @@ const ACTION: Record<GmailAction, string> = { inbox: 'the inbox', spam: 'spam', 
 /** What a remedy changes, said after it: "(a rejection becomes the inbox)". */
 const changes = (o: AdviceOutcome): string => `(${ACTION[o.before]} becomes ${ACTION[o.after]})`;
 
+const TLS_WORDS = { implicit: 'SSL/TLS', starttls: 'STARTTLS' } as const;
+const SERVICE_WORDS = { imap: 'IMAP', pop3: 'POP3', submission: 'outgoing SMTP' } as const;
+
+const mailboxSettings = (a: Extract<Advice, { code: 'RECIPIENT_MAILBOX_SETTINGS' }>): string => {
+  const domain = a.address.slice(a.address.lastIndexOf('@') + 1);
+  const server = (what: string, c: { host: string; port: number; tls: 'implicit' | 'starttls' }) => `${what} server ${c.host}, port ${c.port}, ${TLS_WORDS[c.tls]}`;
+  if (a.source === 'none' || (!a.imap && !a.pop3)) {
+    const said = a.notOffered.length ? ` (${domain} says it offers no ${a.notOffered.map((s) => SERVICE_WORDS[s]).join(' or ')})` : '';
+    return `To fetch ${a.address} instead of forwarding it: ${domain} publishes no IMAP or POP3 server settings (RFC 6186 SRV records)${said}, and its MX is no provider fwdcheck knows. Ask its provider for the IMAP server; the username is usually the full address, ${a.username}.`;
+  }
+  const parts: string[] = [];
+  if (a.imap) parts.push(server('incoming IMAP', a.imap));
+  if (a.submission) parts.push(server('outgoing SMTP', a.submission));
+  const from = a.source === 'srv' ? `from ${domain}'s SRV records, RFC 6186` : `${a.provider?.name}'s settings, recognized by ${domain}'s MX; see ${a.provider?.source}`;
+  let text = `To fetch ${a.address} instead of forwarding it, enter in the Gmail app (Add another account > Other) or a mail client: ${parts.join('; ')}; username ${a.username} (the full address) and the mailbox's own password (${from}).`;
+  if (a.notOffered.length) text += ` ${domain} says it does not offer ${a.notOffered.map((s) => SERVICE_WORDS[s]).join(' or ')}.`;
+  if (a.pop3) {
+    const pop = server('POP3', a.pop3);
+    switch (a.popImport) {
+      case 'available':
+        text += ` Gmail on the web can also fetch it by POP3 (Settings > Accounts > Check mail from other accounts): ${pop}.`;
+        break;
+      case 'existing-only':
+        text += ` Gmail on the web's POP3 import (${pop}) takes no new accounts as of ${a.asOf}; an import set up before then keeps working until about ${monthName(a.existingUntil)}.`;
+        break;
+      case 'ended':
+        text += ` Gmail on the web's POP3 import has ended as of ${a.asOf}; use IMAP.`;
+        break;
+    }
+  } else if (a.notOffered.includes('pop3')) {
+    text += ` Gmail's POP3 import could not fetch it anyway.`;
+  }
+  return text;
+};
+
 const FETCH_NOW: Record<PopImportStatus, string> = {
   available: 'stop forwarding and let Gmail fetch the old mailbox (POP3) instead.',
   'existing-only': 'read the old mailbox over IMAP in the Gmail app instead of forwarding.',
   ended: 'read the old mailbox over IMAP in the Gmail app instead of forwarding.',
+};
+
+const TLS_WORDS = { implicit: 'SSL/TLS', starttls: 'STARTTLS' } as const;
+const SERVICE_WORDS = { imap: 'IMAP', pop3: 'POP3', submission: 'outgoing SMTP' } as const;
+
+const mailboxSettings = (a: Extract<Advice, { code: 'RECIPIENT_MAILBOX_SETTINGS' }>): string => {
+  const domain = a.address.slice(a.address.lastIndexOf('@') + 1);
+  const server = (what: string, c: { host: string; port: number; tls: 'implicit' | 'starttls' }) => `${what} server ${c.host}, port ${c.port}, ${TLS_WORDS[c.tls]}`;
+  if (a.source === 'none' || (!a.imap && !a.pop3)) {
+    const said = a.notOffered.length ? ` (${domain} says it offers no ${a.notOffered.map((s) => SERVICE_WORDS[s]).join(' or ')})` : '';
+    return `To fetch ${a.address} instead of forwarding it: ${domain} publishes no IMAP or POP3 server settings (RFC 6186 SRV records)${said}, and its MX is no provider fwdcheck knows. Ask its provider for the IMAP server; the username is usually the full address, ${a.username}.`;
+  }
+  const parts: string[] = [];
+  if (a.imap) parts.push(server('incoming IMAP', a.imap));
+  if (a.submission) parts.push(server('outgoing SMTP', a.submission));
+  const from = a.source === 'srv' ? `from ${domain}'s SRV records, RFC 6186` : `${a.provider?.name}'s settings, recognized by ${domain}'s MX; see ${a.provider?.source}`;
+  let text = `To fetch ${a.address} instead of forwarding it, enter in the Gmail app (Add another account > Other) or a mail client: ${parts.join('; ')}; username ${a.username} (the full address) and the mailbox's own password (${from}).`;
+  if (a.notOffered.length) text += ` ${domain} says it does not offer ${a.notOffered.map((s) => SERVICE_WORDS[s]).join(' or ')}.`;
+  if (a.pop3) {
+    const pop = server('POP3', a.pop3);
+    switch (a.popImport) {
+      case 'available':
+        text += ` Gmail on the web can also fetch it by POP3 (Settings > Accounts > Check mail from other accounts): ${pop}.`;
+        break;
+      case 'existing-only':
+        text += ` Gmail on the web's POP3 import (${pop}) takes no new accounts as of ${a.asOf}; an import set up before then keeps working until about ${monthName(a.existingUntil)}.`;
+        break;
+      case 'ended':
+        text += ` Gmail on the web's POP3 import has ended as of ${a.asOf}; use IMAP.`;
+        break;
+    }
+  } else if (a.notOffered.includes('pop3')) {
+    text += ` Gmail's POP3 import could not fetch it anyway.`;
+  }
+  return text;
 };
 
 const fetchInstead = (status: PopImportStatus, asOf: string, existingUntil: string): string => {
@@ -338,6 +408,10 @@ const ADVICE: { [K in AdviceCode]: AdviceWording<K> } = {
   RECIPIENT_ONLY_FETCH_IS_SAFE: {
     text: (a) => onlyFetchIsSafeMessage(a),
     now: () => 'stop forwarding; read the old mailbox over IMAP instead.',
+  },
+  RECIPIENT_MAILBOX_SETTINGS: {
+    text: (a) => mailboxSettings(a),
+    now: (a) => (a.imap ? `read ${a.address} over IMAP (${a.imap.host}) in the Gmail app instead of forwarding.` : `read ${a.address} over IMAP in the Gmail app instead of forwarding.`),
   },
   RECIPIENT_FETCH_INSTEAD: { text: (a) => fetchInstead(a.popImport, a.asOf, a.existingUntil), now: (a) => FETCH_NOW[a.popImport] },
   RECIPIENT_IMAP_IN_GMAIL_APP: {
