@@ -1,6 +1,7 @@
 // The pure core: one domain in, one Report out. Every effect comes through deps.
 import { isIP } from 'node:net';
 import { buildAdvice } from './advice.ts';
+import { envelopeNotes } from './envelope.ts';
 import type { Clock } from './clock.ts';
 import type { DnsClient } from './dns/client.ts';
 import { dkimFindings, dmarcFindings, spfFindings } from './findings.ts';
@@ -13,11 +14,13 @@ import { finding, type Finding } from './report/findings.ts';
 import type { DmarcSummary, Report, SpfSummary } from './report/types.ts';
 import { receiverAdvice } from './receivers/advice.ts';
 import { asSeenBy } from './receivers/evaluate.ts';
+import { noDomainPrediction, predictGmail, verdictOf } from './receivers/gmail.ts';
 import { predictReceivers, RECEIVERS, receiverInput, type ReceiverId } from './receivers/index.ts';
-import { noDomainPrediction, predictGmail, verdictOf } from './simulate/gmail.ts';
 import { parseRelaySpec, resolveHops } from './simulate/hops.ts';
 import { messageFacts } from './simulate/message.ts';
 import { ASSUMED_RELAY, simulatePath } from './simulate/path.ts';
+import { fetchMailbox } from './records/fetch-srv.ts';
+import { mailboxAdvice } from './mailbox-advice.ts';
 
 export interface CheckOptions {
   /**
@@ -124,12 +127,13 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   deps.onProgress?.('records');
   // everything independent in flight at once
   const spfTreeP = fetchSpfTree(resolve, spfDomain, { families: options.relays.length ? options.relays.map((r) => (isIP(r.split(',')[0] ?? '') === 6 ? 6 : 4)) : [4] });
-  const [existence, spfTree, dmarc, signerRecords] = await Promise.all([
+  const [existence, spfTree, dmarc, signerRecords, mailbox] = await Promise.all([
     fetchExistence(resolve, fromDomain),
     spfTreeP,
     fetchDmarc(resolve, fromDomain),
     // the provider the SPF tree names only adds its own selectors: the probes do not wait for it
     fetchSignerRecords(resolve, { fromDomain, selectors: options.selectors, dkimDomains: options.dkimDomains ?? [] }, spfTreeP),
+    options.mailbox ? fetchMailbox(resolve, options.mailbox) : Promise.resolve(null),
   ]);
   const signers = expectSigners({ fromDomain, adkim: appliedAdkim(dmarc), ...signerRecords });
   const dkim = signers.domains.find((d) => d.role === 'from')!;
@@ -160,11 +164,21 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   // either, but it is not "no records of any kind": it holds a DMARC record or a key
   const ownRecords = dmarc.rfc9989.queried.some((q) => q.domain === fromDomain && q.status !== 'missing') || dkim.selectors.some((p) => p.status !== 'missing');
   const absent = existence.status === 'nxdomain' ? 'nxdomain' : existence.status === 'no-records' && !ownRecords ? 'no-records' : null;
-  const receiverFacts = receiverInput({ fromDomain, arrival: last, spfDashAll: endsInDashAll(spfTree.root), selectors: signers.domains.flatMap((d) => d.selectors), aspf: appliedAspf(dmarc) });
+  const receiverFacts = receiverInput({
+    fromDomain,
+    arrival: last,
+    spfDashAll: endsInDashAll(spfTree.root),
+    selectors: signers.domains.flatMap((d) => d.selectors),
+    aspf: appliedAspf(dmarc),
+    domainExists: absent === null,
+    relayFcrdns,
+  });
   // Gmail does not verify Ed25519 (DOMAIN.md): its verdict and advice rest on the arrival as Gmail sees it
   const gmailArrival = asSeenBy(RECEIVERS.gmail, receiverFacts).arrival;
   const gmail = absent ? noDomainPrediction() : predictGmail(fromDomain, gmailArrival, gmailContext);
-  const verdict = verdictOf(gmail);
+  // a deadline that cut lookups short leaves the outcome open, whatever was read before it
+  const cutShort = deps.dns.stats().deadlineHit;
+  const verdict = cutShort && !absent ? 'unknown' : verdictOf(gmail);
   // every receiver asked for evaluates the same last arrival by its own rules
   const receivers = predictReceivers(options.receivers ?? [], receiverFacts);
 
@@ -173,7 +187,11 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     // said first, and alone: findings about records a domain does not have help no one
     findings.push(finding('DOMAIN_NOT_FOUND', 'error', { domain: fromDomain, how: absent }));
   } else {
+    const dnsLimits = deps.dns.stats();
+    if (dnsLimits.deadlineHit) findings.push(finding('CHECK_DEADLINE', 'error', { deadlineMs: dnsLimits.deadlineMs }));
+    if (dnsLimits.limitHit) findings.push(finding('CHECK_QUERY_LIMIT', 'warning', { limit: dnsLimits.maxQueries }));
     if (verdict === 'unknown') findings.push(finding('OUTCOME_OPEN', 'error', { unread: unreadLookups(deps.dns) }));
+    for (const note of envelopeNotes(mailFrom, helo, options.helo !== undefined)) findings.push(finding('ENVELOPE_UNUSUAL', 'warning', note));
     findings.push(...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(signers));
     for (const hop of hops) if (hop.source === 'assumed') findings.push(finding('RELAY_ASSUMED', 'info', { relay: hop.relay }));
     findings.push(...simulated.findings);
@@ -203,11 +221,14 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
       dkim: dkimSummary(signers),
     },
     ...(simulated.message ? { message: simulated.message } : {}),
+    ...(mailbox ? { mailbox } : {}),
     path,
     findings,
     advice: [
       // what the other receivers (--to) change for the recipient comes first: it is the recipient's best move
       ...receiverAdvice({ verdict, gmailAction: gmail.action, receivers, nowMs: now }),
+      // --mailbox: the settings to fetch it instead, right where the recipient reads what to do
+      ...(mailbox ? [mailboxAdvice(mailbox, now)] : []),
       ...buildAdvice({ domain: fromDomain, verdict, gmail, gmailContext, path: [...path.slice(0, -1), gmailArrival], findings, dmarc, nowMs: now }),
     ],
     dns: { source: deps.dns.describe(), queries: stats.queries, cacheHits: stats.cacheHits, failures: stats.failures, reachable: stats.anyAnswer },

@@ -1,4 +1,5 @@
 // All wording of findings, advice and Gmail's reasons. The core only produces codes.
+import type { EnvelopeOddity } from '../envelope.ts';
 import type { Advice, AdviceOutcome, PopImportStatus } from './advice-types.ts';
 import type { Finding } from './findings.ts';
 import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-receivers.ts';
@@ -35,14 +36,33 @@ const SPF_REASON: Record<string, string> = {
   'non-ascii': 'contains non-ASCII characters',
 };
 
+const ENVELOPE_ODDITY: Record<EnvelopeOddity, string> = {
+  'one-label': 'is a single label, not a domain',
+  'address-literal': 'is an address literal, not a domain',
+  'not-a-domain': 'has characters no domain name has',
+  'label-too-long': 'has a label over 63 octets',
+  'name-too-long': 'is longer than 253 octets',
+  'empty-label': 'has an empty label',
+  'empty-local-part': 'has an empty local part',
+  'quoted-local-part': 'has a quoted local part',
+  'unquoted-special': 'has characters in its local part that SMTP allows only quoted',
+  'local-part-too-long': 'has a local part over 64 octets (RFC 5321 4.5.3.1.1)',
+};
+
 export const findingMessage = (f: Finding): string => {
   switch (f.code) {
     case 'DOMAIN_NOT_FOUND':
       return f.how === 'nxdomain'
         ? `${f.domain} does not exist in the DNS (NXDOMAIN): no mail can come from it. Check the spelling of the address.`
         : `${f.domain} has no DNS records of any kind (no address, MX, TXT or NS records, no DMARC record, no DKIM key): it is not a mail domain. Check the spelling of the address.`;
+    case 'ENVELOPE_UNUSUAL':
+      return `${f.what === 'helo' ? 'The HELO name' : 'The MAIL FROM address'} "${f.value}" ${ENVELOPE_ODDITY[f.oddity]}; fwdcheck checks it as a receiver would${f.what === 'helo' || ['one-label', 'address-literal', 'not-a-domain', 'label-too-long', 'name-too-long', 'empty-label'].includes(f.oddity) ? ' (SPF of a name that is no domain is "none", RFC 7208 4.3)' : ''}.`;
     case 'OUTCOME_OPEN':
       return `DNS trouble leaves the outcome open: ${f.unread.length ? f.unread.map((u) => `${u.type} ${u.name} ${u.error === 'EOFFLINE' ? '(not checked: outside the zone files)' : `(${u.error})`}`).join(', ') : 'a lookup'} could not be read.`;
+    case 'CHECK_DEADLINE':
+      return `The check reached its deadline${f.deadlineMs === null ? '' : ` of ${f.deadlineMs} ms`} (--deadline) before every DNS lookup was answered, so the outcome is open.`;
+    case 'CHECK_QUERY_LIMIT':
+      return `The check reached its cap of ${f.limit} DNS queries; the lookups past it were not made (records that ask for unbounded work cannot flood the resolver).`;
     case 'SPF_MISSING':
       return `${f.domain} publishes no SPF record: SPF gives "none" everywhere.`;
     case 'SPF_MULTIPLE_RECORDS':
@@ -209,6 +229,8 @@ export const adviceMessage = (a: Advice): string => {
       return forwardElsewhereMessage(a);
     case 'RECIPIENT_ONLY_FETCH_IS_SAFE':
       return onlyFetchIsSafeMessage(a);
+    case 'RECIPIENT_MAILBOX_SETTINGS':
+      return mailboxSettings(a);
     case 'RECIPIENT_FETCH_INSTEAD':
       return fetchInstead(a.popImport, a.asOf, a.existingUntil);
     case 'RECIPIENT_IMAP_IN_GMAIL_APP':
@@ -235,6 +257,41 @@ export const adviceMessage = (a: Advice): string => {
     case 'SENDER_FIX_DMARC':
       return `Sender domain: publish this one record at ${a.name}, replacing what is there: "${a.record}". Receivers then apply ${a.policy ? `p=${a.policy}` : 'no policy'}${a.outcome.after !== a.outcome.before ? ` ${changes(a.outcome)}` : ' (the forwarded outcome stays the same)'}.`;
   }
+};
+
+const TLS_WORDS = { implicit: 'SSL/TLS', starttls: 'STARTTLS' } as const;
+const SERVICE_WORDS = { imap: 'IMAP', pop3: 'POP3', submission: 'outgoing SMTP' } as const;
+
+const mailboxSettings = (a: Extract<Advice, { code: 'RECIPIENT_MAILBOX_SETTINGS' }>): string => {
+  const domain = a.address.slice(a.address.lastIndexOf('@') + 1);
+  const server = (what: string, c: { host: string; port: number; tls: 'implicit' | 'starttls' }) => `${what} server ${c.host}, port ${c.port}, ${TLS_WORDS[c.tls]}`;
+  if (a.source === 'none' || (!a.imap && !a.pop3)) {
+    const said = a.notOffered.length ? ` (${domain} says it offers no ${a.notOffered.map((s) => SERVICE_WORDS[s]).join(' or ')})` : '';
+    return `To fetch ${a.address} instead of forwarding it: ${domain} publishes no IMAP or POP3 server settings (RFC 6186 SRV records)${said}, and its MX is no provider fwdcheck knows. Ask its provider for the IMAP server; the username is usually the full address, ${a.username}.`;
+  }
+  const parts: string[] = [];
+  if (a.imap) parts.push(server('incoming IMAP', a.imap));
+  if (a.submission) parts.push(server('outgoing SMTP', a.submission));
+  const from = a.source === 'srv' ? `from ${domain}'s SRV records, RFC 6186` : `${a.provider?.name}'s settings, recognized by ${domain}'s MX; see ${a.provider?.source}`;
+  let text = `To fetch ${a.address} instead of forwarding it, enter in the Gmail app (Add another account > Other) or a mail client: ${parts.join('; ')}; username ${a.username} (the full address) and the mailbox's own password (${from}).`;
+  if (a.notOffered.length) text += ` ${domain} says it does not offer ${a.notOffered.map((s) => SERVICE_WORDS[s]).join(' or ')}.`;
+  if (a.pop3) {
+    const pop = server('POP3', a.pop3);
+    switch (a.popImport) {
+      case 'available':
+        text += ` Gmail on the web can also fetch it by POP3 (Settings > Accounts > Check mail from other accounts): ${pop}.`;
+        break;
+      case 'existing-only':
+        text += ` Gmail on the web's POP3 import (${pop}) takes no new accounts as of ${a.asOf}; an import set up before then keeps working until about ${monthName(a.existingUntil)}.`;
+        break;
+      case 'ended':
+        text += ` Gmail on the web's POP3 import has ended as of ${a.asOf}; use IMAP.`;
+        break;
+    }
+  } else if (a.notOffered.includes('pop3')) {
+    text += ` Gmail's POP3 import could not fetch it anyway.`;
+  }
+  return text;
 };
 
 const fetchInstead = (status: PopImportStatus, asOf: string, existingUntil: string): string => {
