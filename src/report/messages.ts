@@ -8,13 +8,7 @@ import type { EnvelopeOddity } from '../envelope.ts';
 import type { Finding, FindingCode } from './findings.ts';
 import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-receivers.ts';
 import type { GmailAction, GmailPrediction, GmailReason, Report } from './types.ts';
-import { providerById, providerName, type ProviderId } from '../records/providers.ts';
-
-/** How a provider's default d= looks in a message (gappssmtp.com -> <domain>.<date>.gappssmtp.com). */
-const providerForm = (provider: string, domain: string): string => {
-  const p = providerById(provider as ProviderId);
-  return p?.defaultSigner && p.defaultSigner.domain === domain ? p.defaultSigner.form : domain;
-};
+import { defaultSignerForm, providerName } from '../records/providers.ts';
 
 /** The provider-specific way to turn on a key of the customer's own (the providers' admin pages, 2026). */
 const providerDkimFix = (provider: string, domain: string): string => {
@@ -228,7 +222,7 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
   DKIM_PROVIDER_DEFAULT: {
     group: 'dkim',
     text: (f) =>
-      `Inferred, not seen: ${providerName(f.provider)} signs mail without a key of ${f.from} as d=${providerForm(f.provider, f.domain)} (evidence: ${f.evidence.join('; ')}). That signature passes DKIM and meets Gmail's "SPF or DKIM" rule, but it is not from ${f.from}: it never satisfies DMARC.`,
+      `Inferred, not seen: ${providerName(f.provider)} signs mail without a key of ${f.from} as d=${defaultSignerForm(f.provider, f.domain, f.from)} (evidence: ${f.evidence.join('; ')}). That signature passes DKIM and meets Gmail's "SPF or DKIM" rule, but it is not from ${f.from}: it never satisfies DMARC.`,
   },
   DKIM_ASSUMED_INTACT: { group: 'path', text: (f) => `Assumed: mail from ${f.domain} is signed with selector ${f.selector}, and no forwarder changes it. fwdcheck has no message to verify.` },
   RELAY_ASSUMED: { group: 'path', text: (f) => `No --relay given: ${f.relay} (a documentation address) stands for a forwarder your SPF does not list.` },
@@ -352,41 +346,6 @@ const FETCH_NOW: Record<PopImportStatus, string> = {
   available: 'stop forwarding and let Gmail fetch the old mailbox (POP3) instead.',
   'existing-only': 'read the old mailbox over IMAP in the Gmail app instead of forwarding.',
   ended: 'read the old mailbox over IMAP in the Gmail app instead of forwarding.',
-};
-
-const TLS_WORDS = { implicit: 'SSL/TLS', starttls: 'STARTTLS' } as const;
-const SERVICE_WORDS = { imap: 'IMAP', pop3: 'POP3', submission: 'outgoing SMTP' } as const;
-
-const mailboxSettings = (a: Extract<Advice, { code: 'RECIPIENT_MAILBOX_SETTINGS' }>): string => {
-  const domain = a.address.slice(a.address.lastIndexOf('@') + 1);
-  const server = (what: string, c: { host: string; port: number; tls: 'implicit' | 'starttls' }) => `${what} server ${c.host}, port ${c.port}, ${TLS_WORDS[c.tls]}`;
-  if (a.source === 'none' || (!a.imap && !a.pop3)) {
-    const said = a.notOffered.length ? ` (${domain} says it offers no ${a.notOffered.map((s) => SERVICE_WORDS[s]).join(' or ')})` : '';
-    return `To fetch ${a.address} instead of forwarding it: ${domain} publishes no IMAP or POP3 server settings (RFC 6186 SRV records)${said}, and its MX is no provider fwdcheck knows. Ask its provider for the IMAP server; the username is usually the full address, ${a.username}.`;
-  }
-  const parts: string[] = [];
-  if (a.imap) parts.push(server('incoming IMAP', a.imap));
-  if (a.submission) parts.push(server('outgoing SMTP', a.submission));
-  const from = a.source === 'srv' ? `from ${domain}'s SRV records, RFC 6186` : `${a.provider?.name}'s settings, recognized by ${domain}'s MX; see ${a.provider?.source}`;
-  let text = `To fetch ${a.address} instead of forwarding it, enter in the Gmail app (Add another account > Other) or a mail client: ${parts.join('; ')}; username ${a.username} (the full address) and the mailbox's own password (${from}).`;
-  if (a.notOffered.length) text += ` ${domain} says it does not offer ${a.notOffered.map((s) => SERVICE_WORDS[s]).join(' or ')}.`;
-  if (a.pop3) {
-    const pop = server('POP3', a.pop3);
-    switch (a.popImport) {
-      case 'available':
-        text += ` Gmail on the web can also fetch it by POP3 (Settings > Accounts > Check mail from other accounts): ${pop}.`;
-        break;
-      case 'existing-only':
-        text += ` Gmail on the web's POP3 import (${pop}) takes no new accounts as of ${a.asOf}; an import set up before then keeps working until about ${monthName(a.existingUntil)}.`;
-        break;
-      case 'ended':
-        text += ` Gmail on the web's POP3 import has ended as of ${a.asOf}; use IMAP.`;
-        break;
-    }
-  } else if (a.notOffered.includes('pop3')) {
-    text += ` Gmail's POP3 import could not fetch it anyway.`;
-  }
-  return text;
 };
 
 const fetchInstead = (status: PopImportStatus, asOf: string, existingUntil: string): string => {
