@@ -9,6 +9,7 @@ import { endsInDashAll, fetchSpfTree, type SpfTree } from './records/fetch-spf.t
 import { finding, type Finding } from './report/findings.ts';
 import type { DmarcSummary, Report, SpfSummary } from './report/types.ts';
 import { predictGmail, verdictOf } from './simulate/gmail.ts';
+import { preloadMailauth } from './simulate/mailauth.ts';
 import { buildHops, simulatePath } from './simulate/path.ts';
 
 export interface CheckOptions {
@@ -76,11 +77,14 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   const spfDomain = mailFrom === '' ? helo : (mailFrom.split('@').pop() ?? fromDomain).toLowerCase();
 
   deps.onProgress?.('records');
-  const [spfTree, dmarc, dkim] = await Promise.all([
+  const records = Promise.all([
     fetchSpfTree(resolve, spfDomain),
     fetchDmarc(resolve, fromDomain),
     fetchDkim(resolve, fromDomain, options.selectors),
   ]);
+  // mailauth compiles while the first queries are in flight, not before they are sent (issue 7)
+  preloadMailauth();
+  const [spfTree, dmarc, dkim] = await records;
 
   deps.onProgress?.('simulate');
   const hops = buildHops(options.relays);

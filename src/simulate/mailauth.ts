@@ -1,10 +1,19 @@
 // The one place mailauth is called. Its results are normalized here into fwdcheck's own types,
 // so that none of mailauth's loose shapes leak into the Report.
 import { isIP } from 'node:net';
-import { dmarc as mailauthDmarc } from 'mailauth/lib/dmarc/index.js';
-import getDmarcRecord from 'mailauth/lib/dmarc/get-dmarc-record.js';
-import { spf as mailauthSpf } from 'mailauth/lib/spf/index.js';
 import type { Resolver } from '../dns/types.ts';
+
+// mailauth (with joi and libmime) takes ~100 ms to load, more than a check's first round trips:
+// it is imported on first use, and check() starts the import at once (preloadMailauth) so that
+// it compiles while the first queries are in flight instead of before they are sent.
+let loading: Promise<typeof import('./mailauth-modules.ts')> | undefined;
+const mailauth = () => (loading ??= import('./mailauth-modules.ts'));
+
+/** Starts loading mailauth in the background; the first evaluation awaits it. */
+export const preloadMailauth = (): void => {
+  // a failed import is reported by the call that needs it
+  mailauth().catch(() => {});
+};
 
 export type SpfResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror';
 export type DmarcResult = 'pass' | 'fail' | 'none' | 'temperror' | 'permerror';
@@ -39,6 +48,7 @@ export const evaluateSpf = async (resolver: Resolver, input: SpfInput): Promise<
   // mailauth silently answers neutral for an invalid address: refuse it here instead
   if (isIP(input.ip) === 0) throw new TypeError(`not an IP address: ${input.ip}`);
   const identity = input.mailFrom === '' ? 'helo' : 'mailfrom';
+  const { mailauthSpf } = await mailauth();
   const res = await mailauthSpf({
     sender: input.mailFrom === '' ? undefined : input.mailFrom,
     ip: input.ip,
@@ -90,6 +100,7 @@ const asPolicy = (v: unknown): DmarcPolicy | null => (typeof v === 'string' && P
  * and applies sp, np and t=y itself; fwdcheck's RFC 7489 view is computed beside it.
  */
 export const evaluateDmarc = async (resolver: Resolver, input: DmarcInput): Promise<DmarcEvaluation> => {
+  const { mailauthDmarc } = await mailauth();
   const res = await mailauthDmarc({
     headerFrom: `postmaster@${input.fromDomain}`,
     spfDomains: input.spfDomain ? [input.spfDomain] : [],
@@ -127,4 +138,4 @@ export const evaluateDmarc = async (resolver: Resolver, input: DmarcInput): Prom
  * Whether a domain exists, for DMARC's np tag (RFC 9989 A.4): mailauth's own test, so that the
  * policy fwdcheck reports is the one mailauth applies. Throws on DNS errors.
  */
-export const dmarcDomainExists = (resolver: Resolver, domain: string): Promise<boolean> => getDmarcRecord.domainExists(domain, resolver);
+export const dmarcDomainExists = async (resolver: Resolver, domain: string): Promise<boolean> => (await mailauth()).getDmarcRecord.domainExists(domain, resolver);
