@@ -79,7 +79,8 @@ export const renderBatchSummary = (summary: BatchSummary, options: { chalk: Chal
     const n = count(kind);
     out.push('', c.bold(`${LIST_TITLE[kind]} (${n}${n > listed.length ? `, first ${listed.length}; all with --format ndjson` : ''}):`));
     const nameWidth = Math.min(40, Math.max(...listed.map((d) => where(d).length)));
-    for (const d of listed) out.push(`  ${where(d).padEnd(nameWidth)}  ${detail(d)}`);
+    const byLine = [...listed].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
+    for (const d of byLine) out.push(`  ${where(d).padEnd(nameWidth)}  ${detail(d)}`);
   }
   return `${out.join('\n')}\n`;
 };
