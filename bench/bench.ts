@@ -8,7 +8,7 @@ import { systemClock } from '../src/clock.ts';
 import { createDnsClient } from '../src/dns/client.ts';
 import { createNodeResolver } from '../src/dns/system.ts';
 import { createZoneResolver, loadZoneFiles } from '../src/dns/zone-resolver.ts';
-import { evaluateSpf } from '../src/simulate/mailauth.ts';
+import { evaluateSpf } from '../src/auth/mailauth.ts';
 import { loadConformanceSuite } from '../test/helpers/conformance.ts';
 import { startDnsServer } from '../test/helpers/dns-server.ts';
 

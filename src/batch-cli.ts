@@ -9,7 +9,7 @@ import type { CliIo, Parsed } from './cli.ts';
 import { colorLevel } from './options.ts';
 import { batchErrorDocument, batchSummaryDocument } from './report/render-batch.ts';
 import { toJsonDocument } from './report/render-json.ts';
-import { openDnsViews } from './upstream.ts';
+import { openDnsSession } from './upstream.ts';
 
 type Stdout = CliIo['stdout'] & { once?(event: string, listener: () => void): unknown; off?(event: string, listener: () => void): unknown };
 
@@ -116,7 +116,7 @@ export const runBatch = async (parsed: Parsed, io: CliIo): Promise<number> => {
   const showProgress = io.stderr.isTTY === true && !io.env.CI;
   const progress = progressLine(io, showProgress ? await countInputs(parsed, io) : null);
 
-  const session = await openDnsViews(parsed, io.clock);
+  const session = await openDnsSession(parsed, io.clock);
   const started = io.clock.now();
   const summary = emptySummary();
   try {

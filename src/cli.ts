@@ -9,7 +9,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { DnsClient } from './dns/client.ts';
 import type { ServerAddress } from './dns/system.ts';
 import { EXIT, exitCodeFor } from './exit.ts';
-import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, UsageError, type FailOn } from './options.ts';
+import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
 
 // Start-up: this module loads only commander and the option parsers. Everything a check needs
 // (DNS, mailauth, the renderers, chalk) is imported once a check is about to run, so --help and
@@ -41,6 +41,7 @@ interface RawOptions {
   mailFrom?: string;
   helo?: string;
   selector: string[];
+  to: string[];
   zone: string[];
   resolver?: string;
   timeout: string;
@@ -62,6 +63,7 @@ const buildProgram = (io: CliIo) =>
     .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
     .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
     .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
+    .option('--to <receiver>', 'also predict this mailbox: gmail, outlook, yahoo, icloud, proton, or all; repeatable (the verdict and exit code stay Gmail\'s)', collect, [])
     .option('--zone <file>', 'answer DNS from this RFC 1035 zone file instead of the network; repeatable', collect, [])
     .option('--resolver <host[:port]>', 'DNS server to ask instead of the system resolver')
     .option('--timeout <ms>', 'time allowed for each DNS query', '5000')
@@ -100,6 +102,7 @@ Examples:
   fwdcheck bank.example --relay 203.0.113.7
   fwdcheck --domains-file senders.txt --relay 203.0.113.7 --format ndjson > reports.ndjson
   fwdcheck example.com --json --fail-on fail
+  fwdcheck bank.example --to all
   fwdcheck example.com --zone example.com.zone --selector s2048`,
     );
 
@@ -138,7 +141,7 @@ const parseFormat = (raw: RawOptions): OutputFormat => {
 const validate = (args: readonly string[], raw: RawOptions): Parsed => {
   if (raw.zone.length && raw.resolver) throw new UsageError('--zone and --resolver cannot be combined: a zone file check is offline');
   if (!args.length && raw.domainsFile === undefined) throw new UsageError('missing the domain to check (or --domains-file FILE)');
-  const check: CheckOptions = { relays: raw.relay.map(parseIp), selectors: raw.selector.map(parseSelector) };
+  const check: CheckOptions = { relays: raw.relay.map(parseIp), selectors: raw.selector.map(parseSelector), receivers: parseTo(raw.to) };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
   if (raw.helo !== undefined) check.helo = parseDomain(raw.helo, '--helo name');
   const parsed: Parsed = {

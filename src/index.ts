@@ -3,10 +3,10 @@ export { checkMany, DEFAULT_DOMAIN_CONCURRENCY, type BatchInput, type BatchResul
 export { domainsFromLines, parseShard, shardOf, type Shard } from './batch-input.ts';
 export { check, DEFAULT_HELO, type CheckDeps, type CheckOptions, type ProgressStage } from './check.ts';
 export { fixedClock, systemClock, type Clock } from './clock.ts';
-export { createDnsClient, type DnsClient, type DnsStats, type TraceEntry } from './dns/client.ts';
+export { createDnsClient, createDnsSession, SESSION_DEFAULTS, type DnsClient, type DnsSession, type DnsSessionOptions, type DnsStats, type SessionStats, type TraceEntry } from './dns/session.ts';
 export { parseZone, ZoneSyntaxError } from './dns/parse-zone.ts';
 export { createNodeResolver, type ServerAddress, type UpstreamResolver } from './dns/system.ts';
-export { DnsError, type Resolver, type RecordMap, type RRType } from './dns/types.ts';
+export { DnsError, type QueryContext, type Resolver, type RecordMap, type RRType, type UpstreamAnswer } from './dns/types.ts';
 export { ZoneIndex, type ZoneRecord } from './dns/zone.ts';
 export { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
 export { parseDkimKey } from './records/parse-dkim.ts';

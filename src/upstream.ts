@@ -1,11 +1,11 @@
 // Opens the DNS source the options name: zone files (offline) or a resolver. Loaded only once a
 // check is about to run, so that --help and --version never load DNS code.
 import { createDnsClient, type DnsClient } from './dns/client.ts';
+import { createDnsSession, type DnsSession } from './dns/session.ts';
 import { ZoneSyntaxError } from './dns/parse-zone.ts';
 import { createNodeResolver, type ServerAddress, type UpstreamResolver } from './dns/system.ts';
 import { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
 import type { Clock } from './clock.ts';
-import type { DnsViews } from './batch.ts';
 import { UsageError } from './options.ts';
 
 export interface UpstreamOptions {
@@ -33,13 +33,9 @@ export const openUpstream = async (parsed: UpstreamOptions): Promise<UpstreamRes
 export const openDnsClient = async (parsed: UpstreamOptions, clock: Clock): Promise<DnsClient> =>
   createDnsClient(await openUpstream(parsed), { timeoutMs: parsed.timeoutMs, clock });
 
-/** One DNS source for a whole batch, a client per check. */
-export const openDnsViews = async (parsed: UpstreamOptions, clock: Clock): Promise<DnsViews & { close(): void }> => {
-  const upstream = await openUpstream(parsed);
-  // each check's client must not close the shared upstream (that would cancel the others' queries)
-  const shared: UpstreamResolver = { resolve: upstream.resolve, describe: upstream.describe, close: () => {} };
-  return {
-    view: () => createDnsClient(shared, { timeoutMs: parsed.timeoutMs, clock }),
-    close: () => upstream.close(),
-  };
-};
+/**
+ * One DNS session for a whole batch: one cache, one limit on queries in flight, and a view per
+ * check with that check's own counts.
+ */
+export const openDnsSession = async (parsed: UpstreamOptions, clock: Clock): Promise<DnsSession> =>
+  createDnsSession(await openUpstream(parsed), { timeoutMs: parsed.timeoutMs, clock });

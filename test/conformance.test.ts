@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { createDnsClient } from '../src/dns/client.ts';
 import { createZoneResolver } from '../src/dns/zone-resolver.ts';
-import { evaluateSpf } from '../src/simulate/mailauth.ts';
+import { evaluateSpf } from '../src/auth/mailauth.ts';
 import { loadConformanceSuite } from './helpers/conformance.ts';
 
 const cases = loadConformanceSuite(fileURLToPath(new URL('../fixtures/conformance/rfc7208-tests.yml', import.meta.url)));

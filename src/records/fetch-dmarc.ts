@@ -1,6 +1,6 @@
 import { getDomain } from 'tldts';
 import { errorCode, isNoRecord, normalizeName, type Resolver } from '../dns/types.ts';
-import { dmarcDomainExists } from '../simulate/mailauth.ts';
+import { dmarcDomainExists } from '../auth/mailauth.ts';
 import { isDmarcRecord, parseDmarc, type DmarcPolicy, type ParsedDmarc } from './parse-dmarc.ts';
 
 export interface DmarcLookup {

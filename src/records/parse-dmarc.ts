@@ -1,4 +1,6 @@
-export type DmarcPolicy = 'none' | 'quarantine' | 'reject';
+import { isDmarcPolicy, type DmarcPolicy } from '../auth/types.ts';
+
+export type { DmarcPolicy } from '../auth/types.ts';
 
 export interface DmarcTags {
   p?: DmarcPolicy;
@@ -51,7 +53,6 @@ export interface ParsedDmarc {
 // the tag name is case-insensitive, the value "DMARC1" is not (RFC 7489 6.4: %x44 %x4d %x41 ...)
 export const isDmarcRecord = (txt: string): boolean => /^[vV][ \t]*=[ \t]*DMARC1[ \t]*(;|$)/.test(txt);
 
-const POLICIES: ReadonlySet<string> = new Set(['none', 'quarantine', 'reject']);
 const KNOWN: ReadonlySet<string> = new Set(['v', 'p', 'sp', 'np', 'adkim', 'aspf', 'pct', 't', 'psd', 'rua', 'ruf', 'fo', 'rf', 'ri']);
 const OBSOLETE: ReadonlySet<string> = new Set(['rf', 'ri']);
 
@@ -82,7 +83,7 @@ export const parseDmarc = (record: string): ParsedDmarc => {
       case 'p':
       case 'sp':
       case 'np':
-        if (POLICIES.has(lower)) tags[name] = lower as DmarcPolicy;
+        if (isDmarcPolicy(lower)) tags[name] = lower;
         else issues.push({ code: name === 'p' ? 'invalid-policy' : name === 'sp' ? 'invalid-subdomain-policy' : 'invalid-np', tag: name, value });
         break;
       case 'adkim':

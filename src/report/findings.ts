@@ -1,5 +1,6 @@
 import type { DkimKeyProblem } from '../records/parse-dkim.ts';
-import type { DmarcIssueCode, DmarcPolicy } from '../records/parse-dmarc.ts';
+import type { DmarcPolicy } from '../auth/types.ts';
+import type { DmarcIssueCode } from '../records/parse-dmarc.ts';
 import type { SpfSyntaxReason } from '../records/parse-spf.ts';
 
 export type Severity = 'error' | 'warning' | 'info';

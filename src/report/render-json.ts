@@ -1,4 +1,5 @@
 import { adviceMessage, findingMessage, gmailReason } from './messages.ts';
+import { receiverReason } from './messages-receivers.ts';
 import type { Report } from './types.ts';
 
 /**
@@ -12,6 +13,7 @@ export const toJsonDocument = (report: Report): Record<string, unknown> => {
     domain: rest.domain,
     verdict: rest.verdict,
     gmail: { ...gmail, reason: gmailReason(gmail, report) },
+    receivers: report.receivers.map((r) => ({ ...r, reason: receiverReason(r, report) })),
     records: rest.records,
     path: rest.path,
     findings: findings.map((f) => ({ ...f, message: findingMessage(f) })),

@@ -2,8 +2,7 @@
 // rules (support pages 81126 sender guidelines, 14229414 FAQ, 3726730 SMTP errors). Personal
 // Gmail only: Google Workspace recipients are exempt from the sender rules.
 import type { Arrival, GmailAction, GmailPrediction, GmailReason, Verdict } from '../report/types.ts';
-import type { DmarcResult } from './mailauth.ts';
-import type { DmarcPolicy } from '../records/parse-dmarc.ts';
+import type { DmarcPolicy, DmarcResult } from '../auth/types.ts';
 
 const HELP_DMARC = 'https://support.google.com/mail/?p=DmarcRejection';
 const HELP_UNAUTH = 'https://support.google.com/mail/answer/81126#authentication';

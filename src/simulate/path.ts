@@ -5,7 +5,8 @@ import type { Resolver } from '../dns/types.ts';
 import type { DkimRecords, DkimSelectorProbe } from '../records/fetch-dkim.ts';
 import { appliedLookup, organizationalDomain7489, type DmarcRecords } from '../records/fetch-dmarc.ts';
 import type { Arrival, ArrivalDkim, ArrivalDmarc } from '../report/types.ts';
-import { evaluateDmarc, evaluateSpf, type DmarcResult } from './mailauth.ts';
+import { evaluateDmarc, evaluateSpf } from '../auth/mailauth.ts';
+import type { DmarcResult } from '../auth/types.ts';
 
 /** RFC 5737 TEST-NET-1: stands for "a forwarder your SPF record does not list". */
 export const ASSUMED_RELAY = '192.0.2.1';

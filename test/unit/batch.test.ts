@@ -5,10 +5,9 @@ import { checkMany, type BatchInput, type BatchResult, type DnsViews } from '../
 import { domainsFromLines, inShard, parseShard, shardOf } from '../../src/batch-input.ts';
 import { addToSummary, emptySummary } from '../../src/batch-summary.ts';
 import { fixedClock } from '../../src/clock.ts';
-import { createDnsClient } from '../../src/dns/client.ts';
 import { parseZone } from '../../src/dns/parse-zone.ts';
-import type { UpstreamResolver } from '../../src/dns/system.ts';
-import type { RRType } from '../../src/dns/types.ts';
+import { createDnsSession } from '../../src/dns/session.ts';
+import type { QueryContext, RRType, UpstreamResolver } from '../../src/dns/types.ts';
 import { ZoneIndex } from '../../src/dns/zone.ts';
 import { createZoneResolver } from '../../src/dns/zone-resolver.ts';
 import { UsageError } from '../../src/options.ts';
@@ -31,13 +30,13 @@ const countingSession = () => {
   const inner = createZoneResolver(zone);
   const counts = { inFlight: 0, peak: 0, queries: 0 };
   const upstream: UpstreamResolver = {
-    resolve: async <T extends RRType>(name: string, type: T) => {
+    query: async (name: string, type: RRType, ctx: QueryContext) => {
       counts.inFlight++;
       counts.queries++;
       counts.peak = Math.max(counts.peak, counts.inFlight);
       try {
         await new Promise((r) => setImmediate(r));
-        return await inner.resolve(name, type);
+        return await inner.query(name, type, ctx);
       } finally {
         counts.inFlight--;
       }
@@ -46,16 +45,23 @@ const countingSession = () => {
     describe: () => 'inline zone',
   };
   const views = { opened: 0, open: 0, peakOpen: 0 };
+  const dns = createDnsSession(upstream, { timeoutMs: 1000, clock, trackDistinct: true });
   const session: DnsViews = {
-    view: () => {
+    view: (o) => {
       views.opened++;
       views.open++;
       views.peakOpen = Math.max(views.peakOpen, views.open);
-      const client = createDnsClient(upstream, { timeoutMs: 1000, clock });
-      return { ...client, close: () => void views.open-- };
+      const client = dns.view(o);
+      return {
+        ...client,
+        close: () => {
+          views.open--;
+          client.close();
+        },
+      };
     },
   };
-  return { session, counts, views };
+  return { session, counts, views, dns };
 };
 
 const collect = async <T>(it: AsyncIterable<T>): Promise<T[]> => {
@@ -88,10 +94,14 @@ describe('checkMany()', () => {
   });
 
   it('keeps at most `concurrency` domains in flight and closes every view it opens', async () => {
-    const { session, views } = countingSession();
+    const { session, views, dns } = countingSession();
     const inputs = Array.from({ length: 40 }, (_, i) => ({ domain: ['pass', 'fail', 'spam'][i % 3] + '.example' }));
     const results = await collect(checkMany(inputs, OPTIONS, { session, clock, concurrency: 3 }));
     assert.equal(results.length, 40);
+    // one session for the run: no (name, type) is asked twice
+    const stats = dns.stats();
+    assert.equal(stats.queries, stats.distinct);
+    assert.ok(stats.cacheHits > stats.queries);
     assert.equal(views.opened, 40);
     assert.equal(views.open, 0);
     assert.equal(views.peakOpen, 3);

@@ -2,6 +2,7 @@
 // so that none of mailauth's loose shapes leak into the Report.
 import { isIP } from 'node:net';
 import type { Resolver } from '../dns/types.ts';
+import { isDmarcPolicy, isDmarcResult, isSpfResult, type DmarcPolicy, type DmarcResult, type SpfResult } from './types.ts';
 
 // mailauth (with joi and libmime) takes ~100 ms to load, more than a check's first round trips:
 // it is imported on first use, and check() starts the import at once (preloadMailauth) so that
@@ -15,11 +16,7 @@ export const preloadMailauth = (): void => {
   mailauth().catch(() => {});
 };
 
-export type SpfResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror';
-export type DmarcResult = 'pass' | 'fail' | 'none' | 'temperror' | 'permerror';
-export type DmarcPolicy = 'none' | 'quarantine' | 'reject';
-
-const SPF_RESULTS: ReadonlySet<string> = new Set(['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror']);
+export type { DmarcPolicy, DmarcResult, SpfResult } from './types.ts';
 
 export interface SpfEvaluation {
   result: SpfResult;
@@ -60,7 +57,7 @@ export const evaluateSpf = async (resolver: Resolver, input: SpfInput): Promise<
   });
   const raw = String(res?.status?.result ?? 'temperror').toLowerCase();
   const evaluation: SpfEvaluation = {
-    result: (SPF_RESULTS.has(raw) ? raw : 'temperror') as SpfResult,
+    result: isSpfResult(raw) ? raw : 'temperror',
     domain: String(res.domain ?? (identity === 'helo' ? input.helo : input.mailFrom.split('@').pop())).toLowerCase(),
     identity,
     lookups: Number(res.lookups?.count ?? 0),
@@ -92,8 +89,7 @@ export interface DmarcEvaluation {
   error?: string;
 }
 
-const POLICIES: ReadonlySet<string> = new Set(['none', 'quarantine', 'reject']);
-const asPolicy = (v: unknown): DmarcPolicy | null => (typeof v === 'string' && POLICIES.has(v) ? (v as DmarcPolicy) : null);
+const asPolicy = (v: unknown): DmarcPolicy | null => (isDmarcPolicy(v) ? v : null);
 
 /**
  * DMARC for one arrival by mailauth. mailauth 7.1 discovers the policy by the RFC 9989 tree walk
@@ -120,7 +116,7 @@ export const evaluateDmarc = async (resolver: Resolver, input: DmarcInput): Prom
     error?: string;
   };
   const raw = String(r.status?.result ?? 'temperror');
-  const result: DmarcResult = raw === 'pass' || raw === 'fail' || raw === 'none' || raw === 'temperror' ? raw : 'permerror';
+  const result: DmarcResult = isDmarcResult(raw) ? raw : 'permerror';
   const evaluation: DmarcEvaluation = {
     result,
     policy: result === 'none' ? null : asPolicy(r.policy),
