@@ -6,8 +6,8 @@ import { EXIT, exitCodeFor, worstExit } from './exit.ts';
 import type { FailOn } from './options.ts';
 import type { GmailAction, Verdict } from './report/types.ts';
 
-/** Worst first: mail lost, then mail that may be lost, then no verdict, then inbox. */
-export const VERDICTS_WORST_FIRST = ['fail', 'at-risk', 'unknown', 'pass'] as const satisfies readonly Verdict[];
+/** Worst first: mail lost, mail that may be lost, a From domain that does not exist, no verdict, inbox. */
+export const VERDICTS_WORST_FIRST = ['fail', 'at-risk', 'no-domain', 'unknown', 'pass'] as const satisfies readonly Verdict[];
 
 export interface ListedDomain {
   domain: string;
@@ -36,11 +36,11 @@ export const LISTED = 20;
 export const emptySummary = (): BatchSummary => ({
   total: 0,
   checked: 0,
-  verdicts: { pass: 0, 'at-risk': 0, fail: 0, unknown: 0 },
+  verdicts: { pass: 0, 'at-risk': 0, fail: 0, 'no-domain': 0, unknown: 0 },
   inputErrors: 0,
   internalErrors: 0,
   exitCode: EXIT.ok,
-  listed: { fail: [], 'at-risk': [], unknown: [], 'input-error': [], 'internal-error': [] },
+  listed: { fail: [], 'at-risk': [], 'no-domain': [], unknown: [], 'input-error': [], 'internal-error': [] },
   dnsQueries: 0,
 });
 

@@ -90,7 +90,7 @@ const buildProgram = (io: CliIo) =>
       `
 Exit codes:
   0  the forwarded mail is expected to reach the inbox
-  1  it is at risk or will fail (see --fail-on)
+  1  it is at risk or will fail (see --fail-on), or the domain does not exist
   2  bad usage or input
   3  DNS trouble prevented a verdict
   4  internal error (a bug; run with --debug)

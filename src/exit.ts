@@ -11,6 +11,7 @@ export const exitCodeFor = (report: Report, failOn: FailOn): number => {
     case 'at-risk':
       return failOn === 'at-risk' ? EXIT.atRiskOrFail : EXIT.ok;
     case 'fail':
+    case 'no-domain':
       return EXIT.atRiskOrFail;
     case 'unknown':
       return EXIT.dns;

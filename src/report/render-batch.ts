@@ -29,6 +29,7 @@ export const batchSummaryDocument = (summary: BatchSummary, elapsedMs: number): 
 const VERDICT_LABEL: Record<Verdict, string> = {
   fail: 'FAIL      forwarded mail will be lost',
   'at-risk': 'AT RISK   forwarded mail may not reach the inbox',
+  'no-domain': 'NO DOMAIN the From domain does not exist in the DNS',
   unknown: 'UNKNOWN   DNS errors prevented a verdict',
   pass: 'PASS      expected to reach the inbox',
 };
@@ -36,6 +37,7 @@ const VERDICT_LABEL: Record<Verdict, string> = {
 const LIST_TITLE: Record<keyof BatchSummary['listed'], string> = {
   fail: 'Will be lost',
   'at-risk': 'At risk',
+  'no-domain': 'No such domain',
   unknown: 'No verdict (DNS trouble)',
   'input-error': 'Not checked: not a domain name',
   'internal-error': 'Not checked: internal error (run with --debug)',
@@ -63,7 +65,7 @@ const where = (d: ListedDomain) => visible(d.line === undefined ? d.domain : `li
 /** The human end of a batch: domains per verdict, worst first, then the domains to look at. */
 export const renderBatchSummary = (summary: BatchSummary, options: { chalk: ChalkInstance; elapsedMs: number }): string => {
   const c = options.chalk;
-  const colour: Record<Verdict, (s: string) => string> = { fail: c.red, 'at-risk': c.yellow, unknown: c.magenta, pass: c.green };
+  const colour: Record<Verdict, (s: string) => string> = { fail: c.red, 'at-risk': c.yellow, 'no-domain': c.red, unknown: c.magenta, pass: c.green };
   const count = (kind: keyof BatchSummary['listed']) =>
     kind === 'input-error' ? summary.inputErrors : kind === 'internal-error' ? summary.internalErrors : summary.verdicts[kind];
   const width = String(summary.total).length;

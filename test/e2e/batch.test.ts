@@ -90,7 +90,7 @@ describe('batch mode', () => {
     assert.deepEqual(doc.errors.map((e: Json) => [e.line, e.error.code]), [[5, 'INVALID_DOMAIN']]);
     const { elapsedMs, ...summary } = doc.summary;
     assert.equal(typeof elapsedMs, 'number');
-    assert.deepEqual(summary, { total: 5, checked: 4, verdicts: { pass: 1, 'at-risk': 2, fail: 1, unknown: 0 }, inputErrors: 1, internalErrors: 0, exitCode: 2 });
+    assert.deepEqual(summary, { total: 5, checked: 4, verdicts: { pass: 1, 'at-risk': 2, fail: 1, 'no-domain': 0, unknown: 0 }, inputErrors: 1, internalErrors: 0, exitCode: 2 });
     assert.equal(res.code, 2);
   });
 
@@ -107,9 +107,10 @@ describe('batch mode', () => {
     assert.equal(res.code, 2);
     const lines = res.stdout.split('\n');
     assert.equal(lines[0], '4 of 5 domains checked in ' + /in (\S+ s)/.exec(lines[0]!)![1]);
-    assert.deepEqual(lines.slice(2, 7).map((l) => l.trim().replace(/\s+/g, ' ')), [
+    assert.deepEqual(lines.slice(2, 8).map((l) => l.trim().replace(/\s+/g, ' ')), [
       '1 FAIL forwarded mail will be lost',
       '2 AT RISK forwarded mail may not reach the inbox',
+      '0 NO DOMAIN the From domain does not exist in the DNS',
       '0 UNKNOWN DNS errors prevented a verdict',
       '1 PASS expected to reach the inbox',
       '1 not a domain name (not checked)',

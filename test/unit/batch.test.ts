@@ -159,7 +159,7 @@ describe('the batch summary', () => {
     const results = await collect(checkMany([{ domain: 'pass.example' }, { domain: 'spam.example' }], OPTIONS, { session, clock }));
     const summary = emptySummary();
     for (const r of results) addToSummary(summary, r, 'fail');
-    assert.deepEqual([summary.exitCode, summary.verdicts], [0, { pass: 1, 'at-risk': 1, fail: 0, unknown: 0 }]);
+    assert.deepEqual([summary.exitCode, summary.verdicts], [0, { pass: 1, 'at-risk': 1, fail: 0, 'no-domain': 0, unknown: 0 }]);
     addToSummary(summary, results.find((r) => r.input === 'spam.example')!, 'at-risk');
     assert.equal(summary.exitCode, 1);
     addToSummary(summary, { kind: 'input-error', input: 'x', line: 9, message: 'bad' }, 'at-risk');
