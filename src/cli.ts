@@ -7,7 +7,7 @@ import { parseShard, type Shard } from './batch-input.ts';
 import type { CheckOptions } from './check.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { DnsClient } from './dns/client.ts';
-import type { ServerAddress } from './dns/system.ts';
+import type { ServerAddress } from './dns/types.ts';
 import { EXIT, exitCodeFor } from './exit.ts';
 import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
 

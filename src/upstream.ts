@@ -3,7 +3,8 @@
 import { createDnsClient, type DnsClient } from './dns/client.ts';
 import { createDnsSession, type DnsSession } from './dns/session.ts';
 import { ZoneSyntaxError } from './dns/parse-zone.ts';
-import { createNodeResolver, type ServerAddress, type UpstreamResolver } from './dns/system.ts';
+import type { ServerAddress, UpstreamResolver } from './dns/types.ts';
+import { createWireResolver } from './dns/wire.ts';
 import { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
 import type { Clock } from './clock.ts';
 import { UsageError } from './options.ts';
@@ -25,9 +26,9 @@ export const openUpstream = async (parsed: UpstreamOptions): Promise<UpstreamRes
       throw err;
     }
   }
-  const options: Parameters<typeof createNodeResolver>[0] = { timeoutMs: parsed.timeoutMs };
-  if (parsed.resolver) options.server = parsed.resolver;
-  return createNodeResolver(options);
+  return parsed.resolver
+    ? createWireResolver({ servers: [parsed.resolver], label: `${parsed.resolver.host}:${parsed.resolver.port}` })
+    : createWireResolver();
 };
 
 export const openDnsClient = async (parsed: UpstreamOptions, clock: Clock): Promise<DnsClient> =>
