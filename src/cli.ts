@@ -9,7 +9,10 @@ import { systemClock, type Clock } from './clock.ts';
 import type { DnsClient } from './dns/client.ts';
 import type { ServerAddress } from './dns/types.ts';
 import { EXIT, exitCodeFor } from './exit.ts';
-import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
+import { colorLevel, parseDomain, parseFailOn, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
+import { readMessage } from './read-message.ts';
+import { parseRelaySpec } from './simulate/hops.ts';
+import { looksLikeMessage, messageFacts } from './simulate/message.ts';
 
 // Start-up: this module loads only commander and the option parsers. Everything a check needs
 // (DNS, mailauth, the renderers, chalk) is imported once a check is about to run, so --help and
@@ -19,9 +22,9 @@ import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseReso
 export { EXIT, exitCodeFor };
 
 export interface CliIo {
-  stdout: { write(text: string): unknown };
-  /** Read for --domains-file - only. */
+  /** Standard input, for --message - and --domains-file -. */
   stdin?: NodeJS.ReadableStream;
+  stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown; isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   stdoutIsTTY: boolean;
@@ -38,6 +41,8 @@ const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').tr
 
 interface RawOptions {
   relay: string[];
+  message?: string;
+  mailbox?: string;
   mailFrom?: string;
   helo?: string;
   selector: string[];
@@ -58,8 +63,15 @@ interface RawOptions {
 const buildProgram = (io: CliIo) =>
   new Command('fwdcheck')
     .description('Predict whether mail From DOMAIN, forwarded through a relay to Gmail, reaches the inbox; explain why, and what to do instead.')
-    .argument('[domains...]', 'the From domain(s) of the mail to check (example.com); several make a batch')
-    .option('--relay <ip>', 'IP of the forwarding relay; repeat for each hop, in order (default: an address your SPF does not list)', collect, [])
+    .argument('[domains...]', 'the From domain of the mail to check (example.com); several make a batch; with --message, taken from the message when left out')
+    .option(
+      '--relay <spec>',
+      'a forwarding hop; repeat for each, in order (default: an address your SPF does not list). SPEC is an IP, or a preset (gmail, microsoft365, list, postfix) optionally @IP or @DOMAIN, followed by ,srs=DOMAIN ,nosrs ,modify=subject+footer+reencode+headers ,arc ,noarc ,helo=NAME',
+      collect,
+      [],
+    )
+    .option('--message <file.eml>', 'a real message as the sender sent it (with its DKIM-Signature fields); "-" reads standard input')
+    .option('--mailbox <address>', 'the forwarded mailbox: its IMAP/POP3/submission servers are looked up (RFC 6186) for the fetch-instead advice')
     .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
     .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
     .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
@@ -100,6 +112,9 @@ the exit code of the worst domain (4 > 3 > 2 for a line that is not a domain > 1
 
 Examples:
   fwdcheck bank.example --relay 203.0.113.7
+  fwdcheck uni.example --relay 198.51.100.25 --relay microsoft365,srs=company.example --relay gmail
+  fwdcheck bank.example --relay list@lists.example --relay 203.0.113.7,srs=fwd.example,modify=footer,arc
+  fwdcheck --message received.eml --relay list@lists.example
   fwdcheck --domains-file senders.txt --relay 203.0.113.7 --format ndjson > reports.ndjson
   fwdcheck example.com --json --fail-on fail
   fwdcheck bank.example --to all
@@ -116,6 +131,8 @@ export interface Parsed {
   domainsFile?: string;
   shard?: Shard;
   jobs: number;
+  /** --message FILE (one domain only). */
+  messageFile: string | null;
   check: CheckOptions;
   zones: string[];
   resolver?: ServerAddress;
@@ -138,15 +155,29 @@ const parseFormat = (raw: RawOptions): OutputFormat => {
   return format;
 };
 
+const parseMailbox = (input: string): string => {
+  const value = input.trim().replace(/^<(.*)>$/, '$1');
+  const at = value.lastIndexOf('@');
+  if (at <= 0 || /[\s<>]/.test(value.slice(0, at))) throw new UsageError(`invalid --mailbox "${input}": expected an address, local-part@domain`);
+  return `${value.slice(0, at)}@${parseDomain(value.slice(at + 1), '--mailbox domain')}`;
+};
+
 const validate = (args: readonly string[], raw: RawOptions): Parsed => {
   if (raw.zone.length && raw.resolver) throw new UsageError('--zone and --resolver cannot be combined: a zone file check is offline');
-  if (!args.length && raw.domainsFile === undefined) throw new UsageError('missing the domain to check (or --domains-file FILE)');
-  const check: CheckOptions = { relays: raw.relay.map(parseIp), selectors: raw.selector.map(parseSelector), receivers: parseTo(raw.to) };
+  if (!args.length && raw.domainsFile === undefined && raw.message === undefined) throw new UsageError('missing the domain to check (or --domains-file FILE)');
+  if (raw.message !== undefined && (args.length > 1 || raw.domainsFile !== undefined || raw.shard !== undefined)) {
+    throw new UsageError('--message checks one message: it cannot be combined with several domains, --domains-file or --shard');
+  }
+  // parsed here for the usage errors; the core takes the specs as typed
+  for (const r of raw.relay) parseRelaySpec(r);
+  const check: CheckOptions = { relays: raw.relay.map((r) => r.trim()), selectors: raw.selector.map(parseSelector), receivers: parseTo(raw.to) };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
+  if (raw.mailbox !== undefined) check.mailbox = parseMailbox(raw.mailbox);
   if (raw.helo !== undefined) check.helo = parseDomain(raw.helo, '--helo name');
   const parsed: Parsed = {
     domains: args.map((d) => parseDomain(d)),
     jobs: raw.jobs === undefined ? DEFAULT_JOBS : parseJobs(raw.jobs),
+    messageFile: raw.message ?? null,
     check,
     zones: raw.zone,
     timeoutMs: parseTimeout(raw.timeout),
@@ -162,7 +193,7 @@ const validate = (args: readonly string[], raw: RawOptions): Parsed => {
 };
 
 /** A batch: several domains, or a list, or a shard of one. One domain keeps the full report. */
-export const isBatch = (parsed: Parsed): boolean => parsed.domains.length !== 1 || parsed.domainsFile !== undefined || parsed.shard !== undefined;
+export const isBatch = (parsed: Parsed): boolean => (parsed.domains.length !== 1 && parsed.messageFile === null) || parsed.domainsFile !== undefined || parsed.shard !== undefined;
 
 /** One domain: the full report, on a terminal with a spinner while it resolves. */
 const runOne = async (parsed: Parsed, domain: string, io: CliIo, ui: { spinner?: Ora; dns?: DnsClient }): Promise<number> => {
@@ -219,7 +250,19 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     const parsed = validate(program.args, program.opts<RawOptions>());
     debug = parsed.debug;
     if (isBatch(parsed)) return await (await import('./batch-cli.ts')).runBatch(parsed, io);
-    return await runOne(parsed, parsed.domains[0]!, io, ui);
+    let domain = parsed.domains[0] ?? null;
+    if (parsed.messageFile !== null) {
+      const bytes = await readMessage(parsed.messageFile, io.stdin);
+      if (!looksLikeMessage(bytes)) throw new UsageError(`${parsed.messageFile === '-' ? 'standard input' : parsed.messageFile} is not an email message: no header section with a From field`);
+      parsed.check.message = { bytes, source: parsed.messageFile === '-' ? '(standard input)' : parsed.messageFile };
+      const from = messageFacts(bytes).fromDomain;
+      if (domain === null) {
+        if (!from) throw new UsageError(`cannot read a From domain from ${parsed.messageFile}; give the domain as the first argument`);
+        domain = parseDomain(from, 'From domain of the message');
+      }
+    }
+    if (domain === null) throw new UsageError('missing the domain to check (or --domains-file FILE)');
+    return await runOne(parsed, domain, io, ui);
   } catch (err) {
     ui.spinner?.stop();
     if (err instanceof CommanderError) {
@@ -248,8 +291,8 @@ export const main = async (): Promise<void> => {
     if (err.code !== 'EPIPE') throw err;
   });
   process.exitCode = await run(process.argv.slice(2), {
-    stdout: process.stdout,
     stdin: process.stdin,
+    stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
     stdoutIsTTY: process.stdout.isTTY === true,

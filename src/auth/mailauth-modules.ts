@@ -3,3 +3,4 @@
 export { dmarc as mailauthDmarc } from 'mailauth/lib/dmarc/index.js';
 export { default as getDmarcRecord } from 'mailauth/lib/dmarc/get-dmarc-record.js';
 export { spf as mailauthSpf } from 'mailauth/lib/spf/index.js';
+export { dkimVerify } from 'mailauth/lib/dkim/verify.js';
