@@ -10,10 +10,16 @@ import { isDmarcPolicy, isDmarcResult, isSpfResult, type DmarcPolicy, type Dmarc
 let loading: Promise<typeof import('./mailauth-modules.ts')> | undefined;
 const mailauth = () => (loading ??= import('./mailauth-modules.ts'));
 
-/** Starts loading mailauth in the background; the first evaluation awaits it. */
+/**
+ * Starts loading mailauth once the queries started in this turn are on the wire (setImmediate
+ * runs after them: their sends go through promises and next-tick callbacks, and compiling
+ * mailauth blocks the event loop). The first evaluation awaits it.
+ */
 export const preloadMailauth = (): void => {
-  // a failed import is reported by the call that needs it
-  mailauth().catch(() => {});
+  setImmediate(() => {
+    // a failed import is reported by the call that needs it
+    mailauth().catch(() => {});
+  });
 };
 
 export type { DmarcPolicy, DmarcResult, SpfResult } from './types.ts';

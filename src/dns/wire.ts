@@ -5,6 +5,7 @@ import dgram from 'node:dgram';
 import { getServers } from 'node:dns';
 import net from 'node:net';
 import * as dnsPacket from 'dns-packet';
+import { setLoopTimeout } from './loop-timer.ts';
 import {
   DnsError,
   normalizeName,
@@ -260,7 +261,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
       let sends = 0;
       let edns = udpPayloadSize;
       let settled = false;
-      let retransmit: NodeJS.Timeout | undefined;
+      let retransmit: { clear(): void } | undefined;
       let tcp: AbortController | undefined;
       let lastError: DnsError | null = null;
       const triedAfterError = new Set<ServerAddress>();
@@ -272,7 +273,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
       const finish = (error: DnsError | null, answer?: UpstreamAnswer) => {
         if (settled) return;
         settled = true;
-        clearTimeout(retransmit);
+        retransmit?.clear();
         udp.release(id);
         tcp?.abort();
         ctx.signal.removeEventListener('abort', onAbort);
@@ -298,7 +299,8 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
       };
       const interval = Math.max(1, Math.floor(ctx.timeoutMs / (ctx.retries + 1)));
       const schedule = () => {
-        retransmit = setTimeout(() => {
+        // time the event loop was busy is not counted: an answer read late is not resent for
+        retransmit = setLoopTimeout(() => {
           if (sends <= ctx.retries) {
             send(serverAt(sends));
             schedule();
@@ -344,7 +346,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
       const askTcp = (server: ServerAddress) => {
         if (tcp) return;
         ctx.onRetry();
-        clearTimeout(retransmit);
+        retransmit?.clear();
         tcp = new AbortController();
         const signal = AbortSignal.any([tcp.signal, ctx.signal]);
         queryTcp(server, buildQuery(id, name, type, 0), signal).then(
