@@ -7,9 +7,11 @@ import { parseShard, type Shard } from './batch-input.ts';
 import type { CheckOptions } from './check.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { DnsClient } from './dns/client.ts';
+import { DNS_DEFAULTS } from './dns/defaults.ts';
+import { SESSION_DEFAULTS } from './dns/session.ts';
 import type { ServerAddress } from './dns/types.ts';
 import { EXIT, exitCodeFor } from './exit.ts';
-import { colorLevel, parseDomain, parseFailOn, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
+import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
 import { readMessage } from './read-message.ts';
 import { parseRelaySpec } from './simulate/hops.ts';
 import { looksLikeMessage, messageFacts } from './simulate/message.ts';
@@ -46,10 +48,14 @@ interface RawOptions {
   mailFrom?: string;
   helo?: string;
   selector: string[];
+  dkimDomain: string[];
   to: string[];
   zone: string[];
   resolver?: string;
   timeout: string;
+  offline?: boolean;
+  concurrency: string;
+  deadline: string;
   json?: boolean;
   format?: string;
   domainsFile?: string;
@@ -75,11 +81,15 @@ const buildProgram = (io: CliIo) =>
     .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
     .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
     .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
+    .option('--dkim-domain <d>', 'a further domain the mail is signed with (d=), probed beside DOMAIN and its parents; repeatable', collect, [])
     .option('--to <receiver>', 'also predict this mailbox: gmail, outlook, yahoo, icloud, proton, or all; repeatable (the verdict and exit code stay Gmail\'s)', collect, [])
-    .option('--zone <file>', 'answer DNS from this RFC 1035 zone file instead of the network; repeatable', collect, [])
-    .option('--resolver <host[:port]>', 'DNS server to ask instead of the system resolver')
-    .option('--timeout <ms>', 'time allowed for each DNS query', '5000')
-    .option('--json', 'print the JSON report (schema version 1) on stdout; for several domains one document { schemaVersion, reports, summary }')
+    .option('--zone <file>', 'answer the names under this RFC 1035 zone file\'s origin from it, the rest from the DNS; repeatable', collect, [])
+    .option('--offline', 'with --zone: no network at all; names outside the zone files are reported as not checked')
+    .option('--resolver <host[:port]>', 'DNS server to ask instead of the system\'s name servers')
+    .option('--timeout <ms>', 'time given to each DNS query, retransmissions included', String(DNS_DEFAULTS.timeoutMs))
+    .option('--deadline <ms>', 'time given to the whole check; past it, the verdict is unknown', String(DNS_DEFAULTS.deadlineMs))
+    .option('--concurrency <n>', 'DNS queries in flight at once (for the whole run)', String(SESSION_DEFAULTS.concurrency))
+    .option('--json', 'print the JSON report (schema version 1) on stdout; for several domains one document { schemaVersion, reports, errors, summary }')
     .addOption(new Option('--format <format>', 'output: text, json (as --json) or ndjson (one report per line, as each domain finishes)').choices(['text', 'json', 'ndjson']))
     .option('--domains-file <file>', 'check the domains listed in FILE, one per line (# comments, blank lines ignored); - for stdin')
     .option('--shard <K/N>', 'check only the K-th of N parts of the domains (stable by domain name), to split a list across machines')
@@ -136,7 +146,10 @@ export interface Parsed {
   check: CheckOptions;
   zones: string[];
   resolver?: ServerAddress;
+  offline: boolean;
   timeoutMs: number;
+  deadlineMs: number;
+  concurrency: number;
   format: OutputFormat;
   failOn: FailOn;
   color: boolean;
@@ -163,14 +176,20 @@ const parseMailbox = (input: string): string => {
 };
 
 const validate = (args: readonly string[], raw: RawOptions): Parsed => {
-  if (raw.zone.length && raw.resolver) throw new UsageError('--zone and --resolver cannot be combined: a zone file check is offline');
+  if (raw.offline && raw.zone.length === 0) throw new UsageError('--offline needs --zone: without zone files there is nothing to answer from');
+  if (raw.offline && raw.resolver) throw new UsageError('--offline and --resolver cannot be combined: --offline asks no server');
   if (!args.length && raw.domainsFile === undefined && raw.message === undefined) throw new UsageError('missing the domain to check (or --domains-file FILE)');
   if (raw.message !== undefined && (args.length > 1 || raw.domainsFile !== undefined || raw.shard !== undefined)) {
     throw new UsageError('--message checks one message: it cannot be combined with several domains, --domains-file or --shard');
   }
   // parsed here for the usage errors; the core takes the specs as typed
   for (const r of raw.relay) parseRelaySpec(r);
-  const check: CheckOptions = { relays: raw.relay.map((r) => r.trim()), selectors: raw.selector.map(parseSelector), receivers: parseTo(raw.to) };
+  const check: CheckOptions = {
+    relays: raw.relay.map((r) => r.trim()),
+    selectors: raw.selector.map(parseSelector),
+    dkimDomains: raw.dkimDomain.map((d) => parseDomain(d, '--dkim-domain')),
+    receivers: parseTo(raw.to),
+  };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
   if (raw.mailbox !== undefined) check.mailbox = parseMailbox(raw.mailbox);
   if (raw.helo !== undefined) check.helo = parseDomain(raw.helo, '--helo name');
@@ -180,7 +199,10 @@ const validate = (args: readonly string[], raw: RawOptions): Parsed => {
     messageFile: raw.message ?? null,
     check,
     zones: raw.zone,
+    offline: raw.offline === true,
     timeoutMs: parseTimeout(raw.timeout),
+    deadlineMs: parseDeadline(raw.deadline),
+    concurrency: parseConcurrency(raw.concurrency),
     format: parseFormat(raw),
     failOn: parseFailOn(raw.failOn),
     color: raw.color,

@@ -86,6 +86,22 @@ export const parseTimeout = (input: string): number => {
   return Number(value);
 };
 
+export const parseDeadline = (input: string): number => {
+  const value = input.trim();
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 3_600_000) {
+    throw new UsageError(`invalid --deadline "${input}": milliseconds from 1 to 3600000`);
+  }
+  return Number(value);
+};
+
+export const parseConcurrency = (input: string): number => {
+  const value = input.trim();
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 4096) {
+    throw new UsageError(`invalid --concurrency "${input}": a whole number from 1 to 4096`);
+  }
+  return Number(value);
+};
+
 export type FailOn = 'at-risk' | 'fail';
 
 export const parseFailOn = (input: string): FailOn => {

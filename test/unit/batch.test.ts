@@ -20,6 +20,9 @@ fail              TXT "v=spf1 ip4:198.51.100.1 -all"
 _dmarc.fail       TXT "v=DMARC1; p=reject"
 spam              TXT "v=spf1 ip4:198.51.100.1 ~all"
 _dmarc.spam       TXT "v=DMARC1; p=quarantine"
+relay.forwarder   A   203.0.113.7
+$ORIGIN 113.0.203.in-addr.arpa.
+7                 PTR relay.forwarder.example.
 `;
 
 const clock = fixedClock('2026-11-30T12:00:00Z');
