@@ -1,6 +1,7 @@
 // The pure core: one domain in, one Report out. Every effect comes through deps.
 import { isIP } from 'node:net';
 import { buildAdvice } from './advice.ts';
+import { envelopeNotes } from './envelope.ts';
 import type { Clock } from './clock.ts';
 import type { DnsClient } from './dns/client.ts';
 import { dkimFindings, dmarcFindings, spfFindings } from './findings.ts';
@@ -183,6 +184,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     if (dnsLimits.deadlineHit) findings.push(finding('CHECK_DEADLINE', 'error', { deadlineMs: dnsLimits.deadlineMs }));
     if (dnsLimits.limitHit) findings.push(finding('CHECK_QUERY_LIMIT', 'warning', { limit: dnsLimits.maxQueries }));
     if (verdict === 'unknown') findings.push(finding('OUTCOME_OPEN', 'error', { unread: unreadLookups(deps.dns) }));
+    for (const note of envelopeNotes(mailFrom, helo, options.helo !== undefined)) findings.push(finding('ENVELOPE_UNUSUAL', 'warning', note));
     findings.push(...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(signers));
     for (const hop of hops) if (hop.source === 'assumed') findings.push(finding('RELAY_ASSUMED', 'info', { relay: hop.relay }));
     findings.push(...simulated.findings);

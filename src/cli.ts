@@ -11,7 +11,7 @@ import { DNS_DEFAULTS } from './dns/defaults.ts';
 import { SESSION_DEFAULTS } from './dns/session.ts';
 import type { ServerAddress } from './dns/types.ts';
 import { EXIT, exitCodeFor } from './exit.ts';
-import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
+import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseHelo, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
 import { readMessage } from './read-message.ts';
 import { parseRelaySpec } from './simulate/hops.ts';
 import { looksLikeMessage, messageFacts } from './simulate/message.ts';
@@ -192,7 +192,7 @@ const validate = (args: readonly string[], raw: RawOptions): Parsed => {
   };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
   if (raw.mailbox !== undefined) check.mailbox = parseMailbox(raw.mailbox);
-  if (raw.helo !== undefined) check.helo = parseDomain(raw.helo, '--helo name');
+  if (raw.helo !== undefined) check.helo = parseHelo(raw.helo);
   const parsed: Parsed = {
     domains: args.map((d) => parseDomain(d)),
     jobs: raw.jobs === undefined ? DEFAULT_JOBS : parseJobs(raw.jobs),
