@@ -14,12 +14,14 @@ import { finding, type Finding } from './report/findings.ts';
 import type { DmarcSummary, Report, SpfSummary } from './report/types.ts';
 import { receiverAdvice } from './receivers/advice.ts';
 import { asSeenBy } from './receivers/evaluate.ts';
+import { noDomainPrediction, predictGmail, verdictOf } from './receivers/gmail.ts';
 import { predictReceivers, RECEIVERS, receiverInput, type ReceiverId } from './receivers/index.ts';
-import { noDomainPrediction, predictGmail, verdictOf } from './simulate/gmail.ts';
 import { preloadMailauth } from './auth/mailauth.ts';
 import { parseRelaySpec, resolveHops } from './simulate/hops.ts';
 import { messageFacts } from './simulate/message.ts';
 import { ASSUMED_RELAY, simulatePath } from './simulate/path.ts';
+import { fetchMailbox } from './records/fetch-srv.ts';
+import { mailboxAdvice } from './mailbox-advice.ts';
 
 export interface CheckOptions {
   /**
@@ -132,10 +134,11 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     fetchDmarc(resolve, fromDomain),
     // the provider the SPF tree names only adds its own selectors: the probes do not wait for it
     fetchSignerRecords(resolve, { fromDomain, selectors: options.selectors, dkimDomains: options.dkimDomains ?? [] }, spfTreeP),
+    options.mailbox ? fetchMailbox(resolve, options.mailbox) : Promise.resolve(null),
   ]);
   // mailauth compiles while the first queries are in flight, not before they are sent (issue 7)
   preloadMailauth();
-  const [existence, spfTree, dmarc, signerRecords] = await records;
+  const [existence, spfTree, dmarc, signerRecords, mailbox] = await records;
   const signers = expectSigners({ fromDomain, adkim: appliedAdkim(dmarc), ...signerRecords });
   const dkim = signers.domains.find((d) => d.role === 'from')!;
 
@@ -165,7 +168,15 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   // either, but it is not "no records of any kind": it holds a DMARC record or a key
   const ownRecords = dmarc.rfc9989.queried.some((q) => q.domain === fromDomain && q.status !== 'missing') || dkim.selectors.some((p) => p.status !== 'missing');
   const absent = existence.status === 'nxdomain' ? 'nxdomain' : existence.status === 'no-records' && !ownRecords ? 'no-records' : null;
-  const receiverFacts = receiverInput({ fromDomain, arrival: last, spfDashAll: endsInDashAll(spfTree.root), selectors: signers.domains.flatMap((d) => d.selectors), aspf: appliedAspf(dmarc) });
+  const receiverFacts = receiverInput({
+    fromDomain,
+    arrival: last,
+    spfDashAll: endsInDashAll(spfTree.root),
+    selectors: signers.domains.flatMap((d) => d.selectors),
+    aspf: appliedAspf(dmarc),
+    domainExists: absent === null,
+    relayFcrdns,
+  });
   // Gmail does not verify Ed25519 (DOMAIN.md): its verdict and advice rest on the arrival as Gmail sees it
   const gmailArrival = asSeenBy(RECEIVERS.gmail, receiverFacts).arrival;
   const gmail = absent ? noDomainPrediction() : predictGmail(fromDomain, gmailArrival, gmailContext);
@@ -214,11 +225,14 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
       dkim: dkimSummary(signers),
     },
     ...(simulated.message ? { message: simulated.message } : {}),
+    ...(mailbox ? { mailbox } : {}),
     path,
     findings,
     advice: [
       // what the other receivers (--to) change for the recipient comes first: it is the recipient's best move
       ...receiverAdvice({ verdict, gmailAction: gmail.action, receivers, nowMs: now }),
+      // --mailbox: the settings to fetch it instead, right where the recipient reads what to do
+      ...(mailbox ? [mailboxAdvice(mailbox, now)] : []),
       ...buildAdvice({ domain: fromDomain, verdict, gmail, gmailContext, path: [...path.slice(0, -1), gmailArrival], findings, dmarc, nowMs: now }),
     ],
     dns: { source: deps.dns.describe(), queries: stats.queries, cacheHits: stats.cacheHits, failures: stats.failures, reachable: stats.anyAnswer },
