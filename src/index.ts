@@ -1,4 +1,6 @@
 // The public API: check a domain programmatically and get the typed Report.
+export { checkMany, DEFAULT_DOMAIN_CONCURRENCY, type BatchInput, type BatchResult, type CheckManyDeps, type DnsViews } from './batch.ts';
+export { domainsFromLines, parseShard, shardOf, type Shard } from './batch-input.ts';
 export { check, DEFAULT_HELO, type CheckDeps, type CheckOptions, type ProgressStage } from './check.ts';
 export { fixedClock, systemClock, type Clock } from './clock.ts';
 export { createDnsClient, createDnsSession, SESSION_DEFAULTS, type DnsClient, type DnsSession, type DnsSessionOptions, type DnsStats, type SessionStats, type TraceEntry } from './dns/session.ts';

@@ -5,6 +5,7 @@ import dgram from 'node:dgram';
 import { getServers } from 'node:dns';
 import net from 'node:net';
 import * as dnsPacket from 'dns-packet';
+import { setLoopTimeout } from './loop-timer.ts';
 import {
   DnsError,
   normalizeName,
@@ -261,7 +262,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
       let sends = 0;
       let edns = udpPayloadSize;
       let settled = false;
-      let retransmit: NodeJS.Timeout | undefined;
+      let retransmit: { clear(): void } | undefined;
       let tcp: AbortController | undefined;
       const registrations: { channel: UdpChannel; id: number; server: ServerAddress }[] = [];
       const triedAfterError = new Set<ServerAddress>();
@@ -269,7 +270,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
       const finish = (error: DnsError | null, answer?: UpstreamAnswer) => {
         if (settled) return;
         settled = true;
-        clearTimeout(retransmit);
+        retransmit?.clear();
         for (const r of registrations) r.channel.release(r.id);
         tcp?.abort();
         ctx.signal.removeEventListener('abort', onAbort);
@@ -300,7 +301,8 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
       };
       const interval = Math.max(1, Math.floor(ctx.timeoutMs / (ctx.retries + 1)));
       const schedule = () => {
-        retransmit = setTimeout(() => {
+        // time the event loop was busy is not counted: an answer read late is not resent for
+        retransmit = setLoopTimeout(() => {
           if (sends <= ctx.retries) {
             send(servers[(first + sends) % servers.length]!);
             schedule();
@@ -338,7 +340,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
       const askTcp = (server: ServerAddress) => {
         if (tcp) return;
         ctx.onRetry();
-        clearTimeout(retransmit);
+        retransmit?.clear();
         tcp = new AbortController();
         const signal = AbortSignal.any([tcp.signal, ctx.signal]);
         const id = registrations.find((r) => r.server === server)!.id;
