@@ -4,13 +4,7 @@ import type { Advice, AdviceOutcome, PopImportStatus } from './advice-types.ts';
 import type { Finding } from './findings.ts';
 import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-receivers.ts';
 import type { GmailAction, GmailPrediction, Report } from './types.ts';
-import { providerById, providerName, type ProviderId } from '../records/providers.ts';
-
-/** How a provider's default d= looks in a message (gappssmtp.com -> <domain>.<date>.gappssmtp.com). */
-const providerForm = (provider: string, domain: string): string => {
-  const p = providerById(provider as ProviderId);
-  return p?.defaultSigner && p.defaultSigner.domain === domain ? p.defaultSigner.form : domain;
-};
+import { defaultSignerForm, providerName } from '../records/providers.ts';
 
 /** The provider-specific way to turn on a key of the customer's own (the providers' admin pages, 2026). */
 const providerDkimFix = (provider: string, domain: string): string => {
@@ -156,7 +150,7 @@ export const findingMessage = (f: Finding): string => {
     case 'DKIM_M365_NOT_ENABLED':
       return `${f.selectors.map((s) => `${s}._domainkey.${f.domain}`).join(' and ')} point (CNAME) to ${f.targets.join(', ')}, which do${f.targets.length === 1 ? 'es' : ''} not exist: DKIM was never enabled for ${f.domain} in the Microsoft 365 tenant.`;
     case 'DKIM_PROVIDER_DEFAULT':
-      return `Inferred, not seen: ${providerName(f.provider)} signs mail without a key of ${f.from} as d=${providerForm(f.provider, f.domain)} (evidence: ${f.evidence.join('; ')}). That signature passes DKIM and meets Gmail's "SPF or DKIM" rule, but it does not align with ${f.from}: it never satisfies DMARC.`;
+      return `Inferred, not seen: ${providerName(f.provider)} signs mail without a key of ${f.from} as d=${defaultSignerForm(f.provider, f.domain, f.from)} (evidence: ${f.evidence.join('; ')}). That signature passes DKIM and meets Gmail's "SPF or DKIM" rule, but it does not align with ${f.from}: it never satisfies DMARC.`;
     case 'DKIM_ASSUMED_INTACT':
       return `Assumed: mail from ${f.domain} is signed with selector ${f.selector}, and the relay does not modify it. fwdcheck has no message to verify.`;
     case 'RELAY_ASSUMED':
