@@ -2,35 +2,34 @@
 // writes to the terminal or decides the exit code, and it does so in one place each.
 import { readFileSync, readlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Chalk } from 'chalk';
 import { Command, CommanderError, Option } from 'commander';
 import type { Ora } from 'ora';
-import { check, type CheckOptions, type ProgressStage } from './check.ts';
+import { parseShard, type Shard } from './batch-input.ts';
+import type { CheckOptions, ProgressStage } from './check.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { createDnsClient, type DnsClient } from './dns/client.ts';
-import { ZoneSyntaxError } from './dns/parse-zone.ts';
+import type { DnsClient } from './dns/client.ts';
 import { DNS_DEFAULTS } from './dns/defaults.ts';
-import { openUpstream } from './dns/open.ts';
 import { SESSION_DEFAULTS } from './dns/session.ts';
-import type { UpstreamResolver } from './dns/types.ts';
-import { ZoneFileError } from './dns/zone-resolver.ts';
+import type { ServerAddress } from './dns/types.ts';
+import { EXIT, exitCodeFor } from './exit.ts';
 import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseHelo, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
+import { readMessage } from './read-message.ts';
 import { parseRelaySpec } from './simulate/hops.ts';
 import { looksLikeMessage, messageFacts } from './simulate/message.ts';
-import { readMessage } from './read-message.ts';
-import { renderJson } from './report/render-json.ts';
-import { renderText } from './report/render-text.ts';
 import { printable, printableLines } from './report/sanitize.ts';
-import type { Report } from './report/types.ts';
 
-/** Exit codes: the contract of DESIGN.md, plus 4 for a bug, 5 for output that could not be written, 130 for Ctrl-C. */
-export const EXIT = { ok: 0, atRiskOrFail: 1, usage: 2, dns: 3, internal: 4, output: 5, interrupted: 130 } as const;
+// Start-up: this module loads only commander and the option parsers. Everything a check needs
+// (DNS, mailauth, the renderers, chalk) is imported once a check is about to run, so --help and
+// --version stay close to a bare `node -e 0`.
+
+/** Exit codes: the contract of DESIGN.md, plus 4 for a bug, 5 for output not written, 130 for Ctrl-C. */
+export { EXIT, exitCodeFor };
 
 export interface CliIo {
-  /** Standard input, for --message - (read to its end). */
+  /** Standard input, for --message - and --domains-file -. */
   stdin?: NodeJS.ReadableStream;
-  /** Where the report goes; the callback tells whether it was written (ENOSPC, EBADF, EPIPE). */
-  stdout: { write(text: string, done: (err?: Error | null) => void): unknown };
+  /** Where reports go; the callback tells whether the text was written (ENOSPC, EBADF, EPIPE): see writeOut. */
+  stdout: { write(text: string, done?: (err?: Error | null) => void): unknown };
   stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   env: NodeJS.ProcessEnv;
   stdoutIsTTY: boolean;
@@ -40,7 +39,7 @@ export interface CliIo {
 }
 
 /** The report could not be written to stdout. */
-class OutputError extends Error {
+export class OutputError extends Error {
   readonly code: string;
   constructor(err: NodeJS.ErrnoException) {
     super(err.message);
@@ -63,7 +62,7 @@ export const writeOut = (io: Pick<CliIo, 'stdout'>, text: string): Promise<void>
     try {
       // a writer that takes no callback (an in-process test's) is done when write returns
       if (io.stdout.write.length < 2) {
-        io.stdout.write(text, () => {});
+        io.stdout.write(text);
         resolve();
         return;
       }
@@ -76,6 +75,13 @@ export const writeOut = (io: Pick<CliIo, 'stdout'>, text: string): Promise<void>
 /** The one way a line reaches stderr: prefixed, on one line, every outside character made visible. */
 export const errorLine = (io: Pick<CliIo, 'stderr'>, text: string): void => {
   io.stderr.write(`fwdcheck: ${printable(text.trim())}\n`);
+};
+
+/** One line for a write error on stdout; EPIPE (the reader left: `fwdcheck ... | head`) says nothing. */
+export const outputFailure = (io: Pick<CliIo, 'stderr'>, err: OutputError): number => {
+  if (err.code === 'EPIPE') return EXIT.ok;
+  errorLine(io, `cannot write the report to standard output: ${OUTPUT_ERROR_TEXT[err.code] ?? err.message} (${err.code})`);
+  return EXIT.output;
 };
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -99,7 +105,11 @@ interface RawOptions {
   concurrency: string;
   deadline: string;
   json?: boolean;
+  format?: string;
   verbose?: boolean;
+  domainsFile?: string;
+  shard?: string;
+  jobs?: string;
   failOn: string;
   color: boolean;
   debug?: boolean;
@@ -108,7 +118,7 @@ interface RawOptions {
 const buildProgram = (io: CliIo, pending: string[]) =>
   new Command('fwdcheck')
     .description('Predict whether mail From DOMAIN, forwarded through a relay to Gmail, reaches the inbox; explain why, and what to do instead.')
-    .argument('[domain]', 'the From domain of the mail to check (example.com); with --message, taken from the message when left out')
+    .argument('[domains...]', 'the From domain of the mail to check (example.com); several make a batch; with --message, taken from the message when left out')
     .option(
       '--relay <spec>',
       'a forwarding hop; repeat for each, in order (default: an address your SPF does not list). SPEC is an IP, or a preset (gmail, microsoft365, list, postfix) optionally @IP or @DOMAIN, followed by ,srs=DOMAIN ,nosrs ,modify=subject+footer+reencode+headers ,arc ,noarc ,helo=NAME',
@@ -127,9 +137,13 @@ const buildProgram = (io: CliIo, pending: string[]) =>
     .option('--resolver <host[:port]>', 'DNS server to ask instead of the system\'s name servers')
     .option('--timeout <ms>', 'time given to each DNS query, retransmissions included', String(DNS_DEFAULTS.timeoutMs))
     .option('--deadline <ms>', 'time given to the whole check; past it, the verdict is unknown', String(DNS_DEFAULTS.deadlineMs))
-    .option('--concurrency <n>', 'DNS queries in flight at once', String(SESSION_DEFAULTS.concurrency))
-    .option('--json', 'print the JSON report (schema version 1) on stdout')
-    .option('--verbose', 'the human report with raw records, finding codes, references and Gmail\'s full reply')
+    .option('--concurrency <n>', 'DNS queries in flight at once (for the whole run)', String(SESSION_DEFAULTS.concurrency))
+    .option('--json', 'print the JSON report (schema version 1) on stdout; for several domains one document { schemaVersion, reports, errors, summary }')
+    .option('--verbose', "the human report with raw records, finding codes, references and Gmail's full reply")
+    .addOption(new Option('--format <format>', 'output: text, json (as --json) or ndjson (one report per line, as each domain finishes)').choices(['text', 'json', 'ndjson']))
+    .option('--domains-file <file>', 'check the domains listed in FILE, one per line (# comments, blank lines ignored); - for stdin')
+    .option('--shard <K/N>', 'check only the K-th of N parts of the domains (stable by domain name), to split a list across machines')
+    .option('--jobs <n>', `domains checked at once in a batch (default: ${DEFAULT_JOBS})`)
     .addOption(new Option('--fail-on <level>', 'exit 1 from this verdict up').choices(['at-risk', 'fail']).default('at-risk'))
     .option('--no-color', 'no colours (also NO_COLOR=1, or when stdout is not a terminal)')
     .option('--debug', 'stack traces and the DNS query trace on stderr')
@@ -156,32 +170,57 @@ Exit codes:
   5  the output could not be written (stdout closed, disk full)
   130  interrupted (Ctrl-C)
 
+Several domains (arguments or --domains-file) make a batch: the same relay and options for all,
+the exit code of the worst domain (4 > 3 > 2 for a line that is not a domain > 1 > 0).
+
 Examples:
   fwdcheck bank.example --relay 203.0.113.7
   fwdcheck uni.example --relay 198.51.100.25 --relay microsoft365,srs=company.example --relay gmail
   fwdcheck bank.example --relay list@lists.example --relay 203.0.113.7,srs=fwd.example,modify=footer,arc
   fwdcheck --message received.eml --relay list@lists.example
+  fwdcheck --domains-file senders.txt --relay 203.0.113.7 --format ndjson > reports.ndjson
   fwdcheck example.com --json --fail-on fail
   fwdcheck bank.example --to all
   fwdcheck example.com --zone example.com.zone --selector s2048`,
     );
 
-interface Parsed {
-  domain: string | null;
+export type OutputFormat = 'text' | 'json' | 'ndjson';
+
+export const DEFAULT_JOBS = 64;
+
+export interface Parsed {
+  /** Domains given as arguments, validated. */
+  domains: string[];
+  domainsFile?: string;
+  shard?: Shard;
+  jobs: number;
+  /** --message FILE (one domain only). */
   messageFile: string | null;
   check: CheckOptions;
   zones: string[];
-  resolver?: ReturnType<typeof parseResolver>;
+  resolver?: ServerAddress;
   offline: boolean;
   timeoutMs: number;
   deadlineMs: number;
   concurrency: number;
-  json: boolean;
+  format: OutputFormat;
   verbose: boolean;
   failOn: FailOn;
   color: boolean;
   debug: boolean;
 }
+
+const parseJobs = (input: string): number => {
+  const value = input.trim();
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 4096) throw new UsageError(`invalid --jobs "${input}": a number of domains from 1 to 4096`);
+  return Number(value);
+};
+
+const parseFormat = (raw: RawOptions): OutputFormat => {
+  const format = (raw.format ?? (raw.json ? 'json' : 'text')) as OutputFormat;
+  if (raw.json && format !== 'json') throw new UsageError(`--json and --format ${format} cannot be combined`);
+  return format;
+};
 
 const parseMailbox = (input: string): string => {
   const value = input.trim().replace(/^<(.*)>$/, '$1');
@@ -190,9 +229,13 @@ const parseMailbox = (input: string): string => {
   return `${value.slice(0, at)}@${parseDomain(value.slice(at + 1), '--mailbox domain')}`;
 };
 
-const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
+const validate = (args: readonly string[], raw: RawOptions): Parsed => {
   if (raw.offline && raw.zone.length === 0) throw new UsageError('--offline needs --zone: without zone files there is nothing to answer from');
   if (raw.offline && raw.resolver) throw new UsageError('--offline and --resolver cannot be combined: --offline asks no server');
+  if (!args.length && raw.domainsFile === undefined && raw.message === undefined) throw new UsageError('missing the domain to check (or --domains-file FILE)');
+  if (raw.message !== undefined && (args.length > 1 || raw.domainsFile !== undefined || raw.shard !== undefined)) {
+    throw new UsageError('--message checks one message: it cannot be combined with several domains, --domains-file or --shard');
+  }
   // parsed here for the usage errors; the core takes the specs as typed
   for (const r of raw.relay) parseRelaySpec(r);
   const check: CheckOptions = {
@@ -203,10 +246,10 @@ const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
   };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
   if (raw.mailbox !== undefined) check.mailbox = parseMailbox(raw.mailbox);
-  if (domainArg === undefined && raw.message === undefined) throw new UsageError("missing required argument 'domain'");
   if (raw.helo !== undefined) check.helo = parseHelo(raw.helo);
   const parsed: Parsed = {
-    domain: domainArg === undefined ? null : parseDomain(domainArg),
+    domains: args.map((d) => parseDomain(d)),
+    jobs: raw.jobs === undefined ? DEFAULT_JOBS : parseJobs(raw.jobs),
     messageFile: raw.message ?? null,
     check,
     zones: raw.zone,
@@ -214,44 +257,74 @@ const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
     timeoutMs: parseTimeout(raw.timeout),
     deadlineMs: parseDeadline(raw.deadline),
     concurrency: parseConcurrency(raw.concurrency),
-    json: raw.json === true,
+    format: parseFormat(raw),
     verbose: raw.verbose === true,
     failOn: parseFailOn(raw.failOn),
     color: raw.color,
     debug: raw.debug === true,
   };
+  if (raw.domainsFile !== undefined) parsed.domainsFile = raw.domainsFile;
+  if (raw.shard !== undefined) parsed.shard = parseShard(raw.shard);
   if (raw.resolver !== undefined) parsed.resolver = parseResolver(raw.resolver);
   return parsed;
 };
 
-export const exitCodeFor = (report: Report, failOn: FailOn): number => {
-  switch (report.verdict) {
-    case 'pass':
-      return EXIT.ok;
-    case 'at-risk':
-      return failOn === 'at-risk' ? EXIT.atRiskOrFail : EXIT.ok;
-    case 'fail':
-    case 'no-domain':
-      return EXIT.atRiskOrFail;
-    case 'unknown':
-      return EXIT.dns;
-  }
-};
+/** A batch: several domains, or a list, or a shard of one. One domain keeps the full report. */
+export const isBatch = (parsed: Parsed): boolean => (parsed.domains.length !== 1 && parsed.messageFile === null) || parsed.domainsFile !== undefined || parsed.shard !== undefined;
 
-const openDns = async (parsed: Parsed): Promise<UpstreamResolver> => {
-  try {
-    return await openUpstream({ zones: parsed.zones, offline: parsed.offline, ...(parsed.resolver ? { resolver: parsed.resolver } : {}) });
-  } catch (err) {
-    if (err instanceof ZoneSyntaxError) throw new UsageError(`zone file error: ${err.message}`);
-    if (err instanceof ZoneFileError) throw new UsageError(err.message);
-    throw err;
+/** One domain: the full report, on a terminal with a spinner while it resolves. */
+const runOne = async (parsed: Parsed, domain: string, io: CliIo, ui: { spinner?: Ora; dns?: DnsClient }): Promise<number> => {
+  // loaded now, not at start-up; the renderer only for the format asked, while the queries run
+  const checkModule = import('./check.ts');
+  const renderer = parsed.format === 'text' ? import('./report/render-text.ts') : import('./report/render-json.ts');
+  const dns = await (await import('./upstream.ts')).openDnsClient(parsed, io.clock);
+  ui.dns = dns;
+
+  // progress on stderr, only for a person at a terminal
+  // (a terminal of 0 columns, as a pseudo-terminal nobody sized, makes ora redraw without end)
+  if (io.stderr.isTTY && (io.stderr.columns ?? 0) >= 20 && !io.env.CI) {
+    // loaded only here: it is a quarter of the start-up time, and pipes and CI never need it
+    const { default: ora } = await import('ora');
+    // discardStdin: false leaves the terminal in cooked mode, so Ctrl-C is a SIGINT (see main)
+    ui.spinner = ora({ stream: io.stderr as NodeJS.WritableStream, discardStdin: false, text: printable(STAGE_TEXT.records(domain)) }).start();
   }
+  const { check } = await checkModule;
+  const report = await check(domain, parsed.check, {
+    dns,
+    clock: io.clock,
+    onProgress: (stage) => {
+      if (ui.spinner) ui.spinner.text = printable(STAGE_TEXT[stage](domain));
+    },
+  });
+  ui.spinner?.stop();
+  delete ui.spinner;
+
+  const unreachable = !report.dns.reachable && report.dns.queries > 0;
+  // the JSON document is printed whatever the verdict; a person gets the one line below
+  // instead of a report made of nothing but DNS errors
+  const render = await renderer;
+  if (parsed.debug) for (const t of dns.trace()) io.stderr.write(`dns: ${printable(`${t.type} ${t.name} -> ${t.outcome} (${t.count}) ${t.ms} ms`)}\n`);
+  // each report is written in one piece: Ctrl-C never leaves half of one on stdout
+  if ('renderText' in render) {
+    if (!unreachable) {
+      const { Chalk } = await import('chalk');
+      const level = colorLevel({ flag: parsed.color, env: io.env, isTTY: io.stdoutIsTTY });
+      await writeOut(io, render.renderText(report, { chalk: new Chalk({ level }), width: io.columns, verbose: parsed.verbose }));
+    }
+  } else if (parsed.format === 'ndjson') await writeOut(io, `${render.jsonSafe(JSON.stringify(render.toJsonDocument(report)))}\n`);
+  else await writeOut(io, render.renderJson(report));
+  if (unreachable) {
+    const codes = [...new Set(dns.trace().map((t) => t.outcome))].join(', ');
+    errorLine(io, `the DNS resolver (${report.dns.source}) did not answer any query (${codes})`);
+    return EXIT.dns;
+  }
+  return exitCodeFor(report, parsed.failOn);
 };
 
 /** What the spinner says while a stage runs. */
 const STAGE_TEXT: Record<ProgressStage, (domain: string) => string> = {
   records: (d) => `Reading the SPF, DKIM and DMARC records of ${d}`,
-  simulate: () => 'Following the mail through the forwarder to Gmail',
+  simulate: () => 'Following the mail through the forwarders to Gmail',
   done: () => 'Writing the report',
 };
 
@@ -260,8 +333,7 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
   const pending: string[] = [];
   const program = buildProgram(io, pending);
   let debug = argv.includes('--debug');
-  let dns: DnsClient | undefined;
-  let spinner: Ora | undefined;
+  const ui: { spinner?: Ora; dns?: DnsClient } = {};
   try {
     try {
       program.parse([...argv], { from: 'user' });
@@ -272,9 +344,10 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
       }
       throw err;
     }
-    const parsed = validate(program.args[0], program.opts<RawOptions>());
+    const parsed = validate(program.args, program.opts<RawOptions>());
     debug = parsed.debug;
-    let domain = parsed.domain;
+    if (isBatch(parsed)) return await (await import('./batch-cli.ts')).runBatch(parsed, io);
+    let domain = parsed.domains[0] ?? null;
     if (parsed.messageFile !== null) {
       const bytes = await readMessage(parsed.messageFile, io.stdin);
       if (!looksLikeMessage(bytes)) throw new UsageError(`${parsed.messageFile === '-' ? 'standard input' : parsed.messageFile} is not an email message: no header section with a From field`);
@@ -285,48 +358,11 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
         domain = parseDomain(from, 'From domain of the message');
       }
     }
-    if (domain === null) throw new UsageError("missing required argument 'domain'");
-    dns = createDnsClient(await openDns(parsed), { timeoutMs: parsed.timeoutMs, concurrency: parsed.concurrency, deadlineMs: parsed.deadlineMs, clock: io.clock });
-
-    // progress on stderr, only for a person at a terminal
-    // (a terminal of 0 columns, as a pseudo-terminal nobody sized, makes ora redraw without end)
-    if (io.stderr.isTTY && (io.stderr.columns ?? 0) >= 20 && !io.env.CI) {
-      // loaded only here: it is a quarter of the start-up time, and pipes and CI never need it
-      const { default: ora } = await import('ora');
-      // discardStdin: false leaves the terminal in cooked mode, so Ctrl-C is a SIGINT (see main)
-      spinner = ora({ stream: io.stderr as NodeJS.WritableStream, discardStdin: false, text: printable(STAGE_TEXT.records(domain)) }).start();
-    }
-    const report = await check(domain, parsed.check, {
-      dns,
-      clock: io.clock,
-      onProgress: (stage) => {
-        if (spinner) spinner.text = printable(STAGE_TEXT[stage](domain));
-      },
-    });
-    spinner?.stop();
-    spinner = undefined;
-
-    const unreachable = !report.dns.reachable && report.dns.queries > 0;
-    const level = colorLevel({ flag: parsed.color, env: io.env, isTTY: io.stdoutIsTTY });
-    if (debug) for (const t of dns.trace()) io.stderr.write(`dns: ${printable(`${t.type} ${t.name} -> ${t.outcome} (${t.count}) ${t.ms} ms`)}\n`);
-    // the JSON document is printed whatever the verdict; a person gets the one line below
-    // instead of a report made of nothing but DNS errors
-    if (parsed.json) await writeOut(io, renderJson(report));
-    else if (!unreachable) await writeOut(io, renderText(report, { chalk: new Chalk({ level }), width: io.columns, verbose: parsed.verbose }));
-    if (unreachable) {
-      const codes = [...new Set(dns.trace().map((t) => t.outcome))].join(', ');
-      errorLine(io, `the DNS resolver (${report.dns.source}) did not answer any query (${codes})`);
-      return EXIT.dns;
-    }
-    return exitCodeFor(report, parsed.failOn);
+    if (domain === null) throw new UsageError('missing the domain to check (or --domains-file FILE)');
+    return await runOne(parsed, domain, io, ui);
   } catch (err) {
-    spinner?.stop();
-    if (err instanceof OutputError) {
-      // the reader of a pipe left (fwdcheck ... | head): it had what it wanted, nothing to report
-      if (err.code === 'EPIPE') return EXIT.ok;
-      errorLine(io, `cannot write the report to standard output: ${OUTPUT_ERROR_TEXT[err.code] ?? err.message} (${err.code})`);
-      return EXIT.output;
-    }
+    ui.spinner?.stop();
+    if (err instanceof OutputError) return outputFailure(io, err);
     if (err instanceof CommanderError) {
       // commander puts its hints on a second line: keep them, on the same line
       errorLine(io, `${err.message.replace(/^error: /, '').replace(/\n+/g, ' ')} (see fwdcheck --help)`);
@@ -342,7 +378,7 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     if (debug && e?.stack) io.stderr.write(`${printableLines(e.stack)}\n`);
     return EXIT.internal;
   } finally {
-    dns?.close();
+    ui.dns?.close();
   }
 };
 
@@ -362,21 +398,29 @@ const stdoutWasClosed = (): boolean => {
 };
 
 const closedStdout: CliIo['stdout'] = {
-  write: (_text, done) => done(Object.assign(new Error('standard output is closed'), { code: 'EBADF' })),
+  write: (_text, done) => {
+    const err = Object.assign(new Error('standard output is closed'), { code: 'EBADF' });
+    if (!done) throw new OutputError(err);
+    done(err);
+  },
 };
 
 /** The process entry point used by bin/fwdcheck.js. */
 export const main = async (): Promise<void> => {
-  // Ctrl-C stops at once, in every mode: the report is written in one piece at the end, so
-  // nothing half-printed reaches stdout; the spinner line on a terminal is cleared
+  // Ctrl-C stops at once, in every mode: a report is written in one piece, so nothing
+  // half-printed reaches stdout; the spinner line on a terminal is cleared
   process.once('SIGINT', () => {
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     process.exit(EXIT.interrupted);
   });
-  // write errors are reported through writeOut's callback; this keeps them from being thrown
-  process.stdout.on('error', () => {});
+  // a write error is reported through writeOut's callback; one that happens where nothing waits
+  // for it (a batch's streamed lines) is kept here and decides the exit code at the end
+  let lost: OutputError | undefined;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    lost ??= new OutputError(err);
+  });
   const tty = process.stdout.isTTY === true;
-  process.exitCode = await run(process.argv.slice(2), {
+  const io: CliIo = {
     stdin: process.stdin,
     stdout: stdoutWasClosed() ? closedStdout : process.stdout,
     stderr: process.stderr,
@@ -384,5 +428,7 @@ export const main = async (): Promise<void> => {
     stdoutIsTTY: tty,
     columns: tty ? Math.min(Math.max(process.stdout.columns || 80, 40), 120) : 80,
     clock: systemClock,
-  });
+  };
+  const code = await run(process.argv.slice(2), io);
+  process.exitCode = lost && code !== EXIT.output && lost.code !== 'EPIPE' ? outputFailure(io, lost) : code;
 };

@@ -3,7 +3,22 @@
 // text goes through `printable` here, so no renderer can forget it. (cli-table3's word wrap was
 // quadratic or worse in a cell's length: 430 s for a 16 KB SPF record.) Text is escaped to
 // printable ASCII (sanitize.ts printableAscii) before it is measured.
-import { displayWidth, printableAscii } from './sanitize.ts';
+import { eastAsianWidth } from 'get-east-asian-width';
+import { printableAscii } from './sanitize.ts';
+
+const COMBINING = /\p{M}/u;
+
+/** Columns a printable string takes in a terminal (wide East Asian characters count 2). */
+export const displayWidth = (text: string): number => {
+  let width = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp < 0x300) width += 1;
+    else if (!COMBINING.test(ch)) width += eastAsianWidth(cp);
+  }
+  return width;
+};
+
 
 export type Style = (text: string) => string;
 const plain: Style = (text) => text;

@@ -1,6 +1,8 @@
 import { adviceMessage, findingMessage, gmailReason } from './messages.ts';
 import { receiverReason } from './messages-receivers.ts';
 import { jsonSafe } from './sanitize.ts';
+
+export { jsonSafe };
 import type { Report } from './types.ts';
 
 /**

@@ -4,9 +4,9 @@
 // replies and reasons are in the JSON document and --verbose.
 import type { ChalkInstance } from 'chalk';
 import type { ReceiverPrediction } from '../receivers/types.ts';
-import { para } from './layout.ts';
+import { displayWidth, para } from './layout.ts';
 import { RECEIVER_ACTION_SHORT } from './messages-receivers.ts';
-import { displayWidth, printableAscii } from './sanitize.ts';
+import { printableAscii } from './sanitize.ts';
 import type { Report } from './types.ts';
 
 const NAME_WIDTH = 12;

@@ -4,7 +4,6 @@
 // title or flip the reading order (bidi overrides) and so forge what the report says. Every
 // renderer and every stderr line passes its text through `printable` before it adds its own
 // colours; the JSON carries the exact text, with `jsonSafe` escaping what JSON.stringify leaves raw.
-import { eastAsianWidth } from 'get-east-asian-width';
 
 /**
  * Code points that must never reach a terminal raw: C0 controls (incl. TAB, LF, CR), DEL and C1
@@ -50,16 +49,3 @@ export const jsonSafe = (json: string): string =>
     for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;
     return out;
   });
-
-const COMBINING = /\p{M}/u;
-
-/** Columns a printable string takes in a terminal (wide East Asian characters count 2). */
-export const displayWidth = (text: string): number => {
-  let width = 0;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (cp < 0x300) width += 1;
-    else if (!COMBINING.test(ch)) width += eastAsianWidth(cp);
-  }
-  return width;
-};

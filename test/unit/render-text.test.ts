@@ -10,7 +10,8 @@ import { createDnsClient } from '../../src/dns/client.ts';
 import { createZoneResolver, loadZoneFiles } from '../../src/dns/zone-resolver.ts';
 import { renderJson } from '../../src/report/render-json.ts';
 import { renderText } from '../../src/report/render-text.ts';
-import { displayWidth, printable } from '../../src/report/sanitize.ts';
+import { displayWidth } from '../../src/report/layout.ts';
+import { printable } from '../../src/report/sanitize.ts';
 import type { Report } from '../../src/report/types.ts';
 
 const zone = (name: string) => fileURLToPath(new URL(`../../fixtures/zones/${name}`, import.meta.url));
