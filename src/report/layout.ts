@@ -70,16 +70,28 @@ export const wrap = (text: string, width: number): string[] => {
   return lines;
 };
 
+/** A word longer than this (a quoted record term, a tag value) is shortened in the report. */
+export const LONG_WORD = 200;
+
+const clipWord = (word: string): string => {
+  let end = LONG_WORD;
+  const code = word.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return `${word.slice(0, end)}... (${word.length - end} more characters)`;
+};
+
 /**
  * Text from outside (records, terms, names) can be any length; the human report shows the start
- * and says how much is left out. `max` is in UTF-16 units; a surrogate pair is never cut.
+ * of a long word, and of a long text, and says what is left out. `max` is in UTF-16 units; a
+ * surrogate pair is never cut. Domain names (253) and IPv6 addresses (45) stay whole.
  */
 export const clip = (text: string, max: number): string => {
-  if (text.length <= max) return text;
+  const words = text.length > LONG_WORD ? text.replace(new RegExp(`[^ ]{${LONG_WORD + 1},}`, 'g'), clipWord) : text;
+  if (words.length <= max) return words === text ? text : `${words} (--verbose or --json shows all)`;
   let end = max;
-  const code = text.charCodeAt(end - 1);
+  const code = words.charCodeAt(end - 1);
   if (code >= 0xd800 && code <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}... (${text.length - end} more characters; --verbose or --json shows all)`;
+  return `${words.slice(0, end)}... (${words.length - end} more characters; --verbose or --json shows all)`;
 };
 
 export interface ParaOptions {

@@ -248,7 +248,7 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
   RELAY_FCRDNS_NOT_CHECKED: { group: 'path', text: (f) => `The reverse DNS of the forwarder ${f.relay} (hop ${f.hop}) could not be read (${f.error}); Gmail's PTR rule is not checked.` },
   SRS_SPF_NOT_COVERING: {
     group: 'path',
-    text: (f) => `Hop ${f.hop} rewrites the envelope to ${f.domain}, but the SPF record of ${f.domain} does not list its server ${f.relay} (SPF ${f.result}): SRS only helps when the forwarder's own SPF lists it.`,
+    text: (f) => `Hop ${f.hop} rewrites the envelope to ${f.domain}, but the SPF of ${f.domain} does not authorize its relay ${f.relay} (SPF ${f.result}): SRS only helps when the forwarder's own SPF lists the relay.`,
   },
   SRS_DOMAIN_ASSUMED: { group: 'path', text: (f) => `Hop ${f.hop} (${f.preset}): the forwarding mailbox's domain is not known (give srs=DOMAIN or --mailbox); assumed to publish the provider's SPF (${f.domain}).` },
   SRS_SKIPPED_SPF_FAILED: { group: 'path', text: (f) => `Hop ${f.hop} (${f.relay}) keeps the envelope: Microsoft 365 skips SRS for mail that already failed SPF when it arrived.` },
@@ -266,12 +266,12 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
   ARC_MAY_HELP: {
     group: 'path',
     text: (f) =>
-      `The message carries ARC seals (${f.sealers.join(', ') || 'unnamed sealer'})${f.vouchedPass ? ' vouching for an earlier DMARC pass' : ''}. A receiver may, by its own policy, accept it anyway; none promises to (Google withdrew its ARC advice in March 2026).`,
+      `The message carries ARC seals (${f.sealers.join(', ') || 'unnamed sealer'})${f.vouchedPass ? ' vouching for an earlier DMARC pass' : ''}. A receiver may, by its own policy, accept it anyway; no receiver promises to (Google withdrew its ARC advice in March 2026).`,
   },
   MESSAGE_VERIFIED: {
     group: 'path',
     text: (f) =>
-      `The prediction rests on the message ${f.source}: ${f.signatures} DKIM signature${f.signatures === 1 ? '' : 's'} verified against the DNS (${f.passing} passing, ${f.aligned} from the From domain), changed and verified again hop by hop.`,
+      `The prediction rests on the message ${f.source}: ${f.signatures} DKIM signature${f.signatures === 1 ? '' : 's'} verified against the DNS (${f.passing} passing, ${f.aligned} aligned), modified and verified again hop by hop.`,
   },
 };
 
@@ -353,7 +353,7 @@ const fetchInstead = (status: PopImportStatus, asOf: string, existingUntil: stri
     case 'available':
       return 'Stop forwarding: let Gmail fetch the old mailbox instead (Settings > Accounts > "Check mail from other accounts", POP3). Fetched mail is not checked again the way forwarded mail is. Google has announced that POP fetching ends in January 2026.';
     case 'existing-only':
-      return `If you already fetch this mailbox with Gmail's POP3 import ("Check mail from other accounts"), fetch instead of forwarding: as of ${asOf} it takes no new accounts, and existing ones keep working until about ${monthName(existingUntil)} (Google gives no exact day).`;
+      return `If you already fetch this mailbox with Gmail's POP3 import ("Check mail from other accounts"), fetch instead of forwarding: as of ${asOf} it takes no new accounts (closed since early 2026), and existing ones keep working until about ${monthName(existingUntil)} (Google gives no exact day).`;
     case 'ended':
       return `Gmail's POP3 import has ended (reported until about ${monthName(existingUntil)}); as of ${asOf} use IMAP.`;
   }
@@ -400,7 +400,7 @@ const ADVICE: { [K in AdviceCode]: AdviceWording<K> } = {
   },
   SENDER_SIGN_ALIGNED_DKIM: {
     // Gmail and Microsoft do not verify Ed25519: RSA first, Ed25519 only beside it
-    text: (a) => `Sign all mail with DKIM as d=${a.domain} (the From domain), with a ${a.bits}-bit RSA key (Ed25519 only beside it, never alone: Gmail does not verify it) ${changes(a.outcome)}.`,
+    text: (a) => `Sign all mail with DKIM as d=${a.domain} (the From domain), with a ${a.bits}-bit RSA key (optionally dual-signed with Ed25519 as well; never Ed25519 alone, which Gmail does not verify) ${changes(a.outcome)}.`,
     now: (a) => `if you run ${a.domain}: sign its mail with DKIM.`,
   },
   SENDER_ENABLE_PROVIDER_DKIM: {

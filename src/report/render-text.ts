@@ -11,6 +11,7 @@ import { renderReceivers } from './render-receivers.ts';
 import type { Finding } from './findings.ts';
 import type { DmarcPolicy } from '../auth/types.ts';
 import type { PresetId } from '../simulate/hops.ts';
+import { defaultSignerForm, providerName } from '../records/providers.ts';
 import type { Arrival, GmailAction, GmailReason, Report, Verdict } from './types.ts';
 
 export interface TextRenderOptions {
@@ -23,7 +24,7 @@ export interface TextRenderOptions {
 }
 
 /** Outside text in prose is clipped to this many characters (all of it with --verbose). */
-const CLIP = 240;
+const CLIP = 2000;
 
 type Tone = 'good' | 'bad' | 'warn' | 'odd';
 
@@ -181,15 +182,22 @@ const IDENTITY: Record<NonNullable<Arrival['relayIdentity']>['status'], (id: Non
   'dns-error': () => '',
 };
 
+/** Who a signature is from: a provider's own default signature is named with its d= form. */
+const signer = (r: Report, domain: string | null): string => {
+  if (domain === null) return r.domain;
+  const e = r.records.dkim.expected.find((x) => x.basis === 'provider-default' && x.domain === domain && x.provider);
+  return e?.provider ? `${providerName(e.provider)} (d=${defaultSignerForm(e.provider, domain, r.domain)})` : domain;
+};
+
 const dkimMark = (r: Report, a: Arrival): Mark => {
-  const assumed = a.dkim.basis === 'assumed-intact' ? ' (assumed: fwdcheck has no message)' : a.dkim.basis === 'provider-default' ? " (inferred: the provider's own signature)" : '';
+  const assumed = a.dkim.basis === 'assumed-intact' ? ' (assumed: fwdcheck has no message)' : a.dkim.basis === 'provider-default' ? ' (inferred from its SPF record)' : '';
   switch (a.dkim.result) {
     case 'pass':
       return {
         what: 'DKIM',
         state: 'holds',
         tone: a.dkim.aligned ? 'good' : 'warn',
-        text: `the signature of ${a.dkim.domain ?? '?'}${a.dkim.selector ? ` (selector ${a.dkim.selector})` : ''} arrives intact${a.dkim.aligned ? '' : `, but it is not from ${r.domain}`}${assumed}`,
+        text: `the signature of ${signer(r, a.dkim.domain)}${a.dkim.selector ? ` (selector ${a.dkim.selector})` : ''} arrives intact${a.dkim.aligned ? '' : `, but it is not from ${r.domain}`}${assumed}`,
       };
     case 'fail': {
       const broken = a.dkim.signatures.find((s) => s.problem?.code === 'modified');
@@ -233,7 +241,7 @@ const originMarks = (r: Report, first: Arrival): Mark[] => {
   return [
     { what: 'SPF', state: 'holds', tone: 'good', text: `sent from ${r.domain}'s own servers (assumed)` },
     signed
-      ? { what: 'DKIM', state: 'signed', tone: 'good', text: `by ${first.dkim.domain ?? r.domain}${first.dkim.selector ? ` (selector ${first.dkim.selector})` : ''}` }
+      ? { what: 'DKIM', state: 'signed', tone: 'good', text: `by ${signer(r, first.dkim.domain)}${first.dkim.selector ? ` (selector ${first.dkim.selector})` : ''}` }
       : dkimMark(r, first),
   ];
 };
@@ -273,7 +281,7 @@ export const renderText = (report: Report, options: TextRenderOptions): string =
 
   // the path
   heading('Path');
-  const node = (name: string, role: string) => out.push(...para(`${name} ${role}`, width, { indent: 2 }));
+  const node = (name: string, role: string) => out.push(...para(role ? `${name} ${role}` : name, width, { indent: 2 }));
   const edge = (marks: Mark[]) => {
     const stateWidth = Math.max(...marks.map((m) => m.state.length));
     for (const m of marks) {
@@ -292,9 +300,9 @@ export const renderText = (report: Report, options: TextRenderOptions): string =
     const many = report.path.length > 1;
     const identity = a.relayIdentity ? IDENTITY[a.relayIdentity.status](a.relayIdentity) : '';
     node(
-      a.relaySource === 'assumed' ? 'a forwarder' : a.relay,
+      a.relaySource === 'assumed' ? 'a forwarder your SPF does not list' : a.relay,
       a.relaySource === 'assumed'
-        ? `(one ${report.domain}'s SPF does not list${verbose ? `; stand-in address ${a.relay}` : ''})`
+        ? verbose ? `(stand-in address ${a.relay})` : ''
         : `(forwarder${many ? ` ${i + 1}` : ''}${a.preset ? `: ${PRESET_NAME[a.preset]}` : ''}${identity})`,
     );
     const did = hopDid(a);

@@ -69,7 +69,8 @@ describe('the human report of each demo world', () => {
           assert.equal(lines[3], '', 'the answer stands alone, then the details');
           // nothing said twice: every line with words in it appears once
           // (a reference alone on a wrapped line, "[CODE; RFC ...]", may belong to two findings)
-          const worded = lines.filter((l) => /[a-z]{3}/i.test(l) && !/^\s*\[?[A-Z0-9_]+[;\]]/.test(l) && !/^\s*(\S+\])$/.test(l));
+          // (the tail of a wrapped sentence, "inbox).", may end two sentences: lines of four words up)
+          const worded = lines.filter((l) => l.trim().split(/\s+/).length >= 4 && !/^\s*\[?[A-Z0-9_]+[;\]]/.test(l));
           const seen = new Set<string>();
           for (const l of worded) {
             assert.ok(!seen.has(l.trim()), `said twice: "${l.trim()}"`);
@@ -114,7 +115,7 @@ describe('the human report of each demo world', () => {
   it('an assumed relay is called a forwarder the SPF does not list, not 192.0.2.1', async () => {
     const text = render(await reportFor('demo.zone', 'monitor.example', []), 80);
     assert.ok(!text.includes('192.0.2.1'), text);
-    assert.match(text, /a forwarder \(one monitor\.example's SPF does not list\)/);
+    assert.match(text, /\n  a forwarder your SPF does not list\n/);
   });
 });
 
@@ -170,7 +171,7 @@ describe('records of any length (issue 8: linear-time rendering)', () => {
     const { report, record } = await longReport(64 * 1024);
     const short = render(report, 80);
     assert.ok(short.length < 8000, `the default report stays short (${short.length} characters)`);
-    assert.match(short.replace(/\s+/g, ' '), /\d+ more characters; --verbose or --json shows all/);
+    assert.match(short.replace(/\s+/g, ' '), /\d+ more characters\) \(--verbose or --json shows all\)/);
     const full = render(report, 80, 0, true);
     for (const line of full.split('\n')) assert.ok(displayWidth(line) <= 80);
     // the whole record is in the verbose report, only wrapped: take away the line breaks and indents
