@@ -5,10 +5,12 @@ export { check, DEFAULT_HELO, type CheckDeps, type CheckOptions, type ProgressSt
 export { fixedClock, systemClock, type Clock } from './clock.ts';
 export { createDnsClient, createDnsSession, SESSION_DEFAULTS, type DnsClient, type DnsSession, type DnsSessionOptions, type DnsStats, type SessionStats, type TraceEntry } from './dns/session.ts';
 export { parseZone, ZoneSyntaxError } from './dns/parse-zone.ts';
-export { createNodeResolver, type ServerAddress, type UpstreamResolver } from './dns/system.ts';
-export { DnsError, type QueryContext, type Resolver, type RecordMap, type RRType, type UpstreamAnswer } from './dns/types.ts';
+export { createNodeResolver } from './dns/system.ts';
+export { createWireResolver, systemServers, type WireResolverOptions } from './dns/wire.ts';
+export { openUpstream, type DnsSource } from './dns/open.ts';
+export { DnsError, DNS_ERROR_TEXT, type DnsErrorCode, type ServerAddress, type UpstreamResolver, type QueryContext, type Resolver, type RecordMap, type RRType, type UpstreamAnswer } from './dns/types.ts';
 export { ZoneIndex, type ZoneRecord } from './dns/zone.ts';
-export { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
+export { createZoneLayer, createZoneResolver, loadZoneFiles, ZoneFileError } from './dns/zone-resolver.ts';
 export { parseDkimKey } from './records/parse-dkim.ts';
 export { parseDmarc } from './records/parse-dmarc.ts';
 export { parseSpf } from './records/parse-spf.ts';

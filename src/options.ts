@@ -1,7 +1,7 @@
 // Typed parsers for the command-line values. Each throws UsageError naming what is wrong.
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
-import type { ServerAddress } from './dns/system.ts';
+import type { ServerAddress } from './dns/types.ts';
 import { domainOddity, splitMailbox } from './envelope.ts';
 import { receiverIdOf } from './receivers/ids.ts';
 import { RECEIVER_IDS, type ReceiverId } from './receivers/types.ts';
