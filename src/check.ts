@@ -16,7 +16,8 @@ import { receiverAdvice } from './receivers/advice.ts';
 import { asSeenBy } from './receivers/evaluate.ts';
 import { noDomainPrediction, predictGmail, verdictOf } from './receivers/gmail.ts';
 import { predictReceivers, RECEIVERS, receiverInput, type ReceiverId } from './receivers/index.ts';
-import { parseRelaySpec, resolveHops } from './simulate/hops.ts';
+import { fetchRelayIdentity } from './records/fetch-ptr.ts';
+import { normalizeIp, parseRelaySpec, resolveHops } from './simulate/hops.ts';
 import { messageFacts } from './simulate/message.ts';
 import { ASSUMED_RELAY, simulatePath } from './simulate/path.ts';
 
@@ -124,7 +125,13 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
 
   deps.onProgress?.('records');
   // everything independent in flight at once
-  const spfTreeP = fetchSpfTree(resolve, spfDomain, { families: options.relays.length ? options.relays.map((r) => (isIP(r.split(',')[0] ?? '') === 6 ? 6 : 4)) : [4] });
+  const relayIps = specs.flatMap((s) => (s.address?.kind === 'ip' ? [normalizeIp(s.address.ip).ip] : []));
+  // a/mx terms ask for the connecting relay's address family (RFC 7208 5.3, 5.4)
+  const families = specs.length ? specs.map((s) => (s.address?.kind === 'ip' && isIP(normalizeIp(s.address.ip).ip) === 6 ? 6 : 4)) : [4 as const];
+  const spfTreeP = fetchSpfTree(resolve, spfDomain, { families });
+  // what the path asks later (each relay's PTR and forward confirmation, which mailauth's ptr
+  // and %{p} also read) is asked now, so that the simulation finds it in the cache
+  const relayIdentities = Promise.all(relayIps.map((ip) => fetchRelayIdentity(resolve, ip)));
   const [existence, spfTree, dmarc, signerRecords] = await Promise.all([
     fetchExistence(resolve, fromDomain),
     spfTreeP,
@@ -132,6 +139,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     // the provider the SPF tree names only adds its own selectors: the probes do not wait for it
     fetchSignerRecords(resolve, { fromDomain, selectors: options.selectors, dkimDomains: options.dkimDomains ?? [] }, spfTreeP),
   ]);
+  await relayIdentities;
   const signers = expectSigners({ fromDomain, adkim: appliedAdkim(dmarc), ...signerRecords });
   const dkim = signers.domains.find((d) => d.role === 'from')!;
 
