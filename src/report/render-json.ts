@@ -15,6 +15,10 @@ export const toJsonDocument = (report: Report): Record<string, unknown> => {
     gmail: { ...gmail, reason: gmailReason(gmail, report) },
     receivers: report.receivers.map((r) => ({ ...r, reason: receiverReason(r, report) })),
     records: rest.records,
+    // what the DKIM results rest on: the published keys (a model) or a real message (--message)
+    basis: rest.basis,
+    ...(rest.message ? { message: rest.message } : {}),
+    ...(rest.mailbox ? { mailbox: rest.mailbox } : {}),
     path: rest.path,
     findings: findings.map((f) => ({ ...f, message: findingMessage(f) })),
     advice: advice.map((a) => ({ ...a, message: adviceMessage(a) })),
