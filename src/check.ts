@@ -16,6 +16,7 @@ import { receiverAdvice } from './receivers/advice.ts';
 import { asSeenBy } from './receivers/evaluate.ts';
 import { noDomainPrediction, predictGmail, verdictOf } from './receivers/gmail.ts';
 import { predictReceivers, RECEIVERS, receiverInput, type ReceiverId } from './receivers/index.ts';
+import { preloadMailauth } from './auth/mailauth.ts';
 import { fetchRelayIdentity } from './records/fetch-ptr.ts';
 import { normalizeIp, parseRelaySpec, resolveHops } from './simulate/hops.ts';
 import { messageFacts } from './simulate/message.ts';
@@ -134,7 +135,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   // what the path asks later (each relay's PTR and forward confirmation, which mailauth's ptr
   // and %{p} also read) is asked now, so that the simulation finds it in the cache
   const relayIdentities = Promise.all(relayIps.map((ip) => fetchRelayIdentity(resolve, ip)));
-  const [existence, spfTree, dmarc, signerRecords, mailbox] = await Promise.all([
+  const records = Promise.all([
     fetchExistence(resolve, fromDomain),
     spfTreeP,
     fetchDmarc(resolve, fromDomain),
@@ -142,6 +143,9 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     fetchSignerRecords(resolve, { fromDomain, selectors: options.selectors, dkimDomains: options.dkimDomains ?? [] }, spfTreeP),
     options.mailbox ? fetchMailbox(resolve, options.mailbox) : Promise.resolve(null),
   ]);
+  // mailauth compiles while the first queries are in flight, not before they are sent (issue 7)
+  preloadMailauth();
+  const [existence, spfTree, dmarc, signerRecords, mailbox] = await records;
   await relayIdentities;
   const signers = expectSigners({ fromDomain, adkim: appliedAdkim(dmarc), ...signerRecords });
   const dkim = signers.domains.find((d) => d.role === 'from')!;

@@ -1,31 +1,30 @@
 // The command line: flags -> options -> check -> render -> exit code. The only module that
 // writes to the terminal or decides the exit code, and it does so in one place each.
 import { createRequire } from 'node:module';
-import { Chalk } from 'chalk';
 import { Command, CommanderError, Option } from 'commander';
 import type { Ora } from 'ora';
-import { check, type CheckOptions } from './check.ts';
+import { parseShard, type Shard } from './batch-input.ts';
+import type { CheckOptions } from './check.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { createDnsClient, type DnsClient } from './dns/client.ts';
-import { ZoneSyntaxError } from './dns/parse-zone.ts';
+import type { DnsClient } from './dns/client.ts';
 import { DNS_DEFAULTS } from './dns/defaults.ts';
-import { openUpstream } from './dns/open.ts';
 import { SESSION_DEFAULTS } from './dns/session.ts';
-import type { UpstreamResolver } from './dns/types.ts';
-import { ZoneFileError } from './dns/zone-resolver.ts';
+import type { ServerAddress } from './dns/types.ts';
+import { EXIT, exitCodeFor } from './exit.ts';
 import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseHelo, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
+import { readMessage } from './read-message.ts';
 import { parseRelaySpec } from './simulate/hops.ts';
 import { looksLikeMessage, messageFacts } from './simulate/message.ts';
-import { readMessage } from './read-message.ts';
-import { renderJson } from './report/render-json.ts';
-import { renderTable } from './report/render-table.ts';
-import type { Report } from './report/types.ts';
+
+// Start-up: this module loads only commander and the option parsers. Everything a check needs
+// (DNS, mailauth, the renderers, chalk) is imported once a check is about to run, so --help and
+// --version stay close to a bare `node -e 0`.
 
 /** Exit codes: the contract of DESIGN.md, plus 4 for a bug. */
-export const EXIT = { ok: 0, atRiskOrFail: 1, usage: 2, dns: 3, internal: 4 } as const;
+export { EXIT, exitCodeFor };
 
 export interface CliIo {
-  /** Standard input, for --message - (read to its end). */
+  /** Standard input, for --message - and --domains-file -. */
   stdin?: NodeJS.ReadableStream;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown; isTTY?: boolean };
@@ -58,6 +57,10 @@ interface RawOptions {
   concurrency: string;
   deadline: string;
   json?: boolean;
+  format?: string;
+  domainsFile?: string;
+  shard?: string;
+  jobs?: string;
   failOn: string;
   color: boolean;
   debug?: boolean;
@@ -66,7 +69,7 @@ interface RawOptions {
 const buildProgram = (io: CliIo) =>
   new Command('fwdcheck')
     .description('Predict whether mail From DOMAIN, forwarded through a relay to Gmail, reaches the inbox; explain why, and what to do instead.')
-    .argument('[domain]', 'the From domain of the mail to check (example.com); with --message, taken from the message when left out')
+    .argument('[domains...]', 'the From domain of the mail to check (example.com); several make a batch; with --message, taken from the message when left out')
     .option(
       '--relay <spec>',
       'a forwarding hop; repeat for each, in order (default: an address your SPF does not list). SPEC is an IP, or a preset (gmail, microsoft365, list, postfix) optionally @IP or @DOMAIN, followed by ,srs=DOMAIN ,nosrs ,modify=subject+footer+reencode+headers ,arc ,noarc ,helo=NAME',
@@ -85,8 +88,12 @@ const buildProgram = (io: CliIo) =>
     .option('--resolver <host[:port]>', 'DNS server to ask instead of the system\'s name servers')
     .option('--timeout <ms>', 'time given to each DNS query, retransmissions included', String(DNS_DEFAULTS.timeoutMs))
     .option('--deadline <ms>', 'time given to the whole check; past it, the verdict is unknown', String(DNS_DEFAULTS.deadlineMs))
-    .option('--concurrency <n>', 'DNS queries in flight at once', String(SESSION_DEFAULTS.concurrency))
-    .option('--json', 'print the JSON report (schema version 1) on stdout')
+    .option('--concurrency <n>', 'DNS queries in flight at once (for the whole run)', String(SESSION_DEFAULTS.concurrency))
+    .option('--json', 'print the JSON report (schema version 1) on stdout; for several domains one document { schemaVersion, reports, errors, summary }')
+    .addOption(new Option('--format <format>', 'output: text, json (as --json) or ndjson (one report per line, as each domain finishes)').choices(['text', 'json', 'ndjson']))
+    .option('--domains-file <file>', 'check the domains listed in FILE, one per line (# comments, blank lines ignored); - for stdin')
+    .option('--shard <K/N>', 'check only the K-th of N parts of the domains (stable by domain name), to split a list across machines')
+    .option('--jobs <n>', `domains checked at once in a batch (default: ${DEFAULT_JOBS})`)
     .addOption(new Option('--fail-on <level>', 'exit 1 from this verdict up').choices(['at-risk', 'fail']).default('at-risk'))
     .option('--no-color', 'no colours (also NO_COLOR=1, or when stdout is not a terminal)')
     .option('--debug', 'stack traces and the DNS query trace on stderr')
@@ -110,31 +117,56 @@ Exit codes:
   3  DNS trouble prevented a verdict
   4  internal error (a bug; run with --debug)
 
+Several domains (arguments or --domains-file) make a batch: the same relay and options for all,
+the exit code of the worst domain (4 > 3 > 2 for a line that is not a domain > 1 > 0).
+
 Examples:
   fwdcheck bank.example --relay 203.0.113.7
   fwdcheck uni.example --relay 198.51.100.25 --relay microsoft365,srs=company.example --relay gmail
   fwdcheck bank.example --relay list@lists.example --relay 203.0.113.7,srs=fwd.example,modify=footer,arc
   fwdcheck --message received.eml --relay list@lists.example
+  fwdcheck --domains-file senders.txt --relay 203.0.113.7 --format ndjson > reports.ndjson
   fwdcheck example.com --json --fail-on fail
   fwdcheck bank.example --to all
   fwdcheck example.com --zone example.com.zone --selector s2048`,
     );
 
-interface Parsed {
-  domain: string | null;
+export type OutputFormat = 'text' | 'json' | 'ndjson';
+
+export const DEFAULT_JOBS = 64;
+
+export interface Parsed {
+  /** Domains given as arguments, validated. */
+  domains: string[];
+  domainsFile?: string;
+  shard?: Shard;
+  jobs: number;
+  /** --message FILE (one domain only). */
   messageFile: string | null;
   check: CheckOptions;
   zones: string[];
-  resolver?: ReturnType<typeof parseResolver>;
+  resolver?: ServerAddress;
   offline: boolean;
   timeoutMs: number;
   deadlineMs: number;
   concurrency: number;
-  json: boolean;
+  format: OutputFormat;
   failOn: FailOn;
   color: boolean;
   debug: boolean;
 }
+
+const parseJobs = (input: string): number => {
+  const value = input.trim();
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 4096) throw new UsageError(`invalid --jobs "${input}": a number of domains from 1 to 4096`);
+  return Number(value);
+};
+
+const parseFormat = (raw: RawOptions): OutputFormat => {
+  const format = (raw.format ?? (raw.json ? 'json' : 'text')) as OutputFormat;
+  if (raw.json && format !== 'json') throw new UsageError(`--json and --format ${format} cannot be combined`);
+  return format;
+};
 
 const parseMailbox = (input: string): string => {
   const value = input.trim().replace(/^<(.*)>$/, '$1');
@@ -143,9 +175,13 @@ const parseMailbox = (input: string): string => {
   return `${value.slice(0, at)}@${parseDomain(value.slice(at + 1), '--mailbox domain')}`;
 };
 
-const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
+const validate = (args: readonly string[], raw: RawOptions): Parsed => {
   if (raw.offline && raw.zone.length === 0) throw new UsageError('--offline needs --zone: without zone files there is nothing to answer from');
   if (raw.offline && raw.resolver) throw new UsageError('--offline and --resolver cannot be combined: --offline asks no server');
+  if (!args.length && raw.domainsFile === undefined && raw.message === undefined) throw new UsageError('missing the domain to check (or --domains-file FILE)');
+  if (raw.message !== undefined && (args.length > 1 || raw.domainsFile !== undefined || raw.shard !== undefined)) {
+    throw new UsageError('--message checks one message: it cannot be combined with several domains, --domains-file or --shard');
+  }
   // parsed here for the usage errors; the core takes the specs as typed
   for (const r of raw.relay) parseRelaySpec(r);
   const check: CheckOptions = {
@@ -156,10 +192,10 @@ const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
   };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
   if (raw.mailbox !== undefined) check.mailbox = parseMailbox(raw.mailbox);
-  if (domainArg === undefined && raw.message === undefined) throw new UsageError("missing required argument 'domain'");
   if (raw.helo !== undefined) check.helo = parseHelo(raw.helo);
   const parsed: Parsed = {
-    domain: domainArg === undefined ? null : parseDomain(domainArg),
+    domains: args.map((d) => parseDomain(d)),
+    jobs: raw.jobs === undefined ? DEFAULT_JOBS : parseJobs(raw.jobs),
     messageFile: raw.message ?? null,
     check,
     zones: raw.zone,
@@ -167,50 +203,76 @@ const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
     timeoutMs: parseTimeout(raw.timeout),
     deadlineMs: parseDeadline(raw.deadline),
     concurrency: parseConcurrency(raw.concurrency),
-    json: raw.json === true,
+    format: parseFormat(raw),
     failOn: parseFailOn(raw.failOn),
     color: raw.color,
     debug: raw.debug === true,
   };
+  if (raw.domainsFile !== undefined) parsed.domainsFile = raw.domainsFile;
+  if (raw.shard !== undefined) parsed.shard = parseShard(raw.shard);
   if (raw.resolver !== undefined) parsed.resolver = parseResolver(raw.resolver);
   return parsed;
 };
 
-export const exitCodeFor = (report: Report, failOn: FailOn): number => {
-  switch (report.verdict) {
-    case 'pass':
-      return EXIT.ok;
-    case 'at-risk':
-      return failOn === 'at-risk' ? EXIT.atRiskOrFail : EXIT.ok;
-    case 'fail':
-    case 'no-domain':
-      return EXIT.atRiskOrFail;
-    case 'unknown':
-      return EXIT.dns;
-  }
-};
+/** A batch: several domains, or a list, or a shard of one. One domain keeps the full report. */
+export const isBatch = (parsed: Parsed): boolean => (parsed.domains.length !== 1 && parsed.messageFile === null) || parsed.domainsFile !== undefined || parsed.shard !== undefined;
 
-const openDns = async (parsed: Parsed): Promise<UpstreamResolver> => {
-  try {
-    return await openUpstream({ zones: parsed.zones, offline: parsed.offline, ...(parsed.resolver ? { resolver: parsed.resolver } : {}) });
-  } catch (err) {
-    if (err instanceof ZoneSyntaxError) throw new UsageError(`zone file error: ${err.message}`);
-    if (err instanceof ZoneFileError) throw new UsageError(err.message);
-    throw err;
+/** One domain: the full report, on a terminal with a spinner while it resolves. */
+const runOne = async (parsed: Parsed, domain: string, io: CliIo, ui: { spinner?: Ora; dns?: DnsClient }): Promise<number> => {
+  // loaded now, not at start-up; the renderer only for the format asked, while the queries run
+  const checkModule = import('./check.ts');
+  const renderer = parsed.format === 'text' ? import('./report/render-table.ts') : import('./report/render-json.ts');
+  const dns = await (await import('./upstream.ts')).openDnsClient(parsed, io.clock);
+  ui.dns = dns;
+
+  // progress on stderr, only for a person at a terminal
+  if (io.stderr.isTTY && !io.env.CI) {
+    // loaded only here: it is a quarter of the start-up time, and pipes and CI never need it
+    const { default: ora } = await import('ora');
+    ui.spinner = ora({ stream: io.stderr as NodeJS.WritableStream, text: `Resolving ${domain}` }).start();
   }
+  const { check } = await checkModule;
+  const report = await check(domain, parsed.check, {
+    dns,
+    clock: io.clock,
+    onProgress: (stage) => {
+      if (ui.spinner && stage === 'simulate') ui.spinner.text = 'Simulating the forwarding path';
+    },
+  });
+  ui.spinner?.stop();
+
+  const unreachable = !report.dns.reachable && report.dns.queries > 0;
+  // the JSON document is printed whatever the verdict; a person gets the one line below
+  // instead of a report made of nothing but DNS errors
+  const render = await renderer;
+  if ('renderTable' in render) {
+    if (!unreachable) {
+      const { Chalk } = await import('chalk');
+      const level = colorLevel({ flag: parsed.color, env: io.env, isTTY: io.stdoutIsTTY });
+      io.stdout.write(render.renderTable(report, { chalk: new Chalk({ level }), width: io.columns }));
+    }
+  } else if (parsed.format === 'ndjson') io.stdout.write(`${JSON.stringify(render.toJsonDocument(report))}\n`);
+  else io.stdout.write(render.renderJson(report));
+  if (parsed.debug) for (const t of dns.trace()) io.stderr.write(`dns: ${t.type} ${t.name} -> ${t.outcome} (${t.count}) ${t.ms} ms\n`);
+  if (unreachable) {
+    const codes = [...new Set(dns.trace().map((t) => t.outcome))].join(', ');
+    io.stderr.write(`fwdcheck: the DNS resolver (${report.dns.source}) did not answer any query (${codes})\n`);
+    return EXIT.dns;
+  }
+  return exitCodeFor(report, parsed.failOn);
 };
 
 /** Runs the CLI and returns its exit code; never throws, never exits the process. */
 export const run = async (argv: readonly string[], io: CliIo): Promise<number> => {
   const program = buildProgram(io);
   let debug = argv.includes('--debug');
-  let dns: DnsClient | undefined;
-  let spinner: Ora | undefined;
+  const ui: { spinner?: Ora; dns?: DnsClient } = {};
   try {
     program.parse([...argv], { from: 'user' });
-    const parsed = validate(program.args[0], program.opts<RawOptions>());
+    const parsed = validate(program.args, program.opts<RawOptions>());
     debug = parsed.debug;
-    let domain = parsed.domain;
+    if (isBatch(parsed)) return await (await import('./batch-cli.ts')).runBatch(parsed, io);
+    let domain = parsed.domains[0] ?? null;
     if (parsed.messageFile !== null) {
       const bytes = await readMessage(parsed.messageFile, io.stdin);
       if (!looksLikeMessage(bytes)) throw new UsageError(`${parsed.messageFile === '-' ? 'standard input' : parsed.messageFile} is not an email message: no header section with a From field`);
@@ -221,39 +283,10 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
         domain = parseDomain(from, 'From domain of the message');
       }
     }
-    if (domain === null) throw new UsageError("missing required argument 'domain'");
-    dns = createDnsClient(await openDns(parsed), { timeoutMs: parsed.timeoutMs, concurrency: parsed.concurrency, deadlineMs: parsed.deadlineMs, clock: io.clock });
-
-    // progress on stderr, only for a person at a terminal
-    if (io.stderr.isTTY && !io.env.CI) {
-      // loaded only here: it is a quarter of the start-up time, and pipes and CI never need it
-      const { default: ora } = await import('ora');
-      spinner = ora({ stream: io.stderr as NodeJS.WritableStream, text: `Resolving ${domain}` }).start();
-    }
-    const report = await check(domain, parsed.check, {
-      dns,
-      clock: io.clock,
-      onProgress: (stage) => {
-        if (spinner && stage === 'simulate') spinner.text = 'Simulating the forwarding path';
-      },
-    });
-    spinner?.stop();
-
-    const unreachable = !report.dns.reachable && report.dns.queries > 0;
-    const level = colorLevel({ flag: parsed.color, env: io.env, isTTY: io.stdoutIsTTY });
-    // the JSON document is printed whatever the verdict; a person gets the one line below
-    // instead of a report made of nothing but DNS errors
-    if (parsed.json) io.stdout.write(renderJson(report));
-    else if (!unreachable) io.stdout.write(renderTable(report, { chalk: new Chalk({ level }), width: io.columns }));
-    if (debug) for (const t of dns.trace()) io.stderr.write(`dns: ${t.type} ${t.name} -> ${t.outcome} (${t.count}) ${t.ms} ms\n`);
-    if (unreachable) {
-      const codes = [...new Set(dns.trace().map((t) => t.outcome))].join(', ');
-      io.stderr.write(`fwdcheck: the DNS resolver (${report.dns.source}) did not answer any query (${codes})\n`);
-      return EXIT.dns;
-    }
-    return exitCodeFor(report, parsed.failOn);
+    if (domain === null) throw new UsageError('missing the domain to check (or --domains-file FILE)');
+    return await runOne(parsed, domain, io, ui);
   } catch (err) {
-    spinner?.stop();
+    ui.spinner?.stop();
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
       io.stderr.write(`fwdcheck: ${oneLine(err.message.replace(/^error: /, ''))} (see fwdcheck --help)\n`);
@@ -269,7 +302,7 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     if (debug && e?.stack) io.stderr.write(`${e.stack}\n`);
     return EXIT.internal;
   } finally {
-    dns?.close();
+    ui.dns?.close();
   }
 };
 

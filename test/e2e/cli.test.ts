@@ -274,7 +274,7 @@ describe('bad input: one line on stderr, exit 2, nothing on stdout', () => {
     ['--offline with --resolver', ['bank.example', '--zone', DEMO, '--offline', '--resolver', '127.0.0.1'], /^fwdcheck: --offline and --resolver cannot be combined/],
     ['an unknown option', ['bank.example', '--bogus'], /^fwdcheck: unknown option '--bogus' \(see fwdcheck --help\)$/],
     ['a bad --fail-on', ['bank.example', '--fail-on', 'never'], /^fwdcheck: option '--fail-on <level>' argument 'never' is invalid/],
-    ['a missing domain', [], /^fwdcheck: missing required argument 'domain'/],
+    ['a missing domain', [], /^fwdcheck: missing the domain to check \(or --domains-file FILE\)$/],
     ['a misspelt option (no second line of suggestion)', ['bank.example', '--jsn'], /^fwdcheck: unknown option '--jsn' \(see fwdcheck --help\)$/],
     ['an IPv6 relay with a scope id', ['bank.example', '--relay', 'fe80::1%eth0'], /^fwdcheck: invalid relay IP/],
     ['a domain with a line break in it', ['bank.example\nevil'], /^fwdcheck: invalid domain "bank\.example\\nevil": contains white space$/],
