@@ -13,7 +13,7 @@ import type { ServerAddress } from './dns/types.ts';
 import { EXIT, exitCodeFor } from './exit.ts';
 import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseHelo, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
 import { readMessage } from './read-message.ts';
-import { parseRelaySpec } from './simulate/hops.ts';
+import { parseRelaySpec, RelayAddressError } from './simulate/hops.ts';
 import { looksLikeMessage, messageFacts } from './simulate/message.ts';
 
 // Start-up: this module loads only commander and the option parsers. Everything a check needs
@@ -296,6 +296,11 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
       io.stderr.write(`fwdcheck: ${oneLine(err.message)}\n`);
       if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
       return EXIT.usage;
+    }
+    if (err instanceof RelayAddressError) {
+      // DNS trouble kept fwdcheck from knowing where a hop sends from: no verdict (exit 3)
+      io.stderr.write(`fwdcheck: ${oneLine(err.message)}\n`);
+      return EXIT.dns;
     }
     const e = err as Error;
     io.stderr.write(`fwdcheck: internal error: ${oneLine(e?.message ?? String(err))}${debug ? '' : ' (run with --debug for details)'}\n`);

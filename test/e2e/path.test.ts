@@ -16,7 +16,7 @@ let server: TestDnsServer;
 const dir = mkdtempSync(join(tmpdir(), 'fwdcheck-path-'));
 
 before(async () => {
-  server = await startDnsServer({ zone: await loadZoneFiles([PATH_ZONE]) });
+  server = await startDnsServer({ zone: await loadZoneFiles([PATH_ZONE]), servfailNames: ['servfail.example'] });
 });
 after(() => server.close());
 
@@ -283,6 +283,15 @@ describe('--relay syntax errors', { concurrency: 3 }, () => {
       assert.match(res.stderr, re);
     });
   }
+});
+
+describe('a hop whose address DNS trouble hides', () => {
+  it('no verdict: one line, exit 3', async () => {
+    const res = await runCli(['sender.example', '--relay', 'list@servfail.example', '--resolver', server.address, '--json']);
+    assert.equal(res.code, 3, res.stderr);
+    assert.equal(res.stdout, '');
+    assert.match(res.stderr.trim(), /^fwdcheck: cannot find an address for list@servfail\.example: looking it up in the SPF of servfail\.example failed \(ESERVFAIL\); give the address as list@IP$/);
+  });
 });
 
 describe('--mailbox: fetch instead of forward, concretely', { concurrency: 3 }, () => {
