@@ -151,6 +151,18 @@ describe('--to in the human report and on the command line', () => {
     assert.ok(lines.slice(1).every((l) => l.endsWith('…')));
   });
 
+  it('a batch (--format ndjson) predicts the receivers for every domain', async () => {
+    const res = await runCli(['bank.example', 'signed.example', '--resolver', server.address, '--relay', RELAY, '--to', 'outlook,proton', '--format', 'ndjson']);
+    const byDomain = Object.fromEntries(
+      res.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Json)
+        .map((doc) => [doc.domain, doc.receivers.map((r: Json) => `${r.id}:${r.action}`)]),
+    );
+    assert.deepEqual(byDomain, { 'bank.example': ['proton:inbox-warning', 'outlook:reject'], 'signed.example': ['outlook:inbox', 'proton:inbox'] });
+  });
+
   it('aliases and comma lists; an unknown receiver is a usage error', async () => {
     const res = await runCli(['bank.example', '--resolver', server.address, '--to', 'hotmail,aol', '--json']);
     assert.deepEqual((JSON.parse(res.stdout) as Json).receivers.map((r: Json) => r.id), ['outlook', 'yahoo']);
