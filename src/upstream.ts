@@ -17,6 +17,8 @@ export interface DnsOptions {
   timeoutMs: number;
   deadlineMs: number;
   concurrency: number;
+  /** --debug: the batch's session also counts distinct (name, type) pairs, for its closing line. */
+  debug?: boolean;
 }
 
 const openDns = async (parsed: DnsOptions): Promise<UpstreamResolver> => {
@@ -37,7 +39,7 @@ export const openDnsClient = async (parsed: DnsOptions, clock: Clock): Promise<D
  * and a view per check with that check's own counts and deadline (--deadline).
  */
 export const openDnsSession = async (parsed: DnsOptions, clock: Clock): Promise<{ view(o?: { signal?: AbortSignal }): DnsClient; session: DnsSession; close(): void }> => {
-  const session = createDnsSession(await openDns(parsed), { timeoutMs: parsed.timeoutMs, concurrency: parsed.concurrency, clock });
+  const session = createDnsSession(await openDns(parsed), { timeoutMs: parsed.timeoutMs, concurrency: parsed.concurrency, clock, trackDistinct: parsed.debug === true });
   return {
     session,
     view: (o) => session.view({ ...o, deadlineMs: parsed.deadlineMs }),

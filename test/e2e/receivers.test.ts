@@ -117,6 +117,13 @@ describe('--to all over the demo world (JSON)', () => {
     assert.deepEqual(adviceCodes(json).filter((c) => c.startsWith('RECIPIENT_FORWARD') || c === 'RECIPIENT_ONLY_FETCH_IS_SAFE'), []);
   });
 
+  it('a relay that seals ARC: the receivers that weigh ARC may accept, the action stays', async () => {
+    const res = await runCli(['bank.example', '--resolver', server.address, '--relay', `${RELAY},arc=fwd.example`, '--to', 'all', '--json']);
+    const json = JSON.parse(res.stdout) as Json;
+    assert.deepEqual(json.receivers.map((r: Json) => `${r.id}:${r.action}:${r.arcMayHelp}`), ['proton:inbox-warning:false', 'gmail:reject:false', 'outlook:reject:true', 'yahoo:reject:true', 'icloud:reject:true']);
+    assert.match(json.receivers.find((r: Json) => r.id === 'yahoo').reason, /ARC seal vouches for an earlier DMARC pass: Yahoo\/AOL may accept .* never a guarantee/);
+  });
+
   it('without --to, no receivers and no receiver advice', async () => {
     const res = await runCli(['bank.example', '--resolver', server.address, '--relay', RELAY, '--json']);
     const json = JSON.parse(res.stdout) as Json;
@@ -155,6 +162,18 @@ describe('--to in the human report and on the command line', () => {
     const wide = renderReceivers(json, { chalk: new Chalk({ level: 0 }), width: 120 });
     assert.equal(wide.length, 6);
     for (const l of wide) assert.ok(l.length <= 120, l);
+  });
+
+  it('a batch (--format ndjson) predicts the receivers for every domain', async () => {
+    const res = await runCli(['bank.example', 'signed.example', '--resolver', server.address, '--relay', RELAY, '--to', 'outlook,proton', '--format', 'ndjson']);
+    const byDomain = Object.fromEntries(
+      res.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Json)
+        .map((doc) => [doc.domain, doc.receivers.map((r: Json) => `${r.id}:${r.action}`)]),
+    );
+    assert.deepEqual(byDomain, { 'bank.example': ['proton:inbox-warning', 'outlook:reject'], 'signed.example': ['outlook:inbox', 'proton:inbox'] });
   });
 
   it('aliases and comma lists; an unknown receiver is a usage error', async () => {
