@@ -378,7 +378,7 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     }
     if (err instanceof RelayAddressError) {
       // DNS trouble kept fwdcheck from knowing where a hop sends from: no verdict (exit 3)
-      io.stderr.write(`fwdcheck: ${oneLine(err.message)}\n`);
+      errorLine(io, err.message);
       return EXIT.dns;
     }
     const e = err as Error;
