@@ -13,7 +13,7 @@ import type { ServerAddress } from './dns/types.ts';
 import { EXIT, exitCodeFor } from './exit.ts';
 import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseHelo, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
 import { readMessage } from './read-message.ts';
-import { parseRelaySpec } from './simulate/hops.ts';
+import { parseRelaySpec, RelayAddressError } from './simulate/hops.ts';
 import { looksLikeMessage, messageFacts } from './simulate/message.ts';
 
 // Start-up: this module loads only commander and the option parsers. Everything a check needs
@@ -88,7 +88,7 @@ const buildProgram = (io: CliIo) =>
     .option('--resolver <host[:port]>', 'DNS server to ask instead of the system\'s name servers')
     .option('--timeout <ms>', 'time given to each DNS query, retransmissions included', String(DNS_DEFAULTS.timeoutMs))
     .option('--deadline <ms>', 'time given to the whole check; past it, the verdict is unknown', String(DNS_DEFAULTS.deadlineMs))
-    .option('--concurrency <n>', 'DNS queries in flight at once (for the whole run)', String(SESSION_DEFAULTS.concurrency))
+    .option('--concurrency <n>', 'DNS queries in flight at once, for the whole run (a batch: 256 unless given)', String(SESSION_DEFAULTS.concurrency))
     .option('--json', 'print the JSON report (schema version 1) on stdout; for several domains one document { schemaVersion, reports, errors, summary }')
     .addOption(new Option('--format <format>', 'output: text, json (as --json) or ndjson (one report per line, as each domain finishes)').choices(['text', 'json', 'ndjson']))
     .option('--domains-file <file>', 'check the domains listed in FILE, one per line (# comments, blank lines ignored); - for stdin')
@@ -150,6 +150,8 @@ export interface Parsed {
   timeoutMs: number;
   deadlineMs: number;
   concurrency: number;
+  /** Whether --concurrency was given (a batch raises the default). */
+  concurrencyGiven: boolean;
   format: OutputFormat;
   failOn: FailOn;
   color: boolean;
@@ -175,7 +177,7 @@ const parseMailbox = (input: string): string => {
   return `${value.slice(0, at)}@${parseDomain(value.slice(at + 1), '--mailbox domain')}`;
 };
 
-const validate = (args: readonly string[], raw: RawOptions): Parsed => {
+const validate = (args: readonly string[], raw: RawOptions, concurrencyGiven: boolean): Parsed => {
   if (raw.offline && raw.zone.length === 0) throw new UsageError('--offline needs --zone: without zone files there is nothing to answer from');
   if (raw.offline && raw.resolver) throw new UsageError('--offline and --resolver cannot be combined: --offline asks no server');
   if (!args.length && raw.domainsFile === undefined && raw.message === undefined) throw new UsageError('missing the domain to check (or --domains-file FILE)');
@@ -203,6 +205,7 @@ const validate = (args: readonly string[], raw: RawOptions): Parsed => {
     timeoutMs: parseTimeout(raw.timeout),
     deadlineMs: parseDeadline(raw.deadline),
     concurrency: parseConcurrency(raw.concurrency),
+    concurrencyGiven,
     format: parseFormat(raw),
     failOn: parseFailOn(raw.failOn),
     color: raw.color,
@@ -269,7 +272,7 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
   const ui: { spinner?: Ora; dns?: DnsClient } = {};
   try {
     program.parse([...argv], { from: 'user' });
-    const parsed = validate(program.args, program.opts<RawOptions>());
+    const parsed = validate(program.args, program.opts<RawOptions>(), program.getOptionValueSource('concurrency') !== 'default');
     debug = parsed.debug;
     if (isBatch(parsed)) return await (await import('./batch-cli.ts')).runBatch(parsed, io);
     let domain = parsed.domains[0] ?? null;
@@ -296,6 +299,11 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
       io.stderr.write(`fwdcheck: ${oneLine(err.message)}\n`);
       if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
       return EXIT.usage;
+    }
+    if (err instanceof RelayAddressError) {
+      // DNS trouble kept fwdcheck from knowing where a hop sends from: no verdict (exit 3)
+      io.stderr.write(`fwdcheck: ${oneLine(err.message)}\n`);
+      return EXIT.dns;
     }
     const e = err as Error;
     io.stderr.write(`fwdcheck: internal error: ${oneLine(e?.message ?? String(err))}${debug ? '' : ' (run with --debug for details)'}\n`);
