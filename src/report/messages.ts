@@ -401,6 +401,11 @@ const ADVICE: { [K in AdviceCode]: AdviceWording<K> } = {
     text: (a) => `SRS alone will not save this mail: ${a.domain}'s DMARC policy (${a.policy}) needs its own DKIM signature, left intact; SPF under SRS names your domain, which never matches.`,
     now: (a) => `ask ${a.domain} to sign its mail with DKIM.`,
   },
+  RELAY_STOP_MODIFYING: {
+    text: (a) =>
+      `Stop changing the message (${a.hops.map((h) => `hop ${h.hop}, ${h.relay}: ${h.modifications.map((m) => MODIFICATION_TEXT[m].replace(/^(\S+)s /, '$1 ')).join(', ')}`).join('; ')}): it breaks ${a.domain}'s aligned DKIM signature, the one thing that passes DMARC after forwarding ${changes(a.outcome)}. A mailing list that must keep its Subject tag and footer can instead rewrite From to its own address for senders with an enforcing DMARC policy (Mailman's DMARC mitigation).`,
+    now: () => 'ask the forwarder to stop changing messages (Subject tags, footers).',
+  },
   RELAY_DO_NOT_MODIFY: {
     text: () => "Forward messages unchanged (no footers, Subject tags or re-encoding), so that the sender's DKIM signature survives.",
     now: () => 'make sure the forwarder does not change messages (footers, Subject tags).',
