@@ -1,6 +1,7 @@
 // The command line: flags -> options -> check -> render -> exit code. The only module that
 // writes to the terminal or decides the exit code, and it does so in one place each.
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Chalk } from 'chalk';
 import { Command, CommanderError, Option } from 'commander';
 import type { Ora } from 'ora';
@@ -10,7 +11,9 @@ import { createDnsClient, type DnsClient } from './dns/client.ts';
 import { ZoneSyntaxError } from './dns/parse-zone.ts';
 import { createNodeResolver, type UpstreamResolver } from './dns/system.ts';
 import { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
-import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, UsageError, type FailOn } from './options.ts';
+import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, plainFileError, UsageError, type FailOn } from './options.ts';
+import { renderMarkdown } from './contract/render-markdown.ts';
+import { toV1 } from './contract/to-v1.ts';
 import { renderJson } from './report/render-json.ts';
 import { renderTable } from './report/render-table.ts';
 import type { Report } from './report/types.ts';
@@ -31,6 +34,10 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** The demo zone shipped in the package (fixtures/zones/demo.zone), beside src/ and dist/. */
+export const DEMO_ZONE = fileURLToPath(new URL('../fixtures/zones/demo.zone', import.meta.url));
+const DEMO_DEFAULT_DOMAIN = 'bank.example';
+
 /** Errors are one line on stderr, whatever text they quote. */
 const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 
@@ -40,9 +47,11 @@ interface RawOptions {
   helo?: string;
   selector: string[];
   zone: string[];
+  demo?: boolean;
   resolver?: string;
   timeout: string;
   json?: boolean;
+  format?: string;
   failOn: string;
   color: boolean;
   debug?: boolean;
@@ -51,15 +60,17 @@ interface RawOptions {
 const buildProgram = (io: CliIo) =>
   new Command('fwdcheck')
     .description('Predict whether mail From DOMAIN, forwarded through a relay to Gmail, reaches the inbox; explain why, and what to do instead.')
-    .argument('<domain>', 'the From domain of the mail to check (example.com)')
+    .argument('[domain]', 'the From domain of the mail to check (example.com)')
     .option('--relay <ip>', 'IP of the forwarding relay; repeat for each hop, in order (default: an address your SPF does not list)', collect, [])
     .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
     .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
     .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
     .option('--zone <file>', 'answer DNS from this RFC 1035 zone file instead of the network; repeatable', collect, [])
+    .option('--demo', `check against the demo zone shipped with fwdcheck (offline; domain: ${DEMO_DEFAULT_DOMAIN} unless given)`)
     .option('--resolver <host[:port]>', 'DNS server to ask instead of the system resolver')
     .option('--timeout <ms>', 'time allowed for each DNS query', '5000')
-    .option('--json', 'print the JSON report (schema version 1) on stdout')
+    .option('--json', 'print the JSON report (schema version 1) on stdout; same as --format json')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']))
     .addOption(new Option('--fail-on <level>', 'exit 1 from this verdict up').choices(['at-risk', 'fail']).default('at-risk'))
     .option('--no-color', 'no colours (also NO_COLOR=1, or when stdout is not a terminal)')
     .option('--debug', 'stack traces and the DNS query trace on stderr')
@@ -95,13 +106,25 @@ interface Parsed {
   zones: string[];
   resolver?: ReturnType<typeof parseResolver>;
   timeoutMs: number;
-  json: boolean;
+  format: 'text' | 'json' | 'markdown';
   failOn: FailOn;
   color: boolean;
   debug: boolean;
 }
 
-const validate = (domainArg: string, raw: RawOptions): Parsed => {
+const formatOf = (raw: RawOptions): Parsed['format'] => {
+  if (raw.json && raw.format !== undefined && raw.format !== 'json') throw new UsageError(`--json and --format ${raw.format} cannot be combined`);
+  if (raw.json) return 'json';
+  return raw.format === 'json' || raw.format === 'markdown' ? raw.format : 'text';
+};
+
+const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
+  if (raw.demo) {
+    if (raw.zone.length || raw.resolver) throw new UsageError('--demo uses the demo zone: it cannot be combined with --zone or --resolver');
+    raw.zone = [DEMO_ZONE];
+    domainArg ??= DEMO_DEFAULT_DOMAIN;
+  }
+  if (domainArg === undefined) throw new UsageError("missing the domain to check (for example: fwdcheck example.com; or try fwdcheck --demo)");
   if (raw.zone.length && raw.resolver) throw new UsageError('--zone and --resolver cannot be combined: a zone file check is offline');
   const check: CheckOptions = { relays: raw.relay.map(parseIp), selectors: raw.selector.map(parseSelector) };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
@@ -111,7 +134,7 @@ const validate = (domainArg: string, raw: RawOptions): Parsed => {
     check,
     zones: raw.zone,
     timeoutMs: parseTimeout(raw.timeout),
-    json: raw.json === true,
+    format: formatOf(raw),
     failOn: parseFailOn(raw.failOn),
     color: raw.color,
     debug: raw.debug === true,
@@ -140,7 +163,7 @@ const openUpstream = async (parsed: Parsed): Promise<UpstreamResolver> => {
     } catch (err) {
       if (err instanceof ZoneSyntaxError) throw new UsageError(`zone file error: ${err.message}`);
       const e = err as NodeJS.ErrnoException & { zoneFile?: string };
-      if (e.zoneFile) throw new UsageError(`cannot read zone file ${e.zoneFile}: ${e.code ?? e.message}`);
+      if (e.zoneFile) throw new UsageError(`cannot read zone file ${e.zoneFile}: ${plainFileError(e)}`);
       throw err;
     }
   }
@@ -157,7 +180,7 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
   let spinner: Ora | undefined;
   try {
     program.parse([...argv], { from: 'user' });
-    const parsed = validate(program.args[0]!, program.opts<RawOptions>());
+    const parsed = validate(program.args[0], program.opts<RawOptions>());
     debug = parsed.debug;
     dns = createDnsClient(await openUpstream(parsed), { timeoutMs: parsed.timeoutMs, clock: io.clock });
 
@@ -180,7 +203,8 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     const level = colorLevel({ flag: parsed.color, env: io.env, isTTY: io.stdoutIsTTY });
     // the JSON document is printed whatever the verdict; a person gets the one line below
     // instead of a report made of nothing but DNS errors
-    if (parsed.json) io.stdout.write(renderJson(report));
+    if (parsed.format === 'json') io.stdout.write(renderJson(report, { debug }));
+    else if (parsed.format === 'markdown') io.stdout.write(renderMarkdown(toV1(report)));
     else if (!unreachable) io.stdout.write(renderTable(report, { chalk: new Chalk({ level }), width: io.columns }));
     if (debug) for (const t of dns.trace()) io.stderr.write(`dns: ${t.type} ${t.name} -> ${t.outcome} (${t.count}) ${t.ms} ms\n`);
     if (unreachable) {

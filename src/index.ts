@@ -1,17 +1,22 @@
-// The public API: check a domain programmatically and get the typed Report.
-export { check, DEFAULT_HELO, type CheckDeps, type CheckOptions, type ProgressStage } from './check.ts';
+// The public API of the fwdcheck package. Everything a caller receives has its type exported
+// here; the document types are the published contract (src/contract/v1.ts, schema version 1).
+export {
+  check,
+  exitCodeFor,
+  renderJson,
+  renderMarkdown,
+  renderText,
+  serverResolver,
+  systemResolver,
+  zoneResolver,
+  DEFAULT_TIMEOUT_MS,
+  type CheckOptions,
+  type DnsSource,
+  type TextOptions,
+} from './api.ts';
+export type { ProgressStage } from './check.ts';
 export { fixedClock, systemClock, type Clock } from './clock.ts';
-export { createDnsClient, type DnsClient, type DnsStats, type TraceEntry } from './dns/client.ts';
-export { parseZone, ZoneSyntaxError } from './dns/parse-zone.ts';
-export { createNodeResolver, type ServerAddress, type UpstreamResolver } from './dns/system.ts';
-export { DnsError, type Resolver, type RecordMap, type RRType } from './dns/types.ts';
-export { ZoneIndex, type ZoneRecord } from './dns/zone.ts';
-export { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
-export { parseDkimKey } from './records/parse-dkim.ts';
-export { parseDmarc } from './records/parse-dmarc.ts';
-export { parseSpf } from './records/parse-spf.ts';
-export type { Advice, AdviceCode, Audience } from './report/advice-types.ts';
-export type { Finding, FindingCode, Severity } from './report/findings.ts';
-export { renderJson, toJsonDocument } from './report/render-json.ts';
-export { renderTable } from './report/render-table.ts';
-export type * from './report/types.ts';
+export type { UpstreamResolver } from './dns/system.ts';
+export { DnsError, type DnsErrorCode, type MxRecord, type RecordMap, type Resolver, type RRType, type SrvRecord } from './dns/types.ts';
+export { UsageError } from './options.ts';
+export * from './contract/v1.ts';

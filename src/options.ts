@@ -8,6 +8,23 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a directory, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of the path is not a directory',
+  EMFILE: 'too many open files',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the path is too long',
+};
+
+/** A file error in plain words, for people ("no such file", not ENOENT). */
+export const plainFileError = (err: unknown): string => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? (FILE_ERRORS[code] ?? code) : String((err as Error)?.message ?? err);
+};
+
 const LDH_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /** A domain name as fwdcheck checks it: lower-case A-labels (RFC 5890), no trailing dot. */

@@ -51,7 +51,8 @@ export const loadZoneFiles = async (paths: readonly string[]): Promise<ZoneIndex
       // ENOENT, EISDIR, EACCES...: name the file whatever the error says
       throw Object.assign(err as Error, { zoneFile: path });
     }
-    all.push(...parseZone(text, path));
+    // a byte-order mark, as some Windows editors write, is not part of the first line
+    all.push(...parseZone(text.replace(/^\uFEFF/, ''), path));
   }
   return new ZoneIndex(all);
 };

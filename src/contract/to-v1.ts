@@ -1,0 +1,143 @@
+// The one mapping from the internal Report to the published v1 document (src/contract/v1.ts).
+// Pure. Every field a reader sees is chosen here; an internal field reaches the JSON only by a
+// line in this file (or, with --debug, under `debug`).
+import { createRequire } from 'node:module';
+import { GMAIL_SOURCES } from '../data/gmail-sources.ts';
+import type { SpfNode } from '../records/fetch-spf.ts';
+import { adviceMessage, findingMessage, gmailReason } from '../report/messages.ts';
+import type { Report as InternalReport, DmarcSummary } from '../report/types.ts';
+import type * as v1 from './v1.ts';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+export const GENERATOR: v1.Report['generator'] = { name: 'fwdcheck', version };
+
+/** Removes the tag and the severity/audience, leaving the values the message is built from. */
+const argsOf = <T extends { code: string }>(item: T, drop: readonly (keyof T)[]): v1.Args => {
+  const args: v1.Args = {};
+  for (const [key, value] of Object.entries(item)) if (!drop.includes(key as keyof T)) args[key] = value;
+  return args;
+};
+
+/** The SPF tree below the root as a flat list, depth first in record order. */
+const includesOf = (root: SpfNode): v1.SpfInclude[] => {
+  const out: v1.SpfInclude[] = [];
+  const walk = (node: SpfNode): void => {
+    for (const child of node.children) {
+      out.push({
+        domain: child.domain,
+        parent: node.domain,
+        via: child.via === 'redirect' ? 'redirect' : 'include',
+        status: child.status,
+        record: child.record,
+        error: child.error ?? null,
+      });
+      walk(child);
+    }
+  };
+  walk(root);
+  return out;
+};
+
+const dmarcTags = (tags: NonNullable<DmarcSummary['tags']>): v1.DmarcTags => ({
+  p: tags.p ?? null,
+  sp: tags.sp ?? null,
+  np: tags.np ?? null,
+  adkim: tags.adkim,
+  aspf: tags.aspf,
+  pct: tags.pct,
+  testing: tags.t,
+  rua: tags.rua,
+  ruf: tags.ruf,
+});
+
+const dmarcRecord = (d: DmarcSummary): v1.DmarcRecord => ({
+  status: d.status,
+  record: d.record,
+  location: d.location,
+  policy: d.policy,
+  error: d.rfc9989.error ?? d.rfc7489.error ?? null,
+  tags: d.tags ? dmarcTags(d.tags) : null,
+  discovery: {
+    rfc7489: { location: d.rfc7489.location, orgDomain: d.rfc7489.orgDomain, policy: d.rfc7489.policy },
+    rfc9989: { location: d.rfc9989.location, orgDomain: d.rfc9989.orgDomain, policy: d.rfc9989.policy },
+  },
+});
+
+export interface ToV1Options {
+  /** Adds the internal records under `debug` (not part of the contract). */
+  debug?: boolean;
+}
+
+/** The v1 document for one report. */
+export const toV1 = (report: InternalReport, options: ToV1Options = {}): v1.Report => {
+  const { records, gmail } = report;
+  const gmailV1: v1.GmailPrediction = {
+    action: gmail.action,
+    smtp: gmail.smtp,
+    reason: gmailReason(gmail, report),
+    reasonCode: gmail.reasonCode,
+    alternative: gmail.alternative ?? null,
+  };
+  const doc: v1.Report = {
+    schemaVersion: 1,
+    generator: GENERATOR,
+    domain: report.domain,
+    mailFrom: report.mailFrom,
+    helo: report.helo,
+    checkedAt: report.checkedAt,
+    verdict: report.verdict,
+    gmail: gmailV1,
+    receivers: [
+      {
+        id: 'gmail',
+        name: 'Gmail',
+        action: gmailV1.action,
+        smtp: gmailV1.smtp,
+        reason: gmailV1.reason,
+        reasonCode: gmailV1.reasonCode,
+        sources: GMAIL_SOURCES.map((s) => ({ ...s })),
+      },
+    ],
+    records: {
+      spf: {
+        status: records.spf.status,
+        domain: records.spf.domain,
+        record: records.spf.record,
+        error: records.spf.tree.error ?? null,
+        lookups: records.spf.lookups,
+        voidLookups: records.spf.voidLookups,
+        includes: includesOf(records.spf.tree),
+      },
+      dmarc: dmarcRecord(records.dmarc),
+      dkim: {
+        domain: records.dkim.domain,
+        source: records.dkim.source,
+        selectors: records.dkim.selectors.map((s) => ({
+          selector: s.selector,
+          name: s.name,
+          status: s.status,
+          keyType: s.keyType,
+          bits: s.bits,
+          record: s.record,
+          error: s.error ?? null,
+        })),
+        wildcard: records.dkim.wildcard,
+      },
+    },
+    path: report.path.map((a) => ({
+      relay: a.relay,
+      relaySource: a.relaySource,
+      receiver: a.receiver,
+      spf: { result: a.spf.result, domain: a.spf.domain, identity: a.spf.identity },
+      dkim: { result: a.dkim.result, aligned: a.dkim.aligned, domain: a.dkim.domain, selector: a.dkim.selector, basis: a.dkim.basis },
+      dmarc: { result: a.dmarc.result, policy: a.dmarc.policy, policyDomain: a.dmarc.policyDomain },
+    })),
+    findings: report.findings.map((f) => ({ code: f.code, severity: f.severity, message: findingMessage(f), args: argsOf(f, ['code', 'severity']) })),
+    advice: report.advice.map((a) => ({ code: a.code, audience: a.audience, message: adviceMessage(a), args: argsOf(a, ['code', 'audience']) })),
+    dns: { ...report.dns },
+    elapsedMs: report.elapsedMs,
+  };
+  if (options.debug) doc.debug = { records: report.records, path: report.path };
+  return doc;
+};

@@ -1,0 +1,302 @@
+// The published JSON document, schema version 1: what `fwdcheck --json` prints and what CI scripts
+// read. Written for its readers, not for the code that builds it: the internal Report
+// (src/report/types.ts) may change freely; src/contract/to-v1.ts is the one place that maps it here.
+//
+// The promise: while schemaVersion is 1, fields are only ever added, never renamed, removed or
+// given new meanings; enumerations may gain values (a script should treat an unknown value as
+// "not pass"). schema/report.schema.json describes the same document and is tested against
+// these types (test/contract/schema.test.ts) and against every JSON document the e2e tests print.
+//
+// To add a field: add it here, in to-v1.ts, in schema/report.schema.json, and in the key
+// witness of test/contract/schema.test.ts (tsc fails until you do).
+
+export const SCHEMA_VERSION = 1;
+
+/**
+ * The answer for forwarded mail from the domain:
+ * - `pass`: expected in the inbox;
+ * - `at-risk`: expected to be delivered, but to spam, or only by the grace of an assumption;
+ * - `fail`: expected to be rejected or lost;
+ * - `unknown`: DNS trouble (or the --deadline) left the outcome open; see `findings`;
+ * - `no-domain`: the From domain does not exist in the DNS; nothing else is judged.
+ */
+export const VERDICTS = ['pass', 'at-risk', 'fail', 'unknown', 'no-domain'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** What a receiving mailbox provider does with the forwarded message. */
+export const MAIL_ACTIONS = ['inbox', 'spam', 'reject', 'tempfail'] as const;
+export type MailAction = (typeof MAIL_ACTIONS)[number];
+
+/**
+ * Whether a record could be read: `missing` is a definite "not published" (NXDOMAIN or no such
+ * record); `dns-error` means it could not be read (see `error`); `not-checked` means fwdcheck did
+ * not look it up (e.g. a name outside the zone files in --offline mode).
+ */
+export const RECORD_STATUSES = ['found', 'missing', 'invalid', 'dns-error', 'not-checked'] as const;
+export type RecordStatus = (typeof RECORD_STATUSES)[number];
+
+/** RFC 7208 2.6. */
+export const SPF_RESULTS = ['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror'] as const;
+export type SpfResult = (typeof SPF_RESULTS)[number];
+
+/** RFC 6376 / RFC 8601 words, as a receiver would write them in Authentication-Results. */
+export const DKIM_RESULTS = ['pass', 'fail', 'none', 'temperror', 'permerror'] as const;
+export type DkimResult = (typeof DKIM_RESULTS)[number];
+
+export const DMARC_RESULTS = ['pass', 'fail', 'none', 'temperror', 'permerror'] as const;
+export type DmarcResult = (typeof DMARC_RESULTS)[number];
+
+export const DMARC_POLICIES = ['none', 'quarantine', 'reject'] as const;
+export type DmarcPolicy = (typeof DMARC_POLICIES)[number];
+
+export const SEVERITIES = ['error', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const AUDIENCES = ['recipient', 'relay', 'sender'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+
+/** The arguments of a finding or an advice: the values its message is built from. */
+export type Args = { [name: string]: unknown };
+
+/** A receiver's predicted handling of the message as it arrives at the end of the path. */
+export interface ReceiverPrediction {
+  action: MailAction;
+  /** The SMTP reply the receiver would give (e.g. "550 5.7.26 ..."), or null when it accepts the message. */
+  smtp: string | null;
+  /** Why, in one sentence. */
+  reason: string;
+  /** The same reason as a stable code (e.g. DMARC_REJECT), for scripts. */
+  reasonCode: string;
+}
+
+/** Gmail's prediction; the verdict is derived from it. */
+export interface GmailPrediction extends ReceiverPrediction {
+  /**
+   * Set when the two DMARC generations (RFC 7489 with the Public Suffix List, RFC 9989 with the
+   * DNS tree walk) lead to a different action; `action` is the more severe of the two.
+   */
+  alternative: { action: MailAction; method: 'rfc7489' | 'rfc9989' } | null;
+}
+
+/** Where a receiver's rules come from. */
+export interface Source {
+  title: string;
+  url: string;
+  /** The day the page was read (YYYY-MM-DD), or null when not recorded. */
+  read: string | null;
+}
+
+/** One receiver's prediction (`--to`); Gmail's is repeated from `gmail`. */
+export interface Receiver extends ReceiverPrediction {
+  /** Stable id: gmail, outlook, yahoo, icloud, proton. */
+  id: string;
+  /** The name people know it by. */
+  name: string;
+  /** The published pages its rules come from; empty when the receiver publishes nothing. */
+  sources: Source[];
+}
+
+/** One name in the SPF include/redirect tree below the checked domain. */
+export interface SpfInclude {
+  domain: string;
+  /** The domain whose record names this one. */
+  parent: string;
+  via: 'include' | 'redirect';
+  status: 'found' | 'missing' | 'multiple' | 'dns-error' | 'not-checked' | 'loop' | 'dynamic' | 'too-deep';
+  record: string | null;
+  /** The DNS error code (ETIMEOUT, ESERVFAIL, ...) when status is dns-error. */
+  error: string | null;
+}
+
+export interface SpfRecord {
+  status: RecordStatus;
+  /** The domain whose SPF is evaluated (the envelope sender's, or the HELO name for <>). */
+  domain: string;
+  /** The record as published, or null. */
+  record: string | null;
+  /** The DNS error code when status is dns-error. */
+  error: string | null;
+  /** DNS-querying terms over the whole tree (RFC 7208 4.6.4: over 10 is a permerror). */
+  lookups: number;
+  /** Names in the tree that answer NXDOMAIN or no record (RFC 7208 4.6.4: over 2 is a permerror). */
+  voidLookups: number;
+  /** Every name the tree includes or redirects to, depth first in record order. */
+  includes: SpfInclude[];
+}
+
+/** The DMARC tags as published (defaults filled in), for the record that applies. */
+export interface DmarcTags {
+  p: DmarcPolicy | null;
+  sp: DmarcPolicy | null;
+  np: DmarcPolicy | null;
+  adkim: 'r' | 's';
+  aspf: 'r' | 's';
+  pct: number;
+  /** t=y: RFC 9989 receivers apply the next weaker policy. */
+  testing: boolean;
+  rua: string[];
+  ruf: string[];
+}
+
+export interface DmarcDiscovery {
+  /** The domain whose _dmarc record applies, or null. */
+  location: string | null;
+  /** The Organizational Domain this method finds. */
+  orgDomain: string | null;
+  /** The policy this method applies to failing mail from the domain. */
+  policy: DmarcPolicy | null;
+}
+
+export interface DmarcRecord {
+  status: RecordStatus;
+  /** The record that applies (at the From domain or an ancestor), or null. */
+  record: string | null;
+  /** The domain whose _dmarc record applies (the From domain or an ancestor), or null. */
+  location: string | null;
+  /** The policy applied to failing mail from the From domain, after sp, np, pct and t=y. */
+  policy: DmarcPolicy | null;
+  /** The DNS error code when status is dns-error. */
+  error: string | null;
+  tags: DmarcTags | null;
+  /** Both discovery methods; they differ for some subdomains (finding DMARC_DISCOVERY_DIFFERS). */
+  discovery: { rfc7489: DmarcDiscovery; rfc9989: DmarcDiscovery };
+}
+
+export interface DkimSelector {
+  selector: string;
+  /** The name queried: SELECTOR._domainkey.DOMAIN. */
+  name: string;
+  status: 'key' | 'missing' | 'not-a-key' | 'wildcard' | 'multiple' | 'dns-error' | 'not-checked';
+  keyType: string | null;
+  bits: number | null;
+  record: string | null;
+  /** The DNS error code when status is dns-error. */
+  error: string | null;
+}
+
+export interface DkimRecords {
+  /** The domain probed. */
+  domain: string;
+  /** `given`: the selectors named with --selector; `common`: fwdcheck's list of common selectors. */
+  source: 'given' | 'common';
+  selectors: DkimSelector[];
+  /** The zone answers any selector (a wildcard), so a found key proves nothing. */
+  wildcard: boolean;
+}
+
+/** One arrival: what the next receiver sees when the previous hop hands the message over. */
+export interface Arrival {
+  /** The connecting IP address this receiver sees. */
+  relay: string;
+  /** `given` on the command line, or `assumed`: an address the sender's SPF does not list. */
+  relaySource: 'given' | 'assumed' | 'preset';
+  /** Who receives: `gmail` for the last arrival, otherwise the next relay (relay-2, ...). */
+  receiver: string;
+  spf: { result: SpfResult; domain: string; identity: 'mailfrom' | 'helo' };
+  dkim: {
+    result: DkimResult;
+    /** Whether the passing signature is aligned with the From domain. */
+    aligned: boolean;
+    domain: string | null;
+    selector: string | null;
+    /** How the result was reached; fwdcheck without a message assumes an intact signature. */
+    basis: string;
+  };
+  dmarc: { result: DmarcResult; policy: DmarcPolicy | null; policyDomain: string | null };
+}
+
+export interface Finding {
+  /** Stable code, e.g. SPF_TOO_MANY_LOOKUPS. */
+  code: string;
+  severity: Severity;
+  /** One sentence for people. Scripts should match on `code`, not on this text. */
+  message: string;
+  args: Args;
+}
+
+export interface Advice {
+  /** Stable code, e.g. RELAY_USE_SRS. */
+  code: string;
+  /** Who can act on it. */
+  audience: Audience;
+  message: string;
+  args: Args;
+}
+
+export interface DnsStats {
+  /** Where the answers came from, in words (the resolver's address, the zone files). */
+  source: string;
+  queries: number;
+  cacheHits: number;
+  failures: number;
+  /** Whether any query was answered at all (false: the resolver is unreachable). */
+  reachable: boolean;
+}
+
+/** `fwdcheck DOMAIN --json`: one document per checked domain. */
+export interface Report {
+  schemaVersion: 1;
+  /** The program that wrote the document. */
+  generator: { name: 'fwdcheck'; version: string };
+  /** The From domain checked (lower-case, ASCII/punycode). */
+  domain: string;
+  /** The envelope sender the path starts with; "" for the null sender. */
+  mailFrom: string;
+  /** The name the last relay gives in HELO/EHLO. */
+  helo: string;
+  /** When the check ran (ISO 8601, UTC). */
+  checkedAt: string;
+  verdict: Verdict;
+  gmail: GmailPrediction;
+  /** One prediction per receiver asked for with --to (Gmail's alone by default). */
+  receivers: Receiver[];
+  records: { spf: SpfRecord; dmarc: DmarcRecord; dkim: DkimRecords };
+  /** One entry per arrival, in order; the last is Gmail's view. */
+  path: Arrival[];
+  findings: Finding[];
+  advice: Advice[];
+  dns: DnsStats;
+  /** Wall time of the check. */
+  elapsedMs: number;
+  /**
+   * Only with --debug: internal state (whole SPF trees, both DMARC discoveries' queries). Not
+   * part of the contract: its shape changes between releases.
+   */
+  debug?: unknown;
+}
+
+/** A line of the domains file that is not a domain (batch mode). */
+export interface InputError {
+  schemaVersion: 1;
+  /** The text given. */
+  input: string;
+  /** Its line in --domains-file, or null for a command-line argument. */
+  line: number | null;
+  error: { code: 'usage'; message: string };
+}
+
+/** The tally of a batch run. */
+export interface BatchSummary {
+  /** Domains given (input errors included). */
+  total: number;
+  /** Domains per verdict; every verdict is present, with 0 when none. */
+  verdicts: Record<Verdict, number>;
+  inputErrors: number;
+  /** The domains whose verdict is fail or no-domain, sorted. */
+  failing: string[];
+  /** The process's exit code: the worst of all domains. */
+  exitCode: number;
+}
+
+/** `fwdcheck A B C --json` or `--domains-file F --json`: one document for the run. */
+export interface BatchDocument {
+  schemaVersion: 1;
+  generator: { name: 'fwdcheck'; version: string };
+  /** In input order. */
+  reports: Report[];
+  inputErrors: InputError[];
+  summary: BatchSummary;
+}
+
+/** One line of `--format ndjson`: a report, or a line of input that is not a domain. */
+export type NdjsonLine = Report | InputError;

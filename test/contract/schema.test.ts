@@ -1,0 +1,111 @@
+// schema/report.schema.json and src/contract/v1.ts describe one document. The witness below
+// lists every property of every v1 type as required or optional; it is typed so that tsc
+// (part of npm test) fails when a field is added to a type but not here, and this test fails
+// when the witness and the schema disagree. So a field cannot reach the types without the schema.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as v1 from '../../src/contract/v1.ts';
+import { SCHEMA } from '../helpers/contract.ts';
+
+type Witness<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? 'optional' : 'required' };
+const w = <T>(keys: Witness<T>): Record<string, 'required' | 'optional'> => keys as Record<string, 'required' | 'optional'>;
+const all = <T>(keys: (keyof T)[]): Witness<T> => Object.fromEntries(keys.map((k) => [k, 'required'])) as Witness<T>;
+
+type Gen = v1.Report['generator'];
+type Alt = NonNullable<v1.GmailPrediction['alternative']>;
+type Records = v1.Report['records'];
+type Discovery = v1.DmarcRecord['discovery'];
+type ArrivalSpf = v1.Arrival['spf'];
+type ArrivalDkim = v1.Arrival['dkim'];
+type ArrivalDmarc = v1.Arrival['dmarc'];
+type InputErrorDetail = v1.InputError['error'];
+
+const WITNESS: Record<string, Record<string, 'required' | 'optional'>> = {
+  Report: w<v1.Report>({
+    schemaVersion: 'required', generator: 'required', domain: 'required', mailFrom: 'required', helo: 'required', checkedAt: 'required',
+    verdict: 'required', gmail: 'required', receivers: 'required', records: 'required', path: 'required', findings: 'required',
+    advice: 'required', dns: 'required', elapsedMs: 'required', debug: 'optional',
+  }),
+  Generator: w<Gen>(all<Gen>(['name', 'version'])),
+  GmailPrediction: w<v1.GmailPrediction>(all<v1.GmailPrediction>(['action', 'smtp', 'reason', 'reasonCode', 'alternative'])),
+  'GmailPrediction.alternative': w<Alt>(all<Alt>(['action', 'method'])),
+  Source: w<v1.Source>(all<v1.Source>(['title', 'url', 'read'])),
+  Receiver: w<v1.Receiver>(all<v1.Receiver>(['id', 'name', 'action', 'smtp', 'reason', 'reasonCode', 'sources'])),
+  SpfInclude: w<v1.SpfInclude>(all<v1.SpfInclude>(['domain', 'parent', 'via', 'status', 'record', 'error'])),
+  SpfRecord: w<v1.SpfRecord>(all<v1.SpfRecord>(['status', 'domain', 'record', 'error', 'lookups', 'voidLookups', 'includes'])),
+  DmarcTags: w<v1.DmarcTags>(all<v1.DmarcTags>(['p', 'sp', 'np', 'adkim', 'aspf', 'pct', 'testing', 'rua', 'ruf'])),
+  DmarcDiscovery: w<v1.DmarcDiscovery>(all<v1.DmarcDiscovery>(['location', 'orgDomain', 'policy'])),
+  DmarcRecord: w<v1.DmarcRecord>(all<v1.DmarcRecord>(['status', 'record', 'location', 'policy', 'error', 'tags', 'discovery'])),
+  'DmarcRecord.discovery': w<Discovery>(all<Discovery>(['rfc7489', 'rfc9989'])),
+  DkimSelector: w<v1.DkimSelector>(all<v1.DkimSelector>(['selector', 'name', 'status', 'keyType', 'bits', 'record', 'error'])),
+  DkimRecords: w<v1.DkimRecords>(all<v1.DkimRecords>(['domain', 'source', 'selectors', 'wildcard'])),
+  Records: w<Records>(all<Records>(['spf', 'dmarc', 'dkim'])),
+  ArrivalSpf: w<ArrivalSpf>(all<ArrivalSpf>(['result', 'domain', 'identity'])),
+  ArrivalDkim: w<ArrivalDkim>(all<ArrivalDkim>(['result', 'aligned', 'domain', 'selector', 'basis'])),
+  ArrivalDmarc: w<ArrivalDmarc>(all<ArrivalDmarc>(['result', 'policy', 'policyDomain'])),
+  Arrival: w<v1.Arrival>(all<v1.Arrival>(['relay', 'relaySource', 'receiver', 'spf', 'dkim', 'dmarc'])),
+  Finding: w<v1.Finding>(all<v1.Finding>(['code', 'severity', 'message', 'args'])),
+  Advice: w<v1.Advice>(all<v1.Advice>(['code', 'audience', 'message', 'args'])),
+  DnsStats: w<v1.DnsStats>(all<v1.DnsStats>(['source', 'queries', 'cacheHits', 'failures', 'reachable'])),
+  InputError: w<v1.InputError>(all<v1.InputError>(['schemaVersion', 'input', 'line', 'error'])),
+  'InputError.error': w<InputErrorDetail>(all<InputErrorDetail>(['code', 'message'])),
+  BatchSummary: w<v1.BatchSummary>(all<v1.BatchSummary>(['total', 'verdicts', 'inputErrors', 'failing', 'exitCode'])),
+  'BatchSummary.verdicts': w<v1.BatchSummary['verdicts']>(all<v1.BatchSummary['verdicts']>([...v1.VERDICTS])),
+  BatchDocument: w<v1.BatchDocument>(all<v1.BatchDocument>(['schemaVersion', 'generator', 'reports', 'inputErrors', 'summary'])),
+};
+
+/** The enumerations of v1.ts and the $defs that must list the same values. */
+const ENUMS: Record<string, readonly string[]> = {
+  Verdict: v1.VERDICTS,
+  MailAction: v1.MAIL_ACTIONS,
+  RecordStatus: v1.RECORD_STATUSES,
+  SpfResult: v1.SPF_RESULTS,
+  DkimResult: v1.DKIM_RESULTS,
+  DmarcResult: v1.DMARC_RESULTS,
+  DmarcPolicy: v1.DMARC_POLICIES,
+  Severity: v1.SEVERITIES,
+  Audience: v1.AUDIENCES,
+};
+
+type Node = { type?: unknown; properties?: Record<string, Node>; required?: string[]; additionalProperties?: unknown; anyOf?: Node[]; enum?: unknown[] };
+
+/** The object schema at "Def" or "Def.prop" (through an anyOf with null). */
+const objectAt = (path: string): Node => {
+  const [def, ...props] = path.split('.');
+  let node = SCHEMA.$defs[def!] as Node | undefined;
+  for (const p of props) {
+    node = node?.properties?.[p];
+    if (node?.anyOf) node = node.anyOf.find((n) => n.type === 'object');
+  }
+  assert.ok(node, `schema has no ${path}`);
+  return node;
+};
+
+describe('schema/report.schema.json agrees with src/contract/v1.ts', () => {
+  for (const [path, keys] of Object.entries(WITNESS)) {
+    it(`${path}: the same properties, the same required ones`, () => {
+      const node = objectAt(path);
+      assert.deepEqual(Object.keys(node.properties ?? {}).sort(), Object.keys(keys).sort(), `properties of ${path}`);
+      const required = Object.entries(keys).filter(([, r]) => r === 'required').map(([k]) => k).sort();
+      assert.deepEqual([...(node.required ?? [])].sort(), required, `required of ${path}`);
+      assert.equal(node.additionalProperties, false, `${path} must refuse unknown properties, so that a field added to the output fails validation`);
+    });
+  }
+  for (const [def, values] of Object.entries(ENUMS)) {
+    it(`${def}: the same values`, () => {
+      assert.deepEqual((SCHEMA.$defs[def] as Node).enum, [...values]);
+    });
+  }
+  it('every object in the schema is covered by the witness or is the free-form Args', () => {
+    const covered = new Set(Object.keys(WITNESS));
+    const found: string[] = [];
+    const visit = (node: Node, path: string): void => {
+      if (node.type === 'object' && node.properties && !covered.has(path)) found.push(path);
+      for (const [k, child] of Object.entries(node.properties ?? {})) {
+        for (const n of child.anyOf ?? [child]) if (n.type === 'object' && n.properties) visit(n, `${path}.${k}`);
+      }
+    };
+    for (const [def, node] of Object.entries(SCHEMA.$defs)) visit(node as Node, def);
+    assert.deepEqual(found, []);
+  });
+});
