@@ -7,11 +7,11 @@ import { systemClock, type Clock } from './clock.ts';
 import { createDnsClient } from './dns/client.ts';
 import { ZoneSyntaxError } from './dns/parse-zone.ts';
 import { createNodeResolver, type UpstreamResolver } from './dns/system.ts';
-import type { Resolver } from './dns/types.ts';
+import { DNS_ERROR_TEXT, DnsError, errorCode, type DnsErrorCode, type Resolver, type RRType, type UpstreamAnswer } from './dns/types.ts';
 import { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
 import { toV1 } from './contract/to-v1.ts';
 import type { Report, Verdict } from './contract/v1.ts';
-import { parseDomain, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, plainFileError, UsageError } from './options.ts';
+import { parseDomain, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, plainFileError, UsageError } from './options.ts';
 import { renderMarkdown as renderMarkdownV1 } from './contract/render-markdown.ts';
 import type { Report as InternalReport } from './report/types.ts';
 import { renderTable } from './report/render-table.ts';
@@ -33,6 +33,8 @@ export interface CheckOptions {
   helo?: string;
   /** DKIM selectors to probe. Default: a list of common selectors. */
   selectors?: readonly string[];
+  /** Receivers to predict besides Gmail's verdict (`--to`): gmail, outlook, yahoo, icloud, proton, or all. Default: none. */
+  to?: readonly string[];
   /** Where DNS answers come from. Default: the system resolver. */
   resolver?: DnsSource;
   /** Time allowed for each DNS query, in ms. Default: 5000. */
@@ -51,8 +53,20 @@ export const DEFAULT_TIMEOUT_MS = 5000;
 // published document holds (the wording of tables), and a WeakMap keeps it out of the JSON.
 const INTERNAL = new WeakMap<Report, InternalReport>();
 
+/** A function with the contract of dns.promises.resolve, as a source the DNS session can use. */
 const fromFunction = (resolve: Resolver): UpstreamResolver => ({
-  resolve,
+  query: async (name: string, type: RRType): Promise<UpstreamAnswer> => {
+    try {
+      const records = (await resolve(name, type)) as unknown[];
+      // a custom function gives no TTL: nothing is cached past this check
+      return records.length ? { kind: 'records', records, ttl: 0 } : { kind: 'nodata', ttl: 0 };
+    } catch (err) {
+      const code = errorCode(err);
+      if (code === 'ENOTFOUND') return { kind: 'nxdomain', ttl: 0 };
+      if (code === 'ENODATA') return { kind: 'nodata', ttl: 0 };
+      throw err instanceof DnsError ? err : new DnsError(code in DNS_ERROR_TEXT ? (code as DnsErrorCode) : 'ESERVFAIL', name, type);
+    }
+  },
   close: () => {},
   describe: () => 'custom resolver',
 });
@@ -69,6 +83,7 @@ export const check = async (domain: string, options: CheckOptions = {}): Promise
   const core: Parameters<typeof checkCore>[1] = {
     relays: (options.relays ?? []).map(parseIp),
     selectors: (options.selectors ?? []).map(parseSelector),
+    receivers: parseTo(options.to ?? []),
   };
   if (options.mailFrom !== undefined) core.mailFrom = parseMailFrom(options.mailFrom);
   if (options.helo !== undefined) core.helo = parseDomain(options.helo, '--helo name');

@@ -8,6 +8,8 @@ import { fetchDmarc, type DmarcRecords } from './records/fetch-dmarc.ts';
 import { endsInDashAll, fetchSpfTree, type SpfTree } from './records/fetch-spf.ts';
 import { finding, type Finding } from './report/findings.ts';
 import type { DmarcSummary, Report, SpfSummary } from './report/types.ts';
+import { receiverAdvice } from './receivers/advice.ts';
+import { predictReceivers, receiverInput, type ReceiverId } from './receivers/index.ts';
 import { predictGmail, verdictOf } from './simulate/gmail.ts';
 import { buildHops, simulatePath } from './simulate/path.ts';
 
@@ -20,6 +22,8 @@ export interface CheckOptions {
   helo?: string;
   /** DKIM selectors to probe; the common list when empty. */
   selectors: readonly string[];
+  /** Receivers to predict beside Gmail (--to); none by default. */
+  receivers?: readonly ReceiverId[];
 }
 
 export type ProgressStage = 'records' | 'simulate' | 'done';
@@ -65,6 +69,9 @@ const summarizeDmarc = (dmarc: DmarcRecords): DmarcSummary => {
   };
 };
 
+/** aspf of the DMARC record that applies (RFC 7489 6.3: relaxed by default). */
+const appliedAspf = (dmarc: DmarcRecords): 'r' | 's' => dmarc.applied?.parsed?.tags.aspf ?? 'r';
+
 /** Checks what happens to mail From `domain` forwarded through the relays to Gmail. */
 export const check = async (domain: string, options: CheckOptions, deps: CheckDeps): Promise<Report> => {
   const started = deps.clock.now();
@@ -88,6 +95,11 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   const last = path[path.length - 1]!;
   const gmail = predictGmail(fromDomain, last, { spfDashAll: endsInDashAll(spfTree.root) });
   const verdict = verdictOf(gmail);
+  // every receiver asked for evaluates the same last arrival by its own rules
+  const receivers = predictReceivers(
+    options.receivers ?? [],
+    receiverInput({ fromDomain, arrival: last, spfDashAll: endsInDashAll(spfTree.root), selectors: dkim.selectors, aspf: appliedAspf(dmarc) }),
+  );
 
   const findings: Finding[] = [...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(dkim)];
   for (const hop of hops) if (hop.source === 'assumed') findings.push(finding('RELAY_ASSUMED', 'info', { relay: hop.relay }));
@@ -111,6 +123,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     checkedAt: new Date(now).toISOString(),
     verdict,
     gmail,
+    receivers,
     records: {
       spf: summarizeSpf(spfTree),
       dmarc: dmarcSummary,
@@ -118,7 +131,11 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     },
     path,
     findings,
-    advice: buildAdvice({ domain: fromDomain, verdict, path, findings, dmarcPolicy: dmarcSummary.policy, nowMs: now }),
+    advice: [
+      // what the other receivers (--to) change for the recipient comes first: it is the recipient's best move
+      ...receiverAdvice({ verdict, gmailAction: gmail.action, receivers, nowMs: now }),
+      ...buildAdvice({ domain: fromDomain, verdict, path, findings, dmarcPolicy: dmarcSummary.policy, nowMs: now }),
+    ],
     dns: { source: deps.dns.describe(), queries: stats.queries, cacheHits: stats.cacheHits, failures: stats.failures, reachable: stats.anyAnswer },
     elapsedMs: now - started,
   };

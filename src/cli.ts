@@ -11,7 +11,7 @@ import { createDnsClient, type DnsClient } from './dns/client.ts';
 import { ZoneSyntaxError } from './dns/parse-zone.ts';
 import { createNodeResolver, type UpstreamResolver } from './dns/system.ts';
 import { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
-import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, plainFileError, UsageError, type FailOn } from './options.ts';
+import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, plainFileError, UsageError, type FailOn } from './options.ts';
 import { renderMarkdown } from './contract/render-markdown.ts';
 import { toV1 } from './contract/to-v1.ts';
 import { renderJson } from './report/render-json.ts';
@@ -46,6 +46,7 @@ interface RawOptions {
   mailFrom?: string;
   helo?: string;
   selector: string[];
+  to: string[];
   zone: string[];
   demo?: boolean;
   resolver?: string;
@@ -65,6 +66,7 @@ const buildProgram = (io: CliIo) =>
     .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
     .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
     .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
+    .option('--to <receiver>', 'also predict this mailbox: gmail, outlook, yahoo, icloud, proton, or all; repeatable (the verdict and exit code stay Gmail\'s)', collect, [])
     .option('--zone <file>', 'answer DNS from this RFC 1035 zone file instead of the network; repeatable', collect, [])
     .option('--demo', `check against the demo zone shipped with fwdcheck (offline; domain: ${DEMO_DEFAULT_DOMAIN} unless given)`)
     .option('--resolver <host[:port]>', 'DNS server to ask instead of the system resolver')
@@ -97,6 +99,7 @@ Exit codes:
 Examples:
   fwdcheck bank.example --relay 203.0.113.7
   fwdcheck example.com --json --fail-on fail
+  fwdcheck bank.example --to all
   fwdcheck example.com --zone example.com.zone --selector s2048`,
     );
 
@@ -126,7 +129,7 @@ const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
   }
   if (domainArg === undefined) throw new UsageError("missing the domain to check (for example: fwdcheck example.com; or try fwdcheck --demo)");
   if (raw.zone.length && raw.resolver) throw new UsageError('--zone and --resolver cannot be combined: a zone file check is offline');
-  const check: CheckOptions = { relays: raw.relay.map(parseIp), selectors: raw.selector.map(parseSelector) };
+  const check: CheckOptions = { relays: raw.relay.map(parseIp), selectors: raw.selector.map(parseSelector), receivers: parseTo(raw.to) };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
   if (raw.helo !== undefined) check.helo = parseDomain(raw.helo, '--helo name');
   const parsed: Parsed = {

@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import type { ServerAddress } from './dns/system.ts';
+import { RECEIVER_IDS, receiverIdOf, type ReceiverId } from './receivers/index.ts';
 
 /** Bad usage or input: exit code 2, one line on stderr. */
 export class UsageError extends Error {
@@ -122,4 +123,21 @@ export const colorLevel = (opts: { flag: boolean; env: NodeJS.ProcessEnv; isTTY:
   }
   if (opts.env.NO_COLOR) return 0;
   return opts.isTTY ? 1 : 0;
+};
+
+/** --to values (repeatable, or comma-separated): receiver ids or aliases, "all" for every one. */
+export const parseTo = (values: readonly string[]): ReceiverId[] => {
+  const ids = new Set<ReceiverId>();
+  for (const value of values) {
+    for (const part of value.split(',')) {
+      if (part.trim().toLowerCase() === 'all') {
+        for (const id of RECEIVER_IDS) ids.add(id);
+        continue;
+      }
+      const id = receiverIdOf(part);
+      if (id === null) throw new UsageError(`invalid --to "${part}": expected ${RECEIVER_IDS.join(', ')} or all`);
+      ids.add(id);
+    }
+  }
+  return [...ids];
 };

@@ -2,9 +2,9 @@
 // Pure. Every field a reader sees is chosen here; an internal field reaches the JSON only by a
 // line in this file (or, with --debug, under `debug`).
 import { createRequire } from 'node:module';
-import { GMAIL_SOURCES } from '../data/gmail-sources.ts';
 import type { SpfNode } from '../records/fetch-spf.ts';
 import { adviceMessage, findingMessage, gmailReason } from '../report/messages.ts';
+import { receiverReason } from '../report/messages-receivers.ts';
 import type { Report as InternalReport, DmarcSummary } from '../report/types.ts';
 import type * as v1 from './v1.ts';
 
@@ -88,17 +88,19 @@ export const toV1 = (report: InternalReport, options: ToV1Options = {}): v1.Repo
     checkedAt: report.checkedAt,
     verdict: report.verdict,
     gmail: gmailV1,
-    receivers: [
-      {
-        id: 'gmail',
-        name: 'Gmail',
-        action: gmailV1.action,
-        smtp: gmailV1.smtp,
-        reason: gmailV1.reason,
-        reasonCode: gmailV1.reasonCode,
-        sources: GMAIL_SOURCES.map((s) => ({ ...s })),
-      },
-    ],
+    receivers: report.receivers.map((r) => ({
+      id: r.id,
+      name: r.name,
+      action: r.action,
+      smtp: r.smtp,
+      reason: receiverReason(r, report),
+      case: r.case,
+      basis: r.basis,
+      smtpBasis: r.smtpBasis,
+      ed25519Ignored: r.ed25519Ignored,
+      alternative: r.alternative ?? null,
+      sources: r.sources.map((src) => ({ id: src.id, title: src.title, url: src.url, read: src.read, basis: src.basis })),
+    })),
     records: {
       spf: {
         status: records.spf.status,

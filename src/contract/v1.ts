@@ -58,19 +58,15 @@ export type Audience = (typeof AUDIENCES)[number];
 /** The arguments of a finding or an advice: the values its message is built from. */
 export type Args = { [name: string]: unknown };
 
-/** A receiver's predicted handling of the message as it arrives at the end of the path. */
-export interface ReceiverPrediction {
+/** Gmail's prediction; the verdict is derived from it. */
+export interface GmailPrediction {
   action: MailAction;
-  /** The SMTP reply the receiver would give (e.g. "550 5.7.26 ..."), or null when it accepts the message. */
+  /** The SMTP reply Gmail would give (e.g. "550 5.7.26 ..."), or null when it accepts the message. */
   smtp: string | null;
   /** Why, in one sentence. */
   reason: string;
   /** The same reason as a stable code (e.g. DMARC_REJECT), for scripts. */
   reasonCode: string;
-}
-
-/** Gmail's prediction; the verdict is derived from it. */
-export interface GmailPrediction extends ReceiverPrediction {
   /**
    * Set when the two DMARC generations (RFC 7489 with the Public Suffix List, RFC 9989 with the
    * DNS tree walk) lead to a different action; `action` is the more severe of the two.
@@ -78,21 +74,52 @@ export interface GmailPrediction extends ReceiverPrediction {
   alternative: { action: MailAction; method: 'rfc7489' | 'rfc9989' } | null;
 }
 
-/** Where a receiver's rules come from. */
+/** What a receiver does with the message; `inbox-warning`: delivered with a warning banner; `unknown`: the receiver publishes no rule for the case. */
+export const RECEIVER_ACTIONS = ['inbox', 'inbox-warning', 'spam', 'reject', 'tempfail', 'unknown'] as const;
+export type ReceiverAction = (typeof RECEIVER_ACTIONS)[number];
+
+/** How a rule or a reply text is known: on the receiver's own pages, second-hand (bounce reports, third parties), or not published at all. */
+export const BASES = ['published', 'second-hand', 'not-published'] as const;
+export type Basis = (typeof BASES)[number];
+
+/**
+ * The authentication case at the last arrival, the same for every receiver: what their rules
+ * are keyed by.
+ */
+export const AUTH_CASES = ['dmarc-pass', 'dmarc-dns-trouble', 'dmarc-reject', 'dmarc-quarantine', 'authenticated', 'auth-dns-trouble', 'spf-hard-fail', 'unauthenticated'] as const;
+export type AuthCase = (typeof AUTH_CASES)[number];
+
+/** A page a receiver's rules come from. */
 export interface Source {
+  /** Short id the receiver's rules refer to. */
+  id: string;
   title: string;
   url: string;
-  /** The day the page was read (YYYY-MM-DD), or null when not recorded. */
-  read: string | null;
+  /** The day the page was read (YYYY-MM-DD), or the month (YYYY-MM) when only that is known: the prediction is as of then. */
+  read: string;
+  basis: 'published' | 'second-hand';
 }
 
-/** One receiver's prediction (`--to`); Gmail's is repeated from `gmail`. */
-export interface Receiver extends ReceiverPrediction {
+/** One receiver's prediction (`--to`), for the message as it arrives at the end of the path. */
+export interface Receiver {
   /** Stable id: gmail, outlook, yahoo, icloud, proton. */
   id: string;
   /** The name people know it by. */
   name: string;
-  /** The published pages its rules come from; empty when the receiver publishes nothing. */
+  action: ReceiverAction;
+  /** The SMTP reply it would give, or null (accepted, or no reply text is published). */
+  smtp: string | null;
+  /** Why, in one sentence or two. */
+  reason: string;
+  case: AuthCase;
+  /** How the rule applied is known. */
+  basis: Basis;
+  /** How the reply text is known, when there is one. */
+  smtpBasis: 'published' | 'second-hand' | null;
+  /** DKIM passed only with an Ed25519 key this receiver is not known to verify, so it counted as none. */
+  ed25519Ignored: boolean;
+  /** Set when the two DMARC generations (RFC 7489, RFC 9989) lead to a different action. */
+  alternative: { action: ReceiverAction; method: 'rfc7489' | 'rfc9989' } | null;
   sources: Source[];
 }
 
@@ -248,7 +275,7 @@ export interface Report {
   checkedAt: string;
   verdict: Verdict;
   gmail: GmailPrediction;
-  /** One prediction per receiver asked for with --to (Gmail's alone by default). */
+  /** One prediction per receiver asked for with --to, best first; empty without --to. */
   receivers: Receiver[];
   records: { spf: SpfRecord; dmarc: DmarcRecord; dkim: DkimRecords };
   /** One entry per arrival, in order; the last is Gmail's view. */

@@ -32,19 +32,33 @@ export const RR_TYPES: readonly RRType[] = ['A', 'AAAA', 'TXT', 'MX', 'PTR', 'CN
 
 export type Resolver = <T extends RRType>(name: string, rrtype: T) => Promise<RecordMap[T]>;
 
-/** Error codes of node's dns module that fwdcheck relies on. */
+/**
+ * Error codes. The first group are node's dns module codes, which mailauth knows; the others
+ * are fwdcheck's own, for outcomes node folds into those or never has. mailauth treats every
+ * code but ENOTFOUND/ENODATA (no record) and EBADNAME (permerror) as a temporary error.
+ */
 export type DnsErrorCode =
   | 'ENOTFOUND' // NXDOMAIN
   | 'ENODATA' // the name exists, but has no record of that type
-  | 'ETIMEOUT'
-  | 'ESERVFAIL'
-  | 'EREFUSED'
+  | 'ETIMEOUT' // no valid answer within --timeout
+  | 'ESERVFAIL' // rcode 2
+  | 'EREFUSED' // rcode 5
   | 'ECONNREFUSED'
-  | 'EBADNAME'
-  | 'EBADRESP'
-  | 'EFORMERR'
-  | 'ECANCELLED'
-  | 'ENOTIMP';
+  | 'EBADNAME' // a name that cannot exist in the DNS (label over 63 octets, name over 253)
+  | 'EBADRESP' // an answer that cannot be decoded
+  | 'EFORMERR' // rcode 1
+  | 'ECANCELLED' // the session was closed
+  | 'ENOTIMP' // rcode 4, or a record type fwdcheck does not ask
+  | 'EYXDOMAIN' // rcode 6 (RFC 6672: a DNAME substitution overflowed)
+  | 'EYXRRSET' // rcode 7
+  | 'ENXRRSET' // rcode 8
+  | 'ENOTAUTH' // rcode 9
+  | 'ENOTZONE' // rcode 10
+  | 'EBADRCODE' // any other rcode (RFC 6895 registry)
+  | 'ELOOP' // a CNAME chain that loops or is longer than the depth cap
+  | 'ELIMIT' // the check reached its cap on queries (maxQueriesPerCheck)
+  | 'EDEADLINE' // the check reached its --deadline: timeout-like, the outcome stays open
+  | 'EOFFLINE'; // --offline: the name is outside the zone files, so it was not checked
 
 export class DnsError extends Error {
   readonly code: DnsErrorCode;
@@ -71,3 +85,65 @@ export const errorCode = (err: unknown): string => {
 
 /** A DNS name as a cache key and for comparisons: lower-case, no trailing dot (RFC 4343). */
 export const normalizeName = (name: string): string => name.toLowerCase().replace(/\.$/, '');
+
+/** The name's DNS problem in a few words, for the human report. */
+export const DNS_ERROR_TEXT: Record<DnsErrorCode, string> = {
+  ENOTFOUND: 'no such domain',
+  ENODATA: 'no record of that type',
+  ETIMEOUT: 'no answer in time',
+  ESERVFAIL: 'server failure (SERVFAIL)',
+  EREFUSED: 'query refused (REFUSED)',
+  ECONNREFUSED: 'connection refused',
+  EBADNAME: 'not a valid DNS name',
+  EBADRESP: 'malformed answer',
+  EFORMERR: 'server could not parse the query (FORMERR)',
+  ECANCELLED: 'query cancelled',
+  ENOTIMP: 'not implemented by the server (NOTIMP)',
+  EYXDOMAIN: 'name too long after DNAME substitution (YXDOMAIN)',
+  EYXRRSET: 'unexpected answer code YXRRSET',
+  ENXRRSET: 'unexpected answer code NXRRSET',
+  ENOTAUTH: 'server not authoritative (NOTAUTH)',
+  ENOTZONE: 'unexpected answer code NOTZONE',
+  EBADRCODE: 'unknown answer code',
+  ELOOP: 'CNAME chain loops or is too long',
+  ELIMIT: 'the check reached its cap on DNS queries',
+  EDEADLINE: 'the check reached its --deadline',
+  EOFFLINE: 'not checked: outside the zone files (--offline)',
+};
+
+/** What one try of one query needs from the session. */
+export interface QueryContext {
+  /** Aborted when the query's time is up or the session closes. */
+  signal: AbortSignal;
+  /** The time the whole query has (--timeout); a transport spaces its retries within it. */
+  timeoutMs: number;
+  /** Retransmissions allowed within timeoutMs. */
+  retries: number;
+  /** Called once per retransmission (UDP again, or TCP after TC=1), for the counts. */
+  onRetry(): void;
+}
+
+/**
+ * One upstream answer, with the time it may be cached (RFC 1035 3.2.1 TTL; RFC 2308 5 for
+ * negative answers). "cname": the answer ends in a CNAME whose target's records it does not
+ * hold (an authoritative server's answer, or a zone file pointing out of its zone): the
+ * session asks the target next.
+ */
+export type UpstreamAnswer =
+  | { kind: 'records'; records: unknown[]; ttl: number }
+  | { kind: 'nodata'; ttl: number }
+  | { kind: 'nxdomain'; ttl: number }
+  | { kind: 'cname'; target: string; ttl: number };
+
+/** A source of DNS answers: the wire client, zone files, or both layered. Throws DnsError. */
+export interface UpstreamResolver {
+  query(name: string, type: RRType, ctx: QueryContext): Promise<UpstreamAnswer>;
+  /** Abandons queries still in flight and closes sockets, so that nothing keeps the process alive. */
+  close(): void;
+  describe(): string;
+}
+
+export interface ServerAddress {
+  host: string;
+  port: number;
+}

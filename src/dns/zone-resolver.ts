@@ -1,29 +1,41 @@
 import { readFile } from 'node:fs/promises';
 import { parseZone } from './parse-zone.ts';
-import type { UpstreamResolver } from './system.ts';
-import { DnsError, type RecordMap, type RRType } from './types.ts';
+import { DnsError, type RecordMap, type RRType, type UpstreamAnswer, type UpstreamResolver } from './types.ts';
 import { ZoneIndex, type ZoneRecord } from './zone.ts';
 
-/** Answers from the records of a zone index alone: fully offline. */
+/** Answers from the records of a zone index alone: every name outside it is NXDOMAIN. */
 export const createZoneResolver = (zone: ZoneIndex, label = 'zone files'): UpstreamResolver => ({
-  resolve: async <T extends RRType>(name: string, rrtype: T): Promise<RecordMap[T]> => answerFromZone(zone, name, rrtype),
+  query: async (name: string, rrtype: RRType): Promise<UpstreamAnswer> => zoneAnswer(zone, name, rrtype),
   close: () => {},
   describe: () => label,
 });
 
-export const answerFromZone = <T extends RRType>(zone: ZoneIndex, name: string, rrtype: T): RecordMap[T] => {
+/** The zone's answer, following CNAMEs inside the index; TTLs as the zone gives them. */
+export const zoneAnswer = (zone: ZoneIndex, name: string, rrtype: RRType): UpstreamAnswer => {
   const result = zone.lookup(name, rrtype);
+  const chainTtl = result.kind === 'fault' ? 0 : Math.min(Infinity, ...result.cnames.map((c) => c.ttl));
   switch (result.kind) {
     case 'fault':
       throw new DnsError(result.fault === 'timeout' ? 'ETIMEOUT' : 'ESERVFAIL', name, rrtype);
     case 'nxdomain':
-      throw new DnsError('ENOTFOUND', name, rrtype);
+      return { kind: 'nxdomain', ttl: Math.min(chainTtl, NEGATIVE_TTL) };
     case 'nodata':
-      throw new DnsError('ENODATA', name, rrtype);
+      return { kind: 'nodata', ttl: Math.min(chainTtl, NEGATIVE_TTL) };
     case 'answer':
-      return result.records.map(toNodeShape) as RecordMap[T];
+      return { kind: 'records', records: result.records.map(toNodeShape), ttl: Math.min(chainTtl, ...result.records.map((r) => r.ttl)) };
   }
 };
+
+/** Answers in node's shapes, or a thrown DnsError: for callers that want a plain resolver. */
+export const answerFromZone = <T extends RRType>(zone: ZoneIndex, name: string, rrtype: T): RecordMap[T] => {
+  const answer = zoneAnswer(zone, name, rrtype);
+  if (answer.kind === 'records') return answer.records as RecordMap[T];
+  throw new DnsError(answer.kind === 'nxdomain' ? 'ENOTFOUND' : 'ENODATA', name, rrtype);
+};
+
+// RFC 2308 5: a negative answer is cached for the SOA's minimum; a zone file read for a run
+// does not change, so its negative answers can be kept as long as a typical SOA minimum.
+const NEGATIVE_TTL = 3600;
 
 /** The shapes node's dns.promises.resolve gives, which mailauth expects. */
 const toNodeShape = (record: ZoneRecord): unknown => {

@@ -3,7 +3,18 @@ export type Audience = 'recipient' | 'relay' | 'sender';
 /** Where Gmail's "Check mail from other accounts" (POP3 import) stands on the check's date. */
 export type PopImportStatus = 'available' | 'existing-only' | 'ended';
 
+/** A receiver named in the recipient's advice, with what it does with this sender's forwarded mail. */
+export interface ReceiverMention {
+  id: string;
+  name: string;
+  action: string;
+}
+
 export interface AdviceArgs {
+  /** Forwarding to Gmail loses the mail, another receiver checked (--to) keeps it. */
+  RECIPIENT_FORWARD_ELSEWHERE: { asOf: string; gmailAction: 'inbox' | 'spam' | 'reject' | 'tempfail'; receivers: ReceiverMention[] };
+  /** No receiver checked (--to) is known to keep the forwarded mail: fetching is the safe way. */
+  RECIPIENT_ONLY_FETCH_IS_SAFE: { asOf: string; receivers: ReceiverMention[] };
   RECIPIENT_FETCH_INSTEAD: { popImport: PopImportStatus; asOf: string; newAccountsClosedSince: string; existingUntil: string };
   RECIPIENT_IMAP_IN_GMAIL_APP: Record<string, never>;
   RECIPIENT_ASK_SENDER: { domain: string };

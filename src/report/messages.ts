@@ -1,6 +1,7 @@
 // All wording of findings, advice and Gmail's reasons. The core only produces codes.
 import type { Advice, PopImportStatus } from './advice-types.ts';
 import type { Finding } from './findings.ts';
+import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-receivers.ts';
 import type { GmailPrediction, Report } from './types.ts';
 
 /** "2027-01" -> "January 2027" */
@@ -125,6 +126,10 @@ const dkimProblem = (problem: string, bits: number | null): string => {
 
 export const adviceMessage = (a: Advice): string => {
   switch (a.code) {
+    case 'RECIPIENT_FORWARD_ELSEWHERE':
+      return forwardElsewhereMessage(a);
+    case 'RECIPIENT_ONLY_FETCH_IS_SAFE':
+      return onlyFetchIsSafeMessage(a);
     case 'RECIPIENT_FETCH_INSTEAD':
       return fetchInstead(a.popImport, a.asOf, a.existingUntil);
     case 'RECIPIENT_IMAP_IN_GMAIL_APP':

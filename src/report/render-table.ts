@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { adviceMessage, findingMessage, gmailReason } from './messages.ts';
 import type { Audience } from './advice-types.ts';
+import { renderReceivers } from './render-receivers.ts';
 import type { Arrival, Report, Verdict } from './types.ts';
 
 export interface TableRenderOptions {
@@ -43,6 +44,8 @@ export const renderTable = (report: Report, options: TableRenderOptions): string
   if (report.gmail.smtp) lines.push(`  ${c.dim(report.gmail.smtp)}`);
   lines.push(`  ${gmailReason(report.gmail, report)}`);
   lines.push('');
+  const receivers = renderReceivers(report, { chalk: c, width });
+  if (receivers.length) lines.push(...receivers, '');
 
   const rest = width - 16 - 14 - 4;
   const records = table(['Record', 'Status', 'Details'], [16, 14, rest]);

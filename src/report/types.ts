@@ -8,6 +8,7 @@ import type { SpfNode } from '../records/fetch-spf.ts';
 import type { DmarcPolicy, DmarcResult, SpfResult } from '../auth/types.ts';
 import type { Finding } from './findings.ts';
 import type { Advice } from './advice-types.ts';
+import type { ReceiverPrediction } from '../receivers/types.ts';
 
 export type Verdict = 'pass' | 'at-risk' | 'fail' | 'unknown';
 export type GmailAction = 'inbox' | 'spam' | 'reject' | 'tempfail';
@@ -101,6 +102,8 @@ export interface Report {
   checkedAt: string;
   verdict: Verdict;
   gmail: GmailPrediction;
+  /** One prediction per receiver asked for with --to, best first for this sender; empty without --to. */
+  receivers: ReceiverPrediction[];
   records: { spf: SpfSummary; dmarc: DmarcSummary; dkim: DkimSummary };
   path: Arrival[];
   findings: Finding[];

@@ -19,6 +19,7 @@ type ArrivalSpf = v1.Arrival['spf'];
 type ArrivalDkim = v1.Arrival['dkim'];
 type ArrivalDmarc = v1.Arrival['dmarc'];
 type InputErrorDetail = v1.InputError['error'];
+type ReceiverAlt = NonNullable<v1.Receiver['alternative']>;
 
 const WITNESS: Record<string, Record<string, 'required' | 'optional'>> = {
   Report: w<v1.Report>({
@@ -29,8 +30,9 @@ const WITNESS: Record<string, Record<string, 'required' | 'optional'>> = {
   Generator: w<Gen>(all<Gen>(['name', 'version'])),
   GmailPrediction: w<v1.GmailPrediction>(all<v1.GmailPrediction>(['action', 'smtp', 'reason', 'reasonCode', 'alternative'])),
   'GmailPrediction.alternative': w<Alt>(all<Alt>(['action', 'method'])),
-  Source: w<v1.Source>(all<v1.Source>(['title', 'url', 'read'])),
-  Receiver: w<v1.Receiver>(all<v1.Receiver>(['id', 'name', 'action', 'smtp', 'reason', 'reasonCode', 'sources'])),
+  Source: w<v1.Source>(all<v1.Source>(['id', 'title', 'url', 'read', 'basis'])),
+  Receiver: w<v1.Receiver>(all<v1.Receiver>(['id', 'name', 'action', 'smtp', 'reason', 'case', 'basis', 'smtpBasis', 'ed25519Ignored', 'alternative', 'sources'])),
+  'Receiver.alternative': w<ReceiverAlt>(all<ReceiverAlt>(['action', 'method'])),
   SpfInclude: w<v1.SpfInclude>(all<v1.SpfInclude>(['domain', 'parent', 'via', 'status', 'record', 'error'])),
   SpfRecord: w<v1.SpfRecord>(all<v1.SpfRecord>(['status', 'domain', 'record', 'error', 'lookups', 'voidLookups', 'includes'])),
   DmarcTags: w<v1.DmarcTags>(all<v1.DmarcTags>(['p', 'sp', 'np', 'adkim', 'aspf', 'pct', 'testing', 'rua', 'ruf'])),
@@ -65,6 +67,9 @@ const ENUMS: Record<string, readonly string[]> = {
   DmarcPolicy: v1.DMARC_POLICIES,
   Severity: v1.SEVERITIES,
   Audience: v1.AUDIENCES,
+  ReceiverAction: v1.RECEIVER_ACTIONS,
+  Basis: v1.BASES,
+  AuthCase: v1.AUTH_CASES,
 };
 
 type Node = { type?: unknown; properties?: Record<string, Node>; required?: string[]; additionalProperties?: unknown; anyOf?: Node[]; enum?: unknown[] };

@@ -8,7 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { check, DnsError, exitCodeFor, fixedClock, renderJson, renderMarkdown, renderText, serverResolver, UsageError, zoneResolver, type Resolver } from '../../src/index.ts';
-import { loadZoneFiles } from '../../src/dns/zone-resolver.ts';
+import { parseZone } from '../../src/dns/parse-zone.ts';
+import { ZoneIndex } from '../../src/dns/zone.ts';
+import { answerFromZone, loadZoneFiles } from '../../src/dns/zone-resolver.ts';
 import { assertMatchesSchema, parseReport } from '../helpers/contract.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 import { FIXTURES, runCli } from '../helpers/run-cli.ts';
@@ -58,11 +60,11 @@ describe('check(): resolvers', () => {
   it('zone files, a DNS server and a custom function give the same document', async () => {
     const fromZone = await check('bank.example', { relays: ['203.0.113.7'], resolver: await zoneResolver(DEMO), clock });
     const fromServer = await check('bank.example', { relays: ['203.0.113.7'], resolver: serverResolver(server.address), clock });
-    const zone = await zoneResolver([DEMO]);
+    const zone = new ZoneIndex(parseZone(readFileSync(DEMO, 'utf8'), 'demo.zone'));
     const names: string[] = [];
-    const custom: Resolver = (name, type) => {
+    const custom: Resolver = async (name, type) => {
       names.push(`${type} ${name}`);
-      return zone.resolve(name, type);
+      return answerFromZone(zone, name, type);
     };
     const fromFunction = await check('bank.example', { relays: ['203.0.113.7'], resolver: custom, clock });
     for (const doc of [fromZone, fromServer, fromFunction]) assertMatchesSchema('Report', doc);

@@ -1,0 +1,468 @@
+// One DNS session per run: a shared answer cache, shared queries in flight and a limit on
+// queries in flight, seen by each check through its own view (a DnsClient) that counts that
+// check's own work. Every lookup fwdcheck makes, mailauth's included, goes through a view.
+import type { Clock } from '../clock.ts';
+import {
+  DnsError,
+  errorCode,
+  isNoRecord,
+  normalizeName,
+  RR_TYPES,
+  type DnsErrorCode,
+  type RecordMap,
+  type Resolver,
+  type RRType,
+  type UpstreamAnswer,
+  type UpstreamResolver,
+} from './types.ts';
+
+export interface TraceEntry {
+  name: string;
+  type: RRType;
+  /** "answer", "CNAME" (the chain continues), or the error code (ENOTFOUND, ENODATA, ETIMEOUT, ...). */
+  outcome: string;
+  /** Records in the answer. */
+  count: number;
+  ms: number;
+  /** "query": this check sent it; "shared": it joined another check's query in flight; "cache": the run's cache. */
+  source: 'query' | 'shared' | 'cache';
+}
+
+export interface DnsStats {
+  /** Queries this check sent upstream. */
+  queries: number;
+  /** Lookups answered from the run's cache, by this check's earlier lookups, or by joining a query in flight. */
+  cacheHits: number;
+  /** Lookups that failed for a reason other than "no such record". */
+  failures: number;
+  /** Retransmissions of this check's queries (UDP again, TCP after truncation). */
+  retries: number;
+  /** Whether any lookup got an answer (records, NXDOMAIN or NODATA). */
+  anyAnswer: boolean;
+  /** Whether a lookup failed because the check reached its deadline (EDEADLINE). */
+  deadlineHit: boolean;
+  /** Whether a lookup failed because the check reached maxQueriesPerCheck (ELIMIT). */
+  limitHit: boolean;
+}
+
+export interface DnsClient {
+  /** The one resolver every lookup goes through, mailauth's included. */
+  resolve: Resolver;
+  stats(): DnsStats;
+  trace(): readonly TraceEntry[];
+  describe(): string;
+  /** Ends this view; for createDnsClient's one-check session, closes the session. */
+  close(): void;
+}
+
+export interface SessionStats {
+  /** Queries sent upstream in the run. */
+  queries: number;
+  /** Lookups answered without a query of their own. */
+  cacheHits: number;
+  /** Upstream queries that failed (timeouts, SERVFAIL, ...). */
+  failures: number;
+  /** Upstream queries that timed out. */
+  timeouts: number;
+  retries: number;
+  /** The most queries in flight at once (never above the concurrency limit). */
+  peakInFlight: number;
+  /** Answers in the cache now. */
+  cacheEntries: number;
+  /** Distinct (name, type) pairs queried upstream; only with trackDistinct. */
+  distinct: number | null;
+}
+
+export interface DnsSessionOptions {
+  /** The time one query is given, retries included (--timeout). */
+  timeoutMs: number;
+  clock: Clock;
+  /** Retransmissions within timeoutMs. */
+  retries?: number;
+  /** Queries in flight at once, for the whole run (--concurrency). */
+  concurrency?: number;
+  /** Answers kept in the cache; the least recently used go first. */
+  cacheEntries?: number;
+  /** Queries one check may send (hostile records cannot make a check flood the resolver). */
+  maxQueriesPerCheck?: number;
+  /** CNAMEs followed from one name (RFC 1034 3.6.2 calls for a limit; 8 as BIND's default). */
+  maxCnameDepth?: number;
+  /** Longest time an answer is cached, in seconds (RFC 8767 4 suggests a cap of days). */
+  maxTtlSeconds?: number;
+  /** Count distinct (name, type) pairs in stats() (memory grows with the run: for benches). */
+  trackDistinct?: boolean;
+}
+
+export interface DnsSession {
+  /** A per-check view; its signal (the check's deadline) fails its remaining lookups with EDEADLINE. */
+  view(opts?: { signal?: AbortSignal }): DnsClient;
+  stats(): SessionStats;
+  describe(): string;
+  close(): void;
+}
+
+export const SESSION_DEFAULTS = {
+  retries: 2,
+  concurrency: 64,
+  cacheEntries: 50_000,
+  maxQueriesPerCheck: 500,
+  maxCnameDepth: 8,
+  maxTtlSeconds: 86_400,
+} as const;
+
+// Codes a resolver may throw that we pass on as they are; anything else becomes ESERVFAIL so
+// that every consumer (mailauth's SPF, DKIM and DMARC code, our own fetchers) treats it as a
+// transient failure: temperror, never fail (RFC 7208 5, RFC 7489 6.6.3).
+const KNOWN_CODES = new Set<string>([
+  'ENOTFOUND', 'ENODATA', 'ETIMEOUT', 'ESERVFAIL', 'EREFUSED', 'ECONNREFUSED', 'EBADNAME', 'EBADRESP', 'EFORMERR', 'ECANCELLED',
+  'ENOTIMP', 'EYXDOMAIN', 'EYXRRSET', 'ENXRRSET', 'ENOTAUTH', 'ENOTZONE', 'EBADRCODE', 'ELOOP', 'ELIMIT', 'EDEADLINE', 'EOFFLINE',
+]);
+
+const normalizeError = (err: unknown, name: string, type: string): DnsError => {
+  if (err instanceof DnsError) return err;
+  const code = errorCode(err);
+  return new DnsError((KNOWN_CODES.has(code) ? code : 'ESERVFAIL') as DnsErrorCode, name, type);
+};
+
+/**
+ * RFC 1035 2.3.4: labels of 1-63 octets, a name of at most 253 characters in text form. Any
+ * octet may appear in a label (RFC 2181 11): SPF macros expand to names with spaces.
+ */
+const validName = (name: string): boolean =>
+  name.length > 0 && Buffer.byteLength(name) <= 253 && name.split('.').every((l) => l.length > 0 && Buffer.byteLength(l) <= 63);
+
+const copyRecords = (type: RRType, records: unknown[]): unknown[] => {
+  // callers own what they get: the cached answer stays as the server sent it
+  switch (type) {
+    case 'TXT':
+      return (records as string[][]).map((r) => [...r]);
+    case 'MX':
+    case 'SRV':
+      return records.map((r) => ({ ...(r as object) }));
+    default:
+      return [...records];
+  }
+};
+
+interface Shared {
+  promise: Promise<UpstreamAnswer>;
+  /** Lookups waiting for it; a query nobody waits for any more is not sent. */
+  waiters: number;
+  started: boolean;
+  cancel(): void;
+}
+
+interface CacheEntry {
+  answer: UpstreamAnswer;
+  expires: number;
+}
+
+/** A counting semaphore: the limit on queries in flight. */
+const createLimiter = (limit: number) => {
+  let active = 0;
+  let peak = 0;
+  const queue: (() => void)[] = [];
+  return {
+    acquire(): { ready: Promise<void>; cancel(): void } {
+      if (active < limit) {
+        active++;
+        peak = Math.max(peak, active);
+        return { ready: Promise.resolve(), cancel: () => {} };
+      }
+      let start!: () => void;
+      const ready = new Promise<void>((resolve) => (start = resolve));
+      const entry = () => {
+        active++;
+        peak = Math.max(peak, active);
+        start();
+      };
+      queue.push(entry);
+      return {
+        ready,
+        cancel: () => {
+          const i = queue.indexOf(entry);
+          if (i >= 0) queue.splice(i, 1);
+        },
+      };
+    },
+    release(): void {
+      active--;
+      queue.shift()?.();
+    },
+    peak: () => peak,
+  };
+};
+
+export const createDnsSession = (upstream: UpstreamResolver, options: DnsSessionOptions): DnsSession => {
+  const opts = { ...SESSION_DEFAULTS, ...options };
+  const { clock } = opts;
+  const cache = new Map<string, CacheEntry>();
+  const inFlight = new Map<string, Shared>();
+  const limiter = createLimiter(Math.max(1, opts.concurrency));
+  const closing = new AbortController();
+  const distinct = opts.trackDistinct ? new Set<string>() : null;
+  const totals = { queries: 0, cacheHits: 0, failures: 0, timeouts: 0, retries: 0 };
+
+  const fromCache = (key: string): UpstreamAnswer | undefined => {
+    const entry = cache.get(key);
+    if (!entry) return undefined;
+    if (entry.expires <= clock.now()) {
+      cache.delete(key);
+      return undefined;
+    }
+    // least recently used first out: a hit moves the entry to the end
+    cache.delete(key);
+    cache.set(key, entry);
+    return entry.answer;
+  };
+
+  const store = (key: string, answer: UpstreamAnswer): void => {
+    const ttl = Math.min(Math.max(0, answer.ttl), opts.maxTtlSeconds);
+    // TTL 0: use once, never cache (RFC 1035 3.2.1)
+    if (ttl === 0 || opts.cacheEntries <= 0) return;
+    cache.set(key, { answer, expires: clock.now() + ttl * 1000 });
+    while (cache.size > opts.cacheEntries) cache.delete(cache.keys().next().value!);
+  };
+
+  /** Starts one upstream query, shared by every lookup of (name, type) until it settles. */
+  const startQuery = (key: string, name: string, type: RRType, onRetry: () => void): Shared => {
+    const controller = new AbortController();
+    const slot = limiter.acquire();
+    let cancelled = false;
+    const shared: Shared = {
+      promise: undefined as unknown as Promise<UpstreamAnswer>,
+      waiters: 0,
+      started: false,
+      cancel: () => {
+        cancelled = true;
+        slot.cancel();
+        inFlight.delete(key);
+      },
+    };
+    shared.promise = (async () => {
+      await slot.ready;
+      if (cancelled) throw new DnsError('ECANCELLED', name, type);
+      shared.started = true;
+      let timedOut = false;
+      let onAbort: (() => void) | undefined;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, opts.timeoutMs);
+      const stopOnClose = () => controller.abort();
+      closing.signal.addEventListener('abort', stopOnClose);
+      try {
+        // the race bounds the query even for an upstream that ignores its signal
+        const aborted = new Promise<never>((_, reject) => {
+          onAbort = () => reject(new DnsError(timedOut ? 'ETIMEOUT' : 'ECANCELLED', name, type));
+          controller.signal.addEventListener('abort', onAbort);
+        });
+        const answer = await Promise.race([
+          upstream.query(name, type, { signal: controller.signal, timeoutMs: opts.timeoutMs, retries: opts.retries, onRetry }),
+          aborted,
+        ]);
+        store(key, answer);
+        return answer;
+      } catch (err) {
+        const error = timedOut ? new DnsError('ETIMEOUT', name, type) : normalizeError(err, name, type);
+        totals.failures++;
+        if (error.code === 'ETIMEOUT') totals.timeouts++;
+        throw error;
+      } finally {
+        clearTimeout(timer);
+        closing.signal.removeEventListener('abort', stopOnClose);
+        if (onAbort) controller.signal.removeEventListener('abort', onAbort);
+        controller.abort();
+        limiter.release();
+        inFlight.delete(key);
+      }
+    })();
+    shared.promise.catch(() => {});
+    inFlight.set(key, shared);
+    return shared;
+  };
+
+  const view = (viewOptions: { signal?: AbortSignal } = {}): DnsClient => {
+    const signal = viewOptions.signal;
+    const stats: DnsStats = { queries: 0, cacheHits: 0, failures: 0, retries: 0, anyAnswer: false, deadlineHit: false, limitHit: false };
+    const traceLog: TraceEntry[] = [];
+    // this check's lookups, settled or not: one check sees one consistent view of the DNS,
+    // failures included, while the run's cache shares only answers
+    const memo = new Map<string, Promise<unknown>>();
+    const onRetry = () => {
+      stats.retries++;
+      totals.retries++;
+    };
+
+    const deadlineError = (name: string, type: string) => {
+      stats.deadlineHit = true;
+      return new DnsError('EDEADLINE', name, type);
+    };
+
+    /** Waits for a shared query, or for this check's deadline, whichever comes first. */
+    const wait = async (shared: Shared, name: string, type: RRType): Promise<UpstreamAnswer> => {
+      shared.waiters++;
+      if (!signal) {
+        try {
+          return await shared.promise;
+        } finally {
+          shared.waiters--;
+        }
+      }
+      let onAbort: (() => void) | undefined;
+      try {
+        return await Promise.race([
+          shared.promise,
+          new Promise<never>((_, reject) => {
+            onAbort = () => reject(deadlineError(name, type));
+            signal.addEventListener('abort', onAbort, { once: true });
+          }),
+        ]);
+      } finally {
+        if (onAbort) signal.removeEventListener('abort', onAbort);
+        shared.waiters--;
+        if (shared.waiters === 0 && !shared.started) shared.cancel();
+      }
+    };
+
+    /** One step: the answer for exactly (name, type), from the cache, a shared query or a new one. */
+    const step = async (name: string, type: RRType): Promise<UpstreamAnswer> => {
+      const started = clock.now();
+      const key = `${type} ${name}`;
+      const trace = (outcome: string, count: number, source: TraceEntry['source']) =>
+        traceLog.push({ name, type, outcome, count, ms: clock.now() - started, source });
+      if (signal?.aborted) {
+        trace('EDEADLINE', 0, 'query');
+        throw deadlineError(name, type);
+      }
+      const cached = fromCache(key);
+      if (cached) {
+        stats.cacheHits++;
+        totals.cacheHits++;
+        trace(outcomeOf(cached), countOf(cached), 'cache');
+        return cached;
+      }
+      let shared = inFlight.get(key);
+      let source: TraceEntry['source'] = 'shared';
+      if (shared) {
+        stats.cacheHits++;
+        totals.cacheHits++;
+      } else {
+        if (stats.queries >= opts.maxQueriesPerCheck) {
+          stats.limitHit = true;
+          trace('ELIMIT', 0, 'query');
+          throw new DnsError('ELIMIT', name, type);
+        }
+        stats.queries++;
+        totals.queries++;
+        distinct?.add(key);
+        source = 'query';
+        shared = startQuery(key, name, type, onRetry);
+      }
+      try {
+        const answer = await wait(shared, name, type);
+        trace(outcomeOf(answer), countOf(answer), source);
+        return answer;
+      } catch (err) {
+        trace(errorCode(err), 0, source);
+        throw err;
+      }
+    };
+
+    /** A lookup: steps along the CNAME chain (RFC 1034 3.6.2), at most maxCnameDepth links. */
+    const lookup = async (name: string, type: RRType): Promise<unknown[]> => {
+      const seen = new Set([name]);
+      let current = name;
+      for (;;) {
+        const answer = await step(current, type);
+        stats.anyAnswer = true;
+        switch (answer.kind) {
+          case 'records':
+            return copyRecords(type, answer.records);
+          case 'nodata':
+            // mailauth counts a void lookup only for a thrown ENODATA, not for an empty list
+            throw new DnsError('ENODATA', name, type);
+          case 'nxdomain':
+            throw new DnsError('ENOTFOUND', name, type);
+          case 'cname': {
+            const target = normalizeName(answer.target);
+            if (seen.has(target) || seen.size > opts.maxCnameDepth) throw new DnsError('ELOOP', name, type);
+            seen.add(target);
+            current = target;
+          }
+        }
+      }
+    };
+
+    const resolve = (<T extends RRType>(rawName: string, rrtype: T): Promise<RecordMap[T]> => {
+      const name = normalizeName(String(rawName));
+      const type = String(rrtype).toUpperCase() as T;
+      const key = `${type} ${name}`;
+      const known = memo.get(key);
+      if (known) {
+        stats.cacheHits++;
+        totals.cacheHits++;
+        return known.then((records) => copyRecords(type, records as unknown[])) as Promise<RecordMap[T]>;
+      }
+      let pending: Promise<unknown[]>;
+      if (!validName(name)) pending = Promise.reject(new DnsError('EBADNAME', name, type));
+      else if (!RR_TYPES.includes(type)) pending = Promise.reject(new DnsError('ENOTIMP', name, type));
+      else pending = lookup(name, type);
+      pending = pending.catch((err: unknown) => {
+        const error = normalizeError(err, name, type);
+        if (!isNoRecord(error)) stats.failures++;
+        throw error;
+      });
+      pending.catch(() => {});
+      memo.set(key, pending);
+      return pending.then((records) => copyRecords(type, records)) as Promise<RecordMap[T]>;
+    }) as Resolver;
+
+    return {
+      resolve,
+      stats: () => ({ ...stats }),
+      trace: () => traceLog,
+      describe: () => upstream.describe(),
+      close: () => memo.clear(),
+    };
+  };
+
+  return {
+    view,
+    stats: () => ({ ...totals, peakInFlight: limiter.peak(), cacheEntries: cache.size, distinct: distinct ? distinct.size : null }),
+    describe: () => upstream.describe(),
+    close: () => {
+      closing.abort();
+      cache.clear();
+      upstream.close();
+    },
+  };
+};
+
+const outcomeOf = (answer: UpstreamAnswer): string => {
+  switch (answer.kind) {
+    case 'records':
+      return 'answer';
+    case 'nodata':
+      return 'ENODATA';
+    case 'nxdomain':
+      return 'ENOTFOUND';
+    case 'cname':
+      return `CNAME ${answer.target}`;
+  }
+};
+
+const countOf = (answer: UpstreamAnswer): number => (answer.kind === 'records' ? answer.records.length : 0);
+
+export interface DnsClientOptions extends Omit<DnsSessionOptions, 'trackDistinct'> {
+  /** The check's deadline. */
+  signal?: AbortSignal;
+}
+
+/** A one-check session: its one view, whose close() closes the session. */
+export const createDnsClient = (upstream: UpstreamResolver, options: DnsClientOptions): DnsClient => {
+  const { signal, ...sessionOptions } = options;
+  const session = createDnsSession(upstream, sessionOptions);
+  const client = session.view(signal ? { signal } : {});
+  return { ...client, close: () => session.close() };
+};

@@ -1,0 +1,231 @@
+// The run's DNS session against a scripted upstream: what is shared between checks, what is not.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createDnsClient, createDnsSession } from '../../src/dns/session.ts';
+import { DnsError, type QueryContext, type RRType, type UpstreamAnswer, type UpstreamResolver } from '../../src/dns/types.ts';
+
+type Script = (name: string, type: RRType, ctx: QueryContext) => Promise<UpstreamAnswer> | UpstreamAnswer;
+
+const scripted = (script: Script) => {
+  const calls: string[] = [];
+  let inFlight = 0;
+  let peak = 0;
+  const upstream: UpstreamResolver = {
+    query: async (name, type, ctx) => {
+      calls.push(`${type} ${name}`);
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      try {
+        return await script(name, type, ctx);
+      } finally {
+        inFlight--;
+      }
+    },
+    close: () => {},
+    describe: () => 'scripted',
+  };
+  return { upstream, calls, peak: () => peak };
+};
+
+const manualClock = () => {
+  let t = 1_000_000;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+};
+
+const txt = (text: string, ttl = 300): UpstreamAnswer => ({ kind: 'records', records: [[text]], ttl });
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+describe('DNS session', () => {
+  it('shares answers between checks until their TTL runs out', async () => {
+    const clock = manualClock();
+    const { upstream, calls } = scripted(() => txt('v=spf1 -all', 60));
+    const session = createDnsSession(upstream, { timeoutMs: 1000, clock });
+    const a = session.view();
+    const b = session.view();
+    assert.deepEqual(await a.resolve('x.example', 'TXT'), [['v=spf1 -all']]);
+    assert.deepEqual(await b.resolve('X.Example.', 'TXT'), [['v=spf1 -all']]);
+    assert.equal(calls.length, 1);
+    assert.deepEqual([a.stats().queries, a.stats().cacheHits, b.stats().queries, b.stats().cacheHits], [1, 0, 0, 1]);
+    clock.advance(61_000);
+    await session.view().resolve('x.example', 'TXT');
+    assert.equal(calls.length, 2, 'expired after 60 s');
+    session.close();
+  });
+
+  it('never caches a TTL-0 answer across checks, but one check sees one answer', async () => {
+    const { upstream, calls } = scripted(() => txt('once', 0));
+    const session = createDnsSession(upstream, { timeoutMs: 1000, clock: manualClock() });
+    const a = session.view();
+    await a.resolve('x.example', 'TXT');
+    await a.resolve('x.example', 'TXT');
+    await session.view().resolve('x.example', 'TXT');
+    assert.equal(calls.length, 2);
+  });
+
+  it('never shares a transient failure with another check, but keeps it within the check', async () => {
+    let n = 0;
+    const { upstream, calls } = scripted((name, type) => {
+      if (n++ === 0) throw new DnsError('ESERVFAIL', name, type);
+      return txt('v=DMARC1; p=reject');
+    });
+    const session = createDnsSession(upstream, { timeoutMs: 1000, clock: manualClock() });
+    const a = session.view();
+    await assert.rejects(a.resolve('_dmarc.x.example', 'TXT'), { code: 'ESERVFAIL' });
+    await assert.rejects(a.resolve('_dmarc.x.example', 'TXT'), { code: 'ESERVFAIL' });
+    assert.deepEqual(await session.view().resolve('_dmarc.x.example', 'TXT'), [['v=DMARC1; p=reject']]);
+    assert.equal(calls.length, 2);
+    assert.equal(a.stats().failures, 1);
+    assert.equal(session.stats().failures, 1);
+  });
+
+  it('caches NXDOMAIN and NODATA as answers, with their own TTL', async () => {
+    const { upstream, calls } = scripted((name) => (name.startsWith('none') ? { kind: 'nxdomain', ttl: 30 } : { kind: 'nodata', ttl: 30 }));
+    const session = createDnsSession(upstream, { timeoutMs: 1000, clock: manualClock() });
+    for (const v of [session.view(), session.view()]) {
+      await assert.rejects(v.resolve('none.example', 'TXT'), { code: 'ENOTFOUND' });
+      await assert.rejects(v.resolve('empty.example', 'TXT'), { code: 'ENODATA' });
+      assert.equal(v.stats().failures, 0);
+      assert.equal(v.stats().anyAnswer, true);
+    }
+    assert.equal(calls.length, 2);
+  });
+
+  it('shares one query in flight between checks', async () => {
+    const { upstream, calls } = scripted(async () => {
+      await tick();
+      return txt('shared');
+    });
+    const session = createDnsSession(upstream, { timeoutMs: 1000, clock: manualClock() });
+    const views = Array.from({ length: 5 }, () => session.view());
+    const answers = await Promise.all(views.map((v) => v.resolve('include.example', 'TXT')));
+    assert.equal(calls.length, 1);
+    assert.ok(answers.every((a) => a[0]![0] === 'shared'));
+    assert.deepEqual(
+      views.map((v) => v.stats().queries),
+      [1, 0, 0, 0, 0],
+    );
+    assert.equal(views[4]!.trace()[0]!.source, 'shared');
+  });
+
+  it('keeps queries in flight within the concurrency limit', async () => {
+    const { upstream, calls, peak } = scripted(async (name) => {
+      await tick();
+      return txt(name);
+    });
+    const session = createDnsSession(upstream, { timeoutMs: 5000, concurrency: 4, clock: manualClock() });
+    const v = session.view();
+    await Promise.all(Array.from({ length: 40 }, (_, i) => v.resolve(`n${i}.example`, 'TXT')));
+    assert.equal(calls.length, 40);
+    assert.equal(peak(), 4);
+    assert.equal(session.stats().peakInFlight, 4);
+  });
+
+  it('bounds the cache, dropping the least recently used', async () => {
+    const { upstream, calls } = scripted((name) => txt(name));
+    const session = createDnsSession(upstream, { timeoutMs: 1000, cacheEntries: 2, clock: manualClock() });
+    await session.view().resolve('a.example', 'TXT');
+    await session.view().resolve('b.example', 'TXT');
+    await session.view().resolve('a.example', 'TXT'); // a is now the most recent
+    await session.view().resolve('c.example', 'TXT'); // evicts b
+    assert.equal(session.stats().cacheEntries, 2);
+    await session.view().resolve('a.example', 'TXT');
+    await session.view().resolve('b.example', 'TXT');
+    assert.deepEqual(calls, ['TXT a.example', 'TXT b.example', 'TXT c.example', 'TXT b.example']);
+  });
+
+  it('caps the queries of one check (ELIMIT), not of the run', async () => {
+    const { upstream } = scripted((name) => txt(name));
+    const session = createDnsSession(upstream, { timeoutMs: 1000, maxQueriesPerCheck: 3, clock: manualClock() });
+    const v = session.view();
+    const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => v.resolve(`n${i}.example`, 'TXT')));
+    assert.deepEqual(
+      results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as DnsError).code)),
+      ['ok', 'ok', 'ok', 'ELIMIT', 'ELIMIT'],
+    );
+    assert.equal(v.stats().limitHit, true);
+    assert.deepEqual(await session.view().resolve('n4.example', 'TXT'), [['n4.example']]);
+  });
+
+  it('fails the remaining lookups of a check at its deadline (EDEADLINE), leaving other checks alone', async () => {
+    const { upstream } = scripted(async (name) => {
+      await new Promise((r) => setTimeout(r, name.startsWith('slow') ? 200 : 1));
+      return txt(name);
+    });
+    const session = createDnsSession(upstream, { timeoutMs: 5000, clock: manualClock() });
+    const deadline = new AbortController();
+    const a = session.view({ signal: deadline.signal });
+    const b = session.view();
+    const slowA = a.resolve('slow.example', 'TXT');
+    const slowB = b.resolve('slow.example', 'TXT');
+    assert.deepEqual(await a.resolve('fast.example', 'TXT'), [['fast.example']]);
+    deadline.abort();
+    await assert.rejects(slowA, { code: 'EDEADLINE' });
+    await assert.rejects(a.resolve('other.example', 'TXT'), { code: 'EDEADLINE' });
+    assert.deepEqual(await slowB, [['slow.example']], 'the shared query went on for the other check');
+    assert.equal(a.stats().deadlineHit, true);
+    assert.equal(b.stats().deadlineHit, false);
+    session.close();
+  });
+
+  it('does not send a queued query that every check has given up on', async () => {
+    const { upstream, calls } = scripted(async (name) => {
+      await new Promise((r) => setTimeout(r, 50));
+      return txt(name);
+    });
+    const session = createDnsSession(upstream, { timeoutMs: 5000, concurrency: 1, clock: manualClock() });
+    const deadline = new AbortController();
+    const v = session.view({ signal: deadline.signal });
+    const first = v.resolve('first.example', 'TXT');
+    const queued = v.resolve('queued.example', 'TXT');
+    deadline.abort();
+    await assert.rejects(queued, { code: 'EDEADLINE' });
+    await assert.rejects(first, { code: 'EDEADLINE' });
+    await new Promise((r) => setTimeout(r, 80));
+    assert.deepEqual(calls, ['TXT first.example']);
+  });
+
+  it('enforces the query timeout whatever the upstream does (ETIMEOUT), and counts retries', async () => {
+    const { upstream } = scripted((_name, _type, ctx) => {
+      ctx.onRetry();
+      ctx.onRetry();
+      return new Promise<UpstreamAnswer>(() => {});
+    });
+    const client = createDnsClient(upstream, { timeoutMs: 30, clock: manualClock() });
+    await assert.rejects(client.resolve('hang.example', 'A'), { code: 'ETIMEOUT' });
+    assert.deepEqual([client.stats().failures, client.stats().retries], [1, 2]);
+    client.close();
+  });
+
+  it('follows CNAME continuations, and stops at a loop or the depth cap (ELOOP)', async () => {
+    const { upstream, calls } = scripted((name) => {
+      if (name === 'sel._domainkey.x.example') return { kind: 'cname', target: 'key.provider.example', ttl: 300 };
+      if (name === 'key.provider.example') return txt('v=DKIM1; p=abc');
+      if (name === 'loop1.example') return { kind: 'cname', target: 'loop2.example', ttl: 300 };
+      if (name === 'loop2.example') return { kind: 'cname', target: 'loop1.example', ttl: 300 };
+      const m = /^c(\d+)\.example$/.exec(name);
+      return { kind: 'cname', target: `c${Number(m![1]) + 1}.example`, ttl: 300 };
+    });
+    const client = createDnsClient(upstream, { timeoutMs: 1000, clock: manualClock() });
+    assert.deepEqual(await client.resolve('sel._domainkey.x.example', 'TXT'), [['v=DKIM1; p=abc']]);
+    await assert.rejects(client.resolve('loop1.example', 'TXT'), { code: 'ELOOP' });
+    calls.length = 0;
+    await assert.rejects(client.resolve('c0.example', 'TXT'), { code: 'ELOOP' });
+    assert.equal(calls.length, 9, 'the name and 8 CNAME links');
+  });
+
+  it('refuses names that cannot exist without a query (EBADNAME)', async () => {
+    const { upstream, calls } = scripted(() => txt('x'));
+    const client = createDnsClient(upstream, { timeoutMs: 1000, clock: manualClock() });
+    await assert.rejects(client.resolve(`${'a'.repeat(64)}.example`, 'TXT'), { code: 'EBADNAME' });
+    await assert.rejects(client.resolve('a..example', 'TXT'), { code: 'EBADNAME' });
+    assert.equal(calls.length, 0);
+  });
+
+  it('hands each caller its own copy of a cached answer', async () => {
+    const { upstream } = scripted(() => txt('v=spf1 -all'));
+    const session = createDnsSession(upstream, { timeoutMs: 1000, clock: manualClock() });
+    const first = await session.view().resolve('x.example', 'TXT');
+    first[0]![0] = 'changed';
+    assert.deepEqual(await session.view().resolve('x.example', 'TXT'), [['v=spf1 -all']]);
+  });
+});
