@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { check } from '../src/check.ts';
 import { systemClock } from '../src/clock.ts';
 import { createDnsClient } from '../src/dns/client.ts';
-import { createNodeResolver } from '../src/dns/system.ts';
+import { createWireResolver } from '../src/dns/wire.ts';
 import { createZoneResolver, loadZoneFiles } from '../src/dns/zone-resolver.ts';
 import { evaluateSpf } from '../src/auth/mailauth.ts';
 import { loadConformanceSuite } from '../test/helpers/conformance.ts';
@@ -43,7 +43,7 @@ rows.push(['one check, CLI, --zone (offline)', `${cliZone.toFixed(0)} ms`]);
 
 let queries = 0;
 const inProcess = await time(N, async () => {
-  const dns = createDnsClient(createNodeResolver({ server: { host: server.host, port: server.port }, timeoutMs: 2000 }), { timeoutMs: 2000, clock: systemClock });
+  const dns = createDnsClient(createWireResolver({ servers: [{ host: server.host, port: server.port }] }), { timeoutMs: 2000, clock: systemClock });
   await check('bank.example', { relays: ['203.0.113.7'], selectors: [] }, { dns, clock: systemClock });
   queries = dns.stats().queries;
   dns.close();
@@ -52,7 +52,7 @@ rows.push(['one check, in process, local DNS server', `${inProcess.toFixed(1)} m
 
 const domains = ['bank.example', 'signed.example', 'quarantine.example', 'monitor.example', 'nodmarc.example', 'nospf.example', 'relayed.example', 'toomany.example'];
 const batchShared = await time(5, async () => {
-  const dns = createDnsClient(createNodeResolver({ server: { host: server.host, port: server.port }, timeoutMs: 2000 }), { timeoutMs: 2000, clock: systemClock });
+  const dns = createDnsClient(createWireResolver({ servers: [{ host: server.host, port: server.port }] }), { timeoutMs: 2000, clock: systemClock });
   await Promise.all(domains.map((d) => check(d, { relays: ['203.0.113.7'], selectors: [] }, { dns, clock: systemClock })));
   dns.close();
 });

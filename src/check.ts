@@ -5,12 +5,13 @@ import type { DnsClient } from './dns/client.ts';
 import { dkimFindings, dmarcFindings, spfFindings } from './findings.ts';
 import { fetchDkim } from './records/fetch-dkim.ts';
 import { fetchDmarc, type DmarcRecords } from './records/fetch-dmarc.ts';
+import { fetchExistence } from './records/fetch-existence.ts';
 import { endsInDashAll, fetchSpfTree, type SpfTree } from './records/fetch-spf.ts';
 import { finding, type Finding } from './report/findings.ts';
 import type { DmarcSummary, Report, SpfSummary } from './report/types.ts';
 import { receiverAdvice } from './receivers/advice.ts';
 import { predictReceivers, receiverInput, type ReceiverId } from './receivers/index.ts';
-import { predictGmail, verdictOf } from './simulate/gmail.ts';
+import { noDomainPrediction, predictGmail, verdictOf } from './simulate/gmail.ts';
 import { buildHops, simulatePath } from './simulate/path.ts';
 
 export interface CheckOptions {
@@ -41,36 +42,39 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 const summarizeSpf = (tree: SpfTree): SpfSummary => {
   const root = tree.root;
   const status: SpfSummary['status'] =
-    root.status === 'found' ? (root.issues.length ? 'invalid' : 'found') : root.status === 'dns-error' ? 'dns-error' : root.status === 'multiple' ? 'invalid' : 'missing';
-  return { status, domain: root.domain, record: root.record ?? root.records[0] ?? null, lookups: tree.lookups, voidLookups: tree.voidLookups.length, tree: root };
+    root.status === 'found'
+      ? root.issues.length
+        ? 'invalid'
+        : 'found'
+      : root.status === 'dns-error'
+        ? 'dns-error'
+        : root.status === 'not-checked'
+          ? 'not-checked'
+          : root.status === 'multiple'
+            ? 'invalid'
+            : 'missing';
+  const summary: SpfSummary = { status, domain: root.domain, record: root.record ?? root.records[0] ?? null, lookups: tree.lookups, voidLookups: tree.voidLookups.length, tree: root };
+  if (root.error) summary.error = root.error;
+  return summary;
 };
 
 const summarizeDmarc = (dmarc: DmarcRecords): DmarcSummary => {
-  const applied = dmarc.applied;
-  const error = dmarc.rfc9989.error ?? dmarc.rfc7489.error;
-  const multiple = [...dmarc.rfc9989.queried, ...dmarc.rfc7489.queried].some((q) => q.status === 'multiple');
-  const status: DmarcSummary['status'] = applied
-    ? applied.parsed?.effectiveP === null
-      ? 'invalid'
-      : 'found'
-    : error
-      ? 'dns-error'
-      : multiple
-        ? 'invalid'
-        : 'missing';
-  return {
-    status,
-    record: applied?.record ?? null,
-    location: applied?.domain ?? null,
-    policy: dmarc.rfc9989.error ? dmarc.rfc7489.policy : dmarc.rfc9989.policy,
-    tags: applied?.parsed?.tags ?? null,
-    rfc7489: dmarc.rfc7489,
-    rfc9989: dmarc.rfc9989,
-  };
+  const { lookup, ...applied } = dmarc.applied;
+  return { ...applied, tags: lookup?.parsed?.tags ?? null, rfc7489: dmarc.rfc7489, rfc9989: dmarc.rfc9989 };
+};
+
+// lookups that answered: anything else left something unread
+const READ: ReadonlySet<string> = new Set(['answer', 'ENOTFOUND', 'ENODATA']);
+
+/** The lookups that failed, in a stable order, for a verdict that DNS trouble left open. */
+const unreadLookups = (dns: DnsClient) => {
+  const seen = new Map<string, { name: string; type: string; error: string }>();
+  for (const t of dns.trace()) if (!READ.has(t.outcome)) seen.set(`${t.name} ${t.type}`, { name: t.name, type: t.type, error: t.outcome });
+  return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
 };
 
 /** aspf of the DMARC record that applies (RFC 7489 6.3: relaxed by default). */
-const appliedAspf = (dmarc: DmarcRecords): 'r' | 's' => dmarc.applied?.parsed?.tags.aspf ?? 'r';
+const appliedAspf = (dmarc: DmarcRecords): 'r' | 's' => dmarc.applied.lookup?.parsed?.tags.aspf ?? 'r';
 
 /** Checks what happens to mail From `domain` forwarded through the relays to Gmail. */
 export const check = async (domain: string, options: CheckOptions, deps: CheckDeps): Promise<Report> => {
@@ -83,7 +87,9 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   const spfDomain = mailFrom === '' ? helo : (mailFrom.split('@').pop() ?? fromDomain).toLowerCase();
 
   deps.onProgress?.('records');
-  const [spfTree, dmarc, dkim] = await Promise.all([
+  // everything independent in flight at once
+  const [existence, spfTree, dmarc, dkim] = await Promise.all([
+    fetchExistence(resolve, fromDomain),
     fetchSpfTree(resolve, spfDomain),
     fetchDmarc(resolve, fromDomain),
     fetchDkim(resolve, fromDomain, options.selectors),
@@ -93,7 +99,12 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   const hops = buildHops(options.relays);
   const path = await simulatePath(resolve, { fromDomain, mailFrom, helo, hops, dkim, dmarc });
   const last = path[path.length - 1]!;
-  const gmail = predictGmail(fromDomain, last, { spfDashAll: endsInDashAll(spfTree.root) });
+  const gmailContext = { spfDashAll: endsInDashAll(spfTree.root) };
+  // a name that exists only as the parent of _dmarc or _domainkey records is no mail domain
+  // either, but it is not "no records of any kind": it holds a DMARC record or a key
+  const ownRecords = dmarc.rfc9989.queried.some((q) => q.domain === fromDomain && q.status !== 'missing') || dkim.selectors.some((p) => p.status !== 'missing');
+  const absent = existence.status === 'nxdomain' ? 'nxdomain' : existence.status === 'no-records' && !ownRecords ? 'no-records' : null;
+  const gmail = absent ? noDomainPrediction() : predictGmail(fromDomain, last, gmailContext);
   const verdict = verdictOf(gmail);
   // every receiver asked for evaluates the same last arrival by its own rules
   const receivers = predictReceivers(
@@ -101,17 +112,24 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     receiverInput({ fromDomain, arrival: last, spfDashAll: endsInDashAll(spfTree.root), selectors: dkim.selectors, aspf: appliedAspf(dmarc) }),
   );
 
-  const findings: Finding[] = [...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(dkim)];
-  for (const hop of hops) if (hop.source === 'assumed') findings.push(finding('RELAY_ASSUMED', 'info', { relay: hop.relay }));
-  for (const arrival of path) {
-    if (arrival.spf.result === 'pass') findings.push(finding('SPF_RELAY_AUTHORIZED', 'info', { relay: arrival.relay, domain: arrival.spf.domain }));
+  const findings: Finding[] = [];
+  if (absent) {
+    // said first, and alone: findings about records a domain does not have help no one
+    findings.push(finding('DOMAIN_NOT_FOUND', 'error', { domain: fromDomain, how: absent }));
+  } else {
+    if (verdict === 'unknown') findings.push(finding('OUTCOME_OPEN', 'error', { unread: unreadLookups(deps.dns) }));
+    findings.push(...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(dkim));
+    for (const hop of hops) if (hop.source === 'assumed') findings.push(finding('RELAY_ASSUMED', 'info', { relay: hop.relay }));
+    for (const arrival of path) {
+      if (arrival.spf.result === 'pass') findings.push(finding('SPF_RELAY_AUTHORIZED', 'info', { relay: arrival.relay, domain: arrival.spf.domain }));
+    }
+    if (last.dkim.basis === 'assumed-intact' && last.dkim.selector && last.dkim.domain) {
+      findings.push(finding('DKIM_ASSUMED_INTACT', 'info', { domain: last.dkim.domain, selector: last.dkim.selector }));
+    }
+    // stable: equal severities keep the order above
+    findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   }
-  if (last.dkim.basis === 'assumed-intact' && last.dkim.selector && last.dkim.domain) {
-    findings.push(finding('DKIM_ASSUMED_INTACT', 'info', { domain: last.dkim.domain, selector: last.dkim.selector }));
-  }
-  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 
-  const dmarcSummary = summarizeDmarc(dmarc);
   const now = deps.clock.now();
   const stats = deps.dns.stats();
   deps.onProgress?.('done');
@@ -126,7 +144,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     receivers,
     records: {
       spf: summarizeSpf(spfTree),
-      dmarc: dmarcSummary,
+      dmarc: summarizeDmarc(dmarc),
       dkim: { domain: dkim.domain, source: dkim.source, selectors: dkim.selectors, wildcard: dkim.wildcard !== null },
     },
     path,
@@ -134,7 +152,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     advice: [
       // what the other receivers (--to) change for the recipient comes first: it is the recipient's best move
       ...receiverAdvice({ verdict, gmailAction: gmail.action, receivers, nowMs: now }),
-      ...buildAdvice({ domain: fromDomain, verdict, path, findings, dmarcPolicy: dmarcSummary.policy, nowMs: now }),
+      ...buildAdvice({ domain: fromDomain, verdict, gmail, gmailContext, path, findings, dmarc, nowMs: now }),
     ],
     dns: { source: deps.dns.describe(), queries: stats.queries, cacheHits: stats.cacheHits, failures: stats.failures, reachable: stats.anyAnswer },
     elapsedMs: now - started,

@@ -9,7 +9,8 @@ import { check, type CheckOptions } from './check.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDnsClient, type DnsClient } from './dns/client.ts';
 import { ZoneSyntaxError } from './dns/parse-zone.ts';
-import { createNodeResolver, type UpstreamResolver } from './dns/system.ts';
+import type { UpstreamResolver } from './dns/types.ts';
+import { createWireResolver } from './dns/wire.ts';
 import { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
 import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, plainFileError, UsageError, type FailOn } from './options.ts';
 import { renderMarkdown } from './contract/render-markdown.ts';
@@ -91,7 +92,7 @@ const buildProgram = (io: CliIo) =>
       `
 Exit codes:
   0  the forwarded mail is expected to reach the inbox
-  1  it is at risk or will fail (see --fail-on)
+  1  it is at risk or will fail (see --fail-on), or the domain does not exist
   2  bad usage or input
   3  DNS trouble prevented a verdict
   4  internal error (a bug; run with --debug)
@@ -153,6 +154,7 @@ export const exitCodeFor = (report: Report, failOn: FailOn): number => {
     case 'at-risk':
       return failOn === 'at-risk' ? EXIT.atRiskOrFail : EXIT.ok;
     case 'fail':
+    case 'no-domain':
       return EXIT.atRiskOrFail;
     case 'unknown':
       return EXIT.dns;
@@ -170,9 +172,9 @@ const openUpstream = async (parsed: Parsed): Promise<UpstreamResolver> => {
       throw err;
     }
   }
-  const options: Parameters<typeof createNodeResolver>[0] = { timeoutMs: parsed.timeoutMs };
-  if (parsed.resolver) options.server = parsed.resolver;
-  return createNodeResolver(options);
+  return parsed.resolver
+    ? createWireResolver({ servers: [parsed.resolver], label: `${parsed.resolver.host}:${parsed.resolver.port}` })
+    : createWireResolver();
 };
 
 /** Runs the CLI and returns its exit code; never throws, never exits the process. */

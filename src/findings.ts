@@ -1,13 +1,12 @@
 // Turns fetched records into coded findings. Pure: no DNS, no wording.
 import type { DkimRecords } from './records/fetch-dkim.ts';
+import { NEXT_LOWER } from './records/dmarc-policy.ts';
 import type { DmarcRecords } from './records/fetch-dmarc.ts';
-import type { SpfNode, SpfTree } from './records/fetch-spf.ts';
+import { closestValue } from './records/parse-dmarc.ts';
+import { SPF_LOOKUP_LIMIT, SPF_VOID_LIMIT, type SpfNode, type SpfTree } from './records/fetch-spf.ts';
 import type { DkimKeyProblem } from './records/parse-dkim.ts';
 import { finding, type Finding, type Severity } from './report/findings.ts';
 
-// RFC 7208 4.6.4
-export const SPF_LOOKUP_LIMIT = 10;
-export const SPF_VOID_LIMIT = 2;
 
 const walkNodes = (node: SpfNode, visit: (n: SpfNode, parent: SpfNode | null) => void, parent: SpfNode | null = null): void => {
   visit(node, parent);
@@ -33,13 +32,12 @@ export const spfFindings = (tree: SpfTree): Finding[] => {
         else out.push(finding('SPF_MULTIPLE_RECORDS', 'error', { domain: node.domain, count: node.records.length }));
         return;
       case 'dns-error':
+      case 'not-checked':
+        // unreadable is never missing: the record may well be there
         out.push(finding('SPF_DNS_ERROR', 'error', { name: node.domain, error: node.error ?? 'EUNKNOWN' }));
         return;
       case 'loop':
         out.push(finding('SPF_INCLUDE_LOOP', 'error', { domain: from, target: node.domain }));
-        return;
-      case 'too-deep':
-        out.push(finding('SPF_TREE_TOO_DEEP', 'error', { domain: from, target: node.domain }));
         return;
       case 'dynamic':
         return;
@@ -58,40 +56,49 @@ export const spfFindings = (tree: SpfTree): Finding[] => {
     out.push(finding('SPF_TOO_MANY_VOID_LOOKUPS', 'error', { count: tree.voidLookups.length, limit: SPF_VOID_LIMIT, names: tree.voidLookups.map((v) => v.name) }));
   }
   for (const mx of tree.mxOverLimit) out.push(finding('SPF_MX_TOO_MANY', 'error', mx));
+  if (tree.stopped) out.push(finding('SPF_WALK_STOPPED', 'info', tree.stopped));
   for (const d of tree.dynamicTerms) out.push(finding('SPF_MACRO_NOT_FOLLOWED', 'info', d));
   return out;
 };
 
 export const dmarcFindings = (dmarc: DmarcRecords): Finding[] => {
   const out: Finding[] = [];
+  const applied = dmarc.applied;
+  const seen = new Set<string>();
+  // the RFC 9989 walk first: it asks the From domain first and goes up, as RFC 7489 does
   for (const q of [...dmarc.rfc9989.queried, ...dmarc.rfc7489.queried]) {
-    if (q.status === 'multiple' && !out.some((f) => f.code === 'DMARC_MULTIPLE_RECORDS' && f.location === q.domain)) {
-      out.push(finding('DMARC_MULTIPLE_RECORDS', 'error', { location: q.domain, count: q.records.length }));
-    }
-    if (q.status === 'dns-error' && !out.some((f) => f.code === 'DMARC_DNS_ERROR' && f.name === `_dmarc.${q.domain}`)) {
-      out.push(finding('DMARC_DNS_ERROR', 'error', { name: `_dmarc.${q.domain}`, error: q.error ?? 'EUNKNOWN' }));
+    const key = `${q.status} ${q.domain}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (q.status === 'multiple') out.push(finding('DMARC_MULTIPLE_RECORDS', 'error', { location: q.domain, count: q.records.length }));
+    if (q.status === 'dns-error' || q.status === 'not-checked') {
+      // only a failure that leaves the applied policy unknown is an error
+      const severity = applied.status === 'dns-error' || applied.status === 'not-checked' ? 'error' : 'info';
+      out.push(finding('DMARC_DNS_ERROR', severity, { name: `_dmarc.${q.domain}`, error: q.error ?? 'EUNKNOWN' }));
     }
   }
-  const applied = dmarc.applied;
-  const error = dmarc.rfc9989.error ?? dmarc.rfc7489.error;
-  if (!applied) {
-    if (!error && !out.some((f) => f.code === 'DMARC_MULTIPLE_RECORDS')) out.push(finding('DMARC_MISSING', 'warning', { domain: dmarc.domain }));
+  if (applied.status === 'missing') {
+    out.push(finding('DMARC_MISSING', 'warning', { domain: dmarc.domain }));
     return out;
   }
-  const parsed = applied.parsed!;
+  const lookup = applied.lookup;
+  if (!lookup?.parsed || !applied.location) return out;
+  const parsed = lookup.parsed;
+  const location = applied.location;
   for (const issue of parsed.issues) {
     const severity = issue.code === 'unknown-tag' || issue.code === 'obsolete-tag' ? 'info' : 'warning';
-    out.push(finding('DMARC_TAG_ISSUE', severity, { location: applied.domain, issue: issue.code, tag: issue.tag, value: issue.value ?? null }));
+    const meant = issue.value !== undefined ? closestValue(issue.tag, issue.value) : null;
+    out.push(finding('DMARC_TAG_ISSUE', severity, { location, issue: issue.code, tag: issue.tag, value: issue.value ?? null, meant }));
   }
-  if (parsed.effectiveP === null) out.push(finding('DMARC_NOT_APPLIED', 'warning', { location: applied.domain }));
-  else if (dmarc.rfc9989.policy === 'none' || (dmarc.rfc9989.policy === null && dmarc.rfc7489.policy === 'none')) {
-    out.push(finding('DMARC_POLICY_NONE', 'info', { location: applied.domain }));
+  if (applied.published === null) out.push(finding('DMARC_NOT_APPLIED', 'warning', { location }));
+  else if (applied.published === 'none') out.push(finding('DMARC_POLICY_NONE', 'info', { location }));
+  if (applied.published !== null && applied.policy !== null && applied.lowered) {
+    out.push(finding('DMARC_POLICY_LOWERED', 'info', { location, published: applied.published, policy: applied.policy, reason: applied.lowered }));
   }
-  if (applied.domain !== dmarc.domain) {
-    out.push(finding('DMARC_INHERITED', 'info', { domain: dmarc.domain, location: applied.domain, policy: dmarc.rfc9989.policy ?? dmarc.rfc7489.policy }));
+  if (applied.sampled !== null && applied.published !== null) {
+    out.push(finding('DMARC_PCT_PARTIAL', 'info', { location, pct: applied.sampled, policy: applied.published, rest: NEXT_LOWER[applied.published] }));
   }
-  if (parsed.tags.pct < 100) out.push(finding('DMARC_PCT_PARTIAL', 'info', { location: applied.domain, pct: parsed.tags.pct }));
-  if (parsed.tags.t) out.push(finding('DMARC_TESTING', 'info', { location: applied.domain }));
+  if (location !== dmarc.domain) out.push(finding('DMARC_INHERITED', 'info', { domain: dmarc.domain, location, policy: applied.policy }));
   const a = dmarc.rfc7489;
   const b = dmarc.rfc9989;
   if (!a.error && !b.error && (a.location !== b.location || a.policy !== b.policy)) {

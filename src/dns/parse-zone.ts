@@ -239,7 +239,9 @@ export const parseZone = (text: string, file: string, options: ParseZoneOptions 
           // RFC 1035 3.3: a <character-string> is at most 255 octets
           if (t.bytes.length > 255) fail(`character-string of ${t.bytes.length} octets is over the limit of 255; split it into several quoted strings`);
         }
-        records.push({ name, ttl, type, data: rdata.map((t) => t.bytes.toString('utf8')) });
+        // each octet as the character of the same code point (latin1), exactly as the wire
+        // client decodes TXT (wire.ts txtToString): one record reads the same in both modes
+        records.push({ name, ttl, type, data: rdata.map((t) => t.bytes.toString('latin1')) });
         break;
       }
       case 'MX': {

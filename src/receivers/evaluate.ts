@@ -13,9 +13,12 @@ export const authCase = (arrival: Pick<Arrival, 'spf' | 'dkim'>, dmarc: DmarcVie
   const spfPass = arrival.spf.result === 'pass';
   const dkimPass = arrival.dkim.result === 'pass';
   const dnsTrouble = arrival.spf.result === 'temperror' || arrival.dkim.result === 'temperror';
-  if (dmarc.result === 'temperror') return 'dmarc-dns-trouble';
+  const enforcing = dmarc.policy === 'reject' || dmarc.policy === 'quarantine';
+  // DMARC could not be evaluated: the DMARC replies name "domain's DMARC policy", so they apply
+  // only when an enforcing policy was read; otherwise the outcome is simply open
+  if (dmarc.result === 'temperror') return enforcing ? 'dmarc-dns-trouble' : 'auth-dns-trouble';
   if (dmarc.result === 'pass') return 'dmarc-pass';
-  const enforced = dmarc.result === 'fail' && (dmarc.policy === 'reject' || dmarc.policy === 'quarantine');
+  const enforced = dmarc.result === 'fail' && enforcing;
   if (enforced && dnsTrouble) return 'dmarc-dns-trouble';
   if (enforced) return dmarc.policy === 'reject' ? 'dmarc-reject' : 'dmarc-quarantine';
   // no enforcing policy: the all-senders rule, SPF or DKIM must pass (Gmail 81126, Yahoo)

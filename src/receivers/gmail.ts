@@ -33,17 +33,17 @@ export const gmail: ReceiverModel = {
       source: 'google-3726730',
     },
     unauthenticated: {
-      text: `550 5.7.26 This mail has been blocked because the sender is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM. Authentication results: DKIM = did not pass SPF [{spfDomain}] with ip: [{ip}] = did not pass For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
+      text: `550 5.7.26 This email has been blocked because the sender is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM. Authentication results: DKIM = did not pass SPF [{spfDomain}] with ip: [{ip}] = did not pass For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
       basis: 'published',
       source: 'google-3726730',
     },
     unauthenticatedTempfail: {
-      text: `421 4.7.26 This mail has been rate limited because it is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM. For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
+      text: `421 4.7.26 This email has been rate limited because it is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM. Authentication results: DKIM = did not pass SPF [{spfDomain}] with ip: [{ip}] = did not pass For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
       basis: 'published',
       source: 'google-3726730',
     },
     spfHardFail: {
-      text: `550 5.7.26 The MAIL FROM domain [{spfDomain}] has an SPF record with a hard fail policy (-all) but it fails to pass SPF checks with the ip: [{ip}]. To best protect our users from spam and phishing, the message has been blocked. For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
+      text: `550 5.7.26 The (E)MAIL FROM domain [{spfDomain}] has an SPF record with a hard fail policy (-all) but it fails to pass SPF checks with the ip: [{ip}]. To best protect our users from spam and phishing, the email has been blocked. For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
       basis: 'published',
       source: 'google-3726730',
     },
@@ -55,7 +55,9 @@ export const gmail: ReceiverModel = {
     // "p=quarantine generally means the spam folder" (support 81126)
     'dmarc-quarantine': { action: 'spam', reply: null, basis: 'published', source: 'google-81126' },
     authenticated: { action: 'inbox', reply: null, basis: 'published', source: 'google-81126' },
-    'auth-dns-trouble': { action: 'tempfail', reply: 'unauthenticatedTempfail', basis: 'published', source: 'google-3726730' },
+    // 421 4.7.26 (unauthenticatedTempfail) is Google's rate limiting of unauthenticated mail, not a
+    // reply to DNS trouble: no reply is known to apply, so none is quoted
+    'auth-dns-trouble': { action: 'tempfail', reply: null, basis: 'published', source: 'google-3726730' },
     'spf-hard-fail': { action: 'reject', reply: 'spfHardFail', basis: 'published', source: 'google-3726730' },
     unauthenticated: { action: 'reject', reply: 'unauthenticated', basis: 'published', source: 'google-3726730' },
   },

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { errorCode, isNoRecord, normalizeName, type Resolver } from '../dns/types.ts';
 import { LOOKUP_MECHANISMS, isSpfRecord, parseSpf, type SpfSyntaxIssue, type SpfTerm } from './parse-spf.ts';
 
@@ -6,9 +7,9 @@ export type SpfNodeStatus =
   | 'missing' // no SPF record at the name (NXDOMAIN, NODATA or no v=spf1 TXT)
   | 'multiple' // several SPF records: permerror (RFC 7208 4.5)
   | 'dns-error' // the TXT query failed: temperror
+  | 'not-checked' // outside the zone files in --offline mode (EOFFLINE): not known
   | 'loop' // the name is already being evaluated higher up the tree
-  | 'dynamic' // the target contains a macro and depends on the message; not followed
-  | 'too-deep';
+  | 'dynamic'; // the target contains a macro and depends on the message; not followed
 
 export interface SpfNode {
   domain: string;
@@ -18,12 +19,13 @@ export interface SpfNode {
   record: string | null;
   /** Every v=spf1 record found at the name (more than one only with status "multiple"). */
   records: string[];
-  /** The DNS error code for status "dns-error". */
+  /** The DNS error code for status "dns-error" and "not-checked". */
   error?: string;
   terms: SpfTerm[];
   issues: SpfSyntaxIssue[];
   /** DNS-querying terms in this record alone (include, a, mx, ptr, exists, redirect). */
   lookups: number;
+  /** Include and redirect targets the walk followed, in evaluation order. */
   children: SpfNode[];
 }
 
@@ -34,28 +36,41 @@ export interface SpfVoidLookup {
   name: string;
 }
 
+/** Where the walk stopped, as an evaluation would (RFC 7208 4.6.4): nothing after it was asked. */
+export interface SpfWalkStop {
+  reason: 'lookup-limit' | 'void-limit';
+  /** The record and the term at which the limit was exceeded. */
+  domain: string;
+  term: string;
+}
+
 export interface SpfTree {
   root: SpfNode;
-  /** DNS-querying terms over the whole tree, whatever the connecting IP (RFC 7208 4.6.4). */
+  /**
+   * DNS-querying terms in evaluation order, as if no term matched (RFC 7208 4.6.4), counted up
+   * to the one that exceeds a limit: 11 means "over 10, stopped there".
+   */
   lookups: number;
-  /** Names in the tree that return NXDOMAIN or no records (void lookups, RFC 7208 4.6.4). */
+  /** Void lookups (NXDOMAIN or no records, RFC 7208 4.6.4) in evaluation order, up to the stop. */
   voidLookups: SpfVoidLookup[];
   /** "mx" terms whose target has more than 10 MX hosts (RFC 7208 4.6.4). */
   mxOverLimit: { domain: string; term: string; count: number }[];
   /** Domain-specs with macros, which depend on the message and cannot be followed statically. */
   dynamicTerms: { domain: string; term: string }[];
+  /** Set when a limit stopped the walk. */
+  stopped: SpfWalkStop | null;
+  /** ip4/ip6 networks of every record read, and addresses of a/mx targets: what the tree authorizes. */
+  networks: string[];
 }
 
-// A bound on the walk itself, so that a hostile or broken tree cannot make the check slow; the
-// evaluation is already cut at 10 lookups, so a tree past this size is broken anyway.
-const MAX_NODES = 60;
-const MAX_DEPTH = 12;
+// RFC 7208 4.6.4
+export const SPF_LOOKUP_LIMIT = 10;
+export const SPF_VOID_LIMIT = 2;
+export const SPF_MX_PTR_NAMES = 10;
 
-interface WalkState {
-  nodes: number;
-  voidLookups: SpfVoidLookup[];
-  mxOverLimit: SpfTree['mxOverLimit'];
-  dynamicTerms: SpfTree['dynamicTerms'];
+export interface SpfWalkOptions {
+  /** Address families of the connecting relays: which address records a/mx terms ask for. */
+  families?: readonly (4 | 6)[];
 }
 
 /** Fetches the TXT records at a name and selects the SPF ones (RFC 7208 4.5). */
@@ -70,32 +85,6 @@ export const fetchSpfRecords = async (resolver: Resolver, domain: string): Promi
   }
 };
 
-const isVoid = async (resolver: Resolver, name: string, types: ('A' | 'AAAA' | 'MX')[]): Promise<{ void: boolean; count: number }> => {
-  let count = 0;
-  for (const type of types) {
-    try {
-      count += (await resolver(name, type)).length;
-    } catch (err) {
-      if (!isNoRecord(err)) return { void: false, count }; // a failure is not a void lookup
-    }
-  }
-  return { void: count === 0, count };
-};
-
-/**
- * Fetches the SPF record of a domain and, recursively, of every include and redirect target
- * (RFC 7208 5.2, 6.1), keeping each node's record and syntax issues, and counts the lookups
- * and void lookups over the whole tree. Evaluation for one IP may stop earlier; this is the
- * static view, which is what decides whether the record works for every sender.
- */
-export const fetchSpfTree = async (resolver: Resolver, domain: string): Promise<SpfTree> => {
-  const state: WalkState = { nodes: 0, voidLookups: [], mxOverLimit: [], dynamicTerms: [] };
-  const root = await walk(resolver, normalizeName(domain), 'root', [], state);
-  return { root, lookups: countLookups(root), voidLookups: state.voidLookups, mxOverLimit: state.mxOverLimit, dynamicTerms: state.dynamicTerms };
-};
-
-const countLookups = (node: SpfNode): number => node.lookups + node.children.reduce((n, c) => n + countLookups(c), 0);
-
 const emptyNode = (domain: string, via: SpfNode['via'], status: SpfNodeStatus): SpfNode => ({
   domain,
   via,
@@ -108,75 +97,213 @@ const emptyNode = (domain: string, via: SpfNode['via'], status: SpfNodeStatus): 
   children: [],
 });
 
-const walk = async (resolver: Resolver, domain: string, via: SpfNode['via'], stack: string[], state: WalkState): Promise<SpfNode> => {
-  if (stack.includes(domain)) return emptyNode(domain, via, 'loop');
-  if (stack.length >= MAX_DEPTH || state.nodes >= MAX_NODES) return emptyNode(domain, via, 'too-deep');
-  state.nodes++;
+/** A fetched include/redirect target: the node and whether its TXT lookup was void. */
+interface Fetched {
+  node: SpfNode;
+  void: boolean;
+}
 
+/** The answer to an a/mx/exists term's own query, and for mx the hosts' addresses. */
+interface TermLookup {
+  void: boolean;
+  /** A failure is not a void lookup. */
+  failed: boolean;
+  mxCount: number;
+  addresses: string[];
+}
+
+const fetchNode = async (resolver: Resolver, domain: string, via: SpfNode['via']): Promise<Fetched> => {
   const fetched = await fetchSpfRecords(resolver, domain);
-  if ('error' in fetched) return { ...emptyNode(domain, via, 'dns-error'), error: fetched.error };
-  if (fetched.records.length === 0) {
-    if (via !== 'root' && fetched.void) state.voidLookups.push({ domain: stack[stack.length - 1] ?? domain, term: `${via}:${domain}`, name: domain });
-    return emptyNode(domain, via, 'missing');
-  }
-  if (fetched.records.length > 1) return { ...emptyNode(domain, via, 'multiple'), records: fetched.records };
-
+  if ('error' in fetched) return { node: { ...emptyNode(domain, via, fetched.error === 'EOFFLINE' ? 'not-checked' : 'dns-error'), error: fetched.error }, void: false };
+  if (fetched.records.length === 0) return { node: emptyNode(domain, via, 'missing'), void: fetched.void };
+  if (fetched.records.length > 1) return { node: { ...emptyNode(domain, via, 'multiple'), records: fetched.records }, void: false };
   const record = fetched.records[0]!;
   const { terms, issues } = parseSpf(record);
-  const node: SpfNode = { ...emptyNode(domain, via, 'found'), record, records: fetched.records, terms, issues };
-  const hasAll = terms.some((t) => t.kind === 'mechanism' && t.mechanism === 'all');
-  const nextStack = [...stack, domain];
+  const lookups = terms.filter((t) => (t.kind === 'mechanism' ? LOOKUP_MECHANISMS.has(t.mechanism) : t.name === 'redirect')).length;
+  return { node: { ...emptyNode(domain, via, 'found'), record, records: fetched.records, terms, issues, lookups }, void: false };
+};
 
-  const childWalks: Promise<SpfNode>[] = [];
-  const voidChecks: Promise<void>[] = [];
-  for (const term of terms) {
-    if (term.kind === 'modifier') {
-      // RFC 7208 6.1: redirect is ignored when the record has an "all" mechanism
-      if (term.name !== 'redirect' || hasAll) continue;
-      node.lookups++;
-      if (term.value.includes('%')) state.dynamicTerms.push({ domain, term: term.raw });
-      else childWalks.push(walk(resolver, normalizeName(term.value), 'redirect', nextStack, state));
-      continue;
-    }
-    if (!LOOKUP_MECHANISMS.has(term.mechanism)) continue;
-    node.lookups++;
-    // include and exists need a domain-spec; without one the record is a syntax error, not a walk
-    if ((term.mechanism === 'include' || term.mechanism === 'exists') && !term.domainSpec) continue;
-    const target = term.domainSpec ?? domain;
-    if (target.includes('%')) {
-      state.dynamicTerms.push({ domain, term: term.raw });
-      continue;
-    }
-    const name = normalizeName(target);
-    switch (term.mechanism) {
-      case 'include':
-        childWalks.push(walk(resolver, name, 'include', nextStack, state));
-        break;
-      case 'a':
-      case 'exists':
-        voidChecks.push(
-          // the IPv4 view: strict evaluation counts only the query for the client's address type
-          isVoid(resolver, name, ['A']).then((r) => {
-            if (r.void) state.voidLookups.push({ domain, term: term.raw, name });
-          }),
-        );
-        break;
-      case 'mx':
-        voidChecks.push(
-          isVoid(resolver, name, ['MX']).then((r) => {
-            if (r.void) state.voidLookups.push({ domain, term: term.raw, name });
-            // RFC 7208 4.6.4: evaluating "mx" with more than 10 MX names is permerror
-            if (r.count > 10) state.mxOverLimit.push({ domain, term: term.raw, count: r.count });
-          }),
-        );
-        break;
-      default:
-        break; // ptr depends on the connecting IP
+const addresses = async (resolver: Resolver, name: string, families: readonly (4 | 6)[]): Promise<{ records: string[]; failed: boolean }> => {
+  const out: string[] = [];
+  let failed = false;
+  for (const family of families) {
+    try {
+      out.push(...(await resolver(name, family === 4 ? 'A' : 'AAAA')));
+    } catch (err) {
+      if (!isNoRecord(err)) failed = true;
     }
   }
-  const [children] = await Promise.all([Promise.all(childWalks), Promise.all(voidChecks)]);
-  node.children = children;
-  return node;
+  return { records: out, failed };
+};
+
+const lookupTerm = async (resolver: Resolver, mechanism: string, name: string, families: readonly (4 | 6)[]): Promise<TermLookup> => {
+  if (mechanism !== 'mx') {
+    // exists always asks for A (RFC 7208 5.7); a asks for the connecting IP's family (5.3)
+    const r = await addresses(resolver, name, mechanism === 'exists' ? [4] : families);
+    return { void: !r.failed && r.records.length === 0, failed: r.failed, mxCount: 0, addresses: r.records };
+  }
+  let hosts: string[];
+  try {
+    hosts = (await resolver(name, 'MX')).map((m) => normalizeName(m.exchange)).sort();
+  } catch (err) {
+    return { void: isNoRecord(err), failed: !isNoRecord(err), mxCount: 0, addresses: [] };
+  }
+  // RFC 7208 4.6.4: at most 10 MX names are looked up; fetched here so that evaluation
+  // finds them in the cache instead of asking one at a time
+  const found = await Promise.all(hosts.slice(0, SPF_MX_PTR_NAMES).map((h) => addresses(resolver, h, families)));
+  return { void: hosts.length === 0, failed: false, mxCount: hosts.length, addresses: found.flatMap((f) => f.records) };
+};
+
+/** A DNS-querying term, in the order an evaluation that matches nothing reaches it. */
+const orderedLookupTerms = (node: SpfNode): SpfTerm[] => {
+  const hasAll = node.terms.some((t) => t.kind === 'mechanism' && t.mechanism === 'all');
+  const mechanisms = node.terms.filter((t) => t.kind === 'mechanism' && LOOKUP_MECHANISMS.has(t.mechanism));
+  // RFC 7208 6.1: redirect is evaluated after every mechanism, and ignored when "all" is present
+  const redirect = hasAll ? undefined : node.terms.find((t) => t.kind === 'modifier' && t.name === 'redirect');
+  return redirect ? [...mechanisms, redirect] : mechanisms;
+};
+
+const targetOf = (term: SpfTerm, domain: string): string | null => {
+  if (term.kind === 'modifier') return term.value;
+  // include and exists need a domain-spec; without one the record is a syntax error
+  if ((term.mechanism === 'include' || term.mechanism === 'exists') && !term.domainSpec) return null;
+  return term.domainSpec ?? domain;
+};
+
+/**
+ * Fetches the SPF record of a domain and the records its include and redirect terms lead to
+ * (RFC 7208 5.2, 6.1), with what its a, mx and exists terms ask, the way an evaluation that
+ * matches nothing would: in evaluation order, and stopping where the limits of RFC 7208 4.6.4
+ * stop it (10 DNS-querying terms, 2 void lookups, 10 MX names per term). Nothing past the stop
+ * is asked, so no record can make fwdcheck send more than a bounded number of queries.
+ *
+ * The walk goes in rounds: each round asks, all at once, every lookup that falls within the
+ * limits on what is known so far; the answers show what the next round needs. A tree costs its
+ * depth in round trips, and the result depends on the DNS data only, not on the order answers
+ * arrive in.
+ */
+export const fetchSpfTree = async (resolver: Resolver, domain: string, options: SpfWalkOptions = {}): Promise<SpfTree> => {
+  const families = options.families?.length ? [...new Set(options.families)].sort() : ([4] as const);
+  const nodes = new Map<string, Promise<Fetched>>();
+  const termLookups = new Map<string, Promise<TermLookup>>();
+  const settledNodes = new Map<string, Fetched>();
+  const settledTerms = new Map<string, TermLookup>();
+  const nodeKey = (name: string, via: SpfNode['via']) => `${via} ${name}`;
+  const termKey = (mechanism: string, name: string) => `${mechanism} ${name}`;
+
+  const rootName = normalizeName(domain);
+  settledNodes.set(nodeKey(rootName, 'root'), await fetchNode(resolver, rootName, 'root'));
+
+  for (;;) {
+    const pending: Promise<unknown>[] = [];
+    const want = (key: string, start: () => Promise<unknown>) => {
+      pending.push(start());
+      return key;
+    };
+    walkKnown(rootName, settledNodes, settledTerms, {
+      needNode: (name, via) => {
+        const key = nodeKey(name, via);
+        if (!nodes.has(key)) {
+          const p = fetchNode(resolver, name, via);
+          nodes.set(key, p);
+          want(key, () => p.then((f) => void settledNodes.set(key, f)));
+        }
+      },
+      needTerm: (mechanism, name) => {
+        const key = termKey(mechanism, name);
+        if (!termLookups.has(key)) {
+          const p = lookupTerm(resolver, mechanism, name, families);
+          termLookups.set(key, p);
+          want(key, () => p.then((t) => void settledTerms.set(key, t)));
+        }
+      },
+    });
+    if (pending.length === 0) break;
+    await Promise.all(pending);
+  }
+  return walkKnown(rootName, settledNodes, settledTerms, { needNode: () => {}, needTerm: () => {} });
+};
+
+interface Needs {
+  needNode(name: string, via: SpfNode['via']): void;
+  needTerm(mechanism: string, name: string): void;
+}
+
+/**
+ * One pass over what is known, in evaluation order. Lookups not yet made are reported through
+ * `needs` and taken as neither void nor matching, so later terms can be asked in the same round;
+ * the final pass, with everything known, builds the tree.
+ */
+const walkKnown = (rootName: string, nodes: ReadonlyMap<string, Fetched>, terms: ReadonlyMap<string, TermLookup>, needs: Needs): SpfTree => {
+  let count = 0;
+  let stopped: SpfWalkStop | null = null;
+  const voidLookups: SpfVoidLookup[] = [];
+  const mxOverLimit: SpfTree['mxOverLimit'] = [];
+  const dynamicTerms: SpfTree['dynamicTerms'] = [];
+  const networks: string[] = [];
+
+  const countVoid = (v: SpfVoidLookup) => {
+    voidLookups.push(v);
+    if (voidLookups.length > SPF_VOID_LIMIT) stopped = { reason: 'void-limit', domain: v.domain, term: v.term };
+  };
+
+  const visit = (node: SpfNode, stack: string[]): void => {
+    if (node.status !== 'found') return;
+    for (const term of node.terms) {
+      if (term.kind === 'mechanism' && term.network && (term.mechanism === 'ip4' || term.mechanism === 'ip6') && isIP(term.network)) {
+        networks.push(`${term.network}/${term.mechanism === 'ip4' ? (term.cidr4 ?? 32) : (term.cidr6 ?? 128)}`);
+      }
+    }
+    const nextStack = [...stack, node.domain];
+    for (const term of orderedLookupTerms(node)) {
+      if (stopped) return;
+      count++;
+      if (count > SPF_LOOKUP_LIMIT) {
+        stopped = { reason: 'lookup-limit', domain: node.domain, term: term.raw };
+        return;
+      }
+      const target = targetOf(term, node.domain);
+      if (target === null) continue;
+      if (target.includes('%')) {
+        dynamicTerms.push({ domain: node.domain, term: term.raw });
+        continue;
+      }
+      const name = normalizeName(target);
+      const mechanism = term.kind === 'modifier' ? 'redirect' : term.mechanism;
+      if (mechanism === 'include' || mechanism === 'redirect') {
+        const via = mechanism;
+        if (nextStack.includes(name)) {
+          node.children.push(emptyNode(name, via, 'loop'));
+          continue;
+        }
+        const fetched = nodes.get(`${via} ${name}`);
+        if (!fetched) {
+          needs.needNode(name, via);
+          continue;
+        }
+        // a fresh copy: the same target may be reached from two places in the tree
+        const child: SpfNode = { ...fetched.node, children: [] };
+        node.children.push(child);
+        if (fetched.void) countVoid({ domain: node.domain, term: term.raw, name });
+        visit(child, nextStack);
+        continue;
+      }
+      if (mechanism === 'ptr') continue; // depends on the connecting IP: asked by the evaluation
+      const lookup = terms.get(`${mechanism} ${name}`);
+      if (!lookup) {
+        needs.needTerm(mechanism, name);
+        continue;
+      }
+      networks.push(...lookup.addresses.map((a) => `${a}/${isIP(a) === 6 ? 128 : 32}`));
+      if (lookup.mxCount > SPF_MX_PTR_NAMES) mxOverLimit.push({ domain: node.domain, term: term.raw, count: lookup.mxCount });
+      if (lookup.void) countVoid({ domain: node.domain, term: term.raw, name });
+    }
+  };
+
+  const root = nodes.get(`root ${rootName}`)!;
+  const rootNode: SpfNode = { ...root.node, children: [] };
+  visit(rootNode, []);
+  return { root: rootNode, lookups: Math.min(count, SPF_LOOKUP_LIMIT + 1), voidLookups, mxOverLimit, dynamicTerms, stopped, networks: [...new Set(networks)].sort() };
 };
 
 /** Whether the record in force ends in "-all", following a redirect when it has no "all" (RFC 7208 6.1). */

@@ -122,3 +122,91 @@ export const parseDmarc = (record: string): ParsedDmarc => {
   const apply = (isBroken: boolean): DmarcPolicy | null => (isBroken ? (reports ? 'none' : null) : tags.p!);
   return { tags, issues, effectiveP: apply(broken), effectiveP7489: apply(broken7489), intact: !broken, intact7489: !broken7489 };
 };
+
+const ENUMERATED: Readonly<Record<string, readonly string[]>> = {
+  p: ['none', 'quarantine', 'reject'],
+  sp: ['none', 'quarantine', 'reject'],
+  np: ['none', 'quarantine', 'reject'],
+  adkim: ['r', 's'],
+  aspf: ['r', 's'],
+  t: ['y', 'n'],
+};
+
+/** Levenshtein distance, for naming the value a typo meant (p=rejet -> reject). */
+const distance = (a: string, b: string): number => {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+};
+
+/** The valid value closest to a mistyped one, or null when nothing is close (at most 2 edits). */
+export const closestValue = (tag: string, value: string): string | null => {
+  const choices = ENUMERATED[tag];
+  if (!choices) return null;
+  const lower = value.toLowerCase();
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const choice of choices) {
+    // a prefix counts as close: "quar" meant quarantine
+    const d = choice.startsWith(lower) && lower.length >= 3 ? 1 : distance(lower, choice);
+    if (d < bestDistance) [best, bestDistance] = [choice, d];
+  }
+  return best;
+};
+
+/**
+ * The record as it should be published: duplicated tags reduced to the one receivers apply
+ * (the last, as mailauth and the large receivers read it), mistyped values of enumerated tags
+ * corrected, invalid ones dropped, and a missing p= added as p=none. Null when the record needs
+ * no correction. Unknown tags are kept: they do no harm (RFC 7489 6.3).
+ */
+export const correctedDmarcRecord = (record: string): string | null => {
+  const parts: [string, string][] = [];
+  for (const part of record.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim().toLowerCase();
+    if (!name) continue;
+    parts.push([name, part.slice(eq + 1).trim()]);
+  }
+  const last = new Map<string, string>();
+  for (const [name, value] of parts) last.set(name, value);
+  const out: string[] = ['v=DMARC1'];
+  let changed = parts.length !== last.size;
+  for (const [name, rawValue] of last) {
+    if (name === 'v') continue;
+    let value = rawValue;
+    const choices = ENUMERATED[name];
+    if (choices && !choices.includes(value.toLowerCase())) {
+      const fixed = closestValue(name, value);
+      changed = true;
+      if (fixed === null) {
+        // an sp/np/adkim/aspf/t nobody can guess is dropped (the default applies); p falls back to none
+        if (name === 'p') value = 'none';
+        else continue;
+      } else value = fixed;
+    }
+    if (name === 'pct' && !(/^[0-9]{1,3}$/.test(value) && Number(value) <= 100)) {
+      changed = true;
+      continue;
+    }
+    out.push(`${name}=${value}`);
+  }
+  if (!last.has('p')) {
+    changed = true;
+    out.splice(1, 0, 'p=none');
+  } else {
+    // RFC 7489 6.4: the policy request follows the version tag
+    const i = out.findIndex((t) => t.startsWith('p='));
+    if (i > 1) out.splice(1, 0, ...out.splice(i, 1));
+  }
+  return changed ? out.join('; ') : null;
+};

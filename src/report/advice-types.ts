@@ -1,7 +1,16 @@
+import type { DmarcPolicy } from '../records/parse-dmarc.ts';
+import type { GmailAction } from './types.ts';
+
 export type Audience = 'recipient' | 'relay' | 'sender';
 
 /** Where Gmail's "Check mail from other accounts" (POP3 import) stands on the check's date. */
 export type PopImportStatus = 'available' | 'existing-only' | 'ended';
+
+/** What a remedy changes: Gmail's action now, and once the remedy is in place. */
+export interface AdviceOutcome {
+  before: GmailAction;
+  after: GmailAction;
+}
 
 /** A receiver named in the recipient's advice, with what it does with this sender's forwarded mail. */
 export interface ReceiverMention {
@@ -16,15 +25,19 @@ export interface AdviceArgs {
   /** No receiver checked (--to) is known to keep the forwarded mail: fetching is the safe way. */
   RECIPIENT_ONLY_FETCH_IS_SAFE: { asOf: string; receivers: ReceiverMention[] };
   RECIPIENT_FETCH_INSTEAD: { popImport: PopImportStatus; asOf: string; newAccountsClosedSince: string; existingUntil: string };
-  RECIPIENT_IMAP_IN_GMAIL_APP: Record<string, never>;
-  RECIPIENT_ASK_SENDER: { domain: string };
-  RELAY_USE_SRS: { relay: string };
+  RECIPIENT_IMAP_IN_GMAIL_APP: { outcome: AdviceOutcome };
+  RECIPIENT_ASK_SENDER: { domain: string; outcome: AdviceOutcome };
+  /** SRS makes SPF pass for the relay's own domain: it changes the outcome (outcome.after). */
+  RELAY_USE_SRS: { relay: string; outcome: AdviceOutcome };
+  /** SRS cannot help: an enforcing DMARC policy needs aligned DKIM, which only the sender can add. */
+  RELAY_SRS_NOT_ENOUGH: { domain: string; policy: DmarcPolicy };
   RELAY_DO_NOT_MODIFY: Record<string, never>;
   RELAY_ARC_SEAL: Record<string, never>;
-  SENDER_SIGN_ALIGNED_DKIM: { domain: string; bits: number };
+  SENDER_SIGN_ALIGNED_DKIM: { domain: string; bits: number; outcome: AdviceOutcome };
   SENDER_STRONGER_DKIM_KEY: { selector: string; bits: number | null };
   SENDER_FIX_SPF: { domain: string; problems: string[] };
-  SENDER_PUBLISH_DMARC: { domain: string };
+  /** The DMARC record to publish instead of a broken one, and the policy it gives. */
+  SENDER_FIX_DMARC: { name: string; record: string; policy: DmarcPolicy | null; outcome: AdviceOutcome };
 }
 
 export type AdviceCode = keyof AdviceArgs;

@@ -7,6 +7,10 @@ export type Severity = 'error' | 'warning' | 'info';
 
 /** The arguments of each finding, by code. The wording is in src/report/messages.ts. */
 export interface FindingArgs {
+  /** The From domain does not exist: NXDOMAIN, or no records of any kind at the name. */
+  DOMAIN_NOT_FOUND: { domain: string; how: 'nxdomain' | 'no-records' };
+  /** DNS lookups that failed and leave the outcome open (verdict unknown). */
+  OUTCOME_OPEN: { unread: { name: string; type: string; error: string }[] };
   SPF_MISSING: { domain: string };
   SPF_MULTIPLE_RECORDS: { domain: string; count: number };
   SPF_SYNTAX_ERROR: { domain: string; term: string; reason: SpfSyntaxReason };
@@ -18,14 +22,16 @@ export interface FindingArgs {
   SPF_INCLUDE_LOOP: { domain: string; target: string };
   SPF_INCLUDE_MISSING: { domain: string; target: string; via: 'include' | 'redirect' };
   SPF_INCLUDE_MULTIPLE: { domain: string; target: string };
-  SPF_TREE_TOO_DEEP: { domain: string; target: string };
+  /** The walk stopped where an evaluation stops (RFC 7208 4.6.4); nothing after it was asked. */
+  SPF_WALK_STOPPED: { reason: 'lookup-limit' | 'void-limit'; domain: string; term: string };
   SPF_MX_TOO_MANY: { domain: string; term: string; count: number };
   SPF_MACRO_NOT_FOLLOWED: { domain: string; term: string };
   SPF_DNS_ERROR: { name: string; error: string };
   SPF_RELAY_AUTHORIZED: { relay: string; domain: string };
   DMARC_MISSING: { domain: string };
   DMARC_MULTIPLE_RECORDS: { location: string; count: number };
-  DMARC_TAG_ISSUE: { location: string; issue: DmarcIssueCode; tag: string; value: string | null };
+  /** meant: the valid value a mistyped one is closest to (p=rejet: reject). */
+  DMARC_TAG_ISSUE: { location: string; issue: DmarcIssueCode; tag: string; value: string | null; meant: string | null };
   DMARC_NOT_APPLIED: { location: string };
   DMARC_POLICY_NONE: { location: string };
   DMARC_INHERITED: { domain: string; location: string; policy: DmarcPolicy | null };
@@ -33,8 +39,10 @@ export interface FindingArgs {
     rfc7489: { location: string | null; policy: DmarcPolicy | null };
     rfc9989: { location: string | null; policy: DmarcPolicy | null };
   };
-  DMARC_PCT_PARTIAL: { location: string; pct: number };
-  DMARC_TESTING: { location: string };
+  /** RFC 7489 6.6.4: pct% of failing mail gets `policy`, the rest `rest`. */
+  DMARC_PCT_PARTIAL: { location: string; pct: number; policy: DmarcPolicy; rest: DmarcPolicy };
+  /** pct=0 (RFC 7489 6.6.4) or t=y (RFC 9989 4.7): receivers apply the next lower policy. */
+  DMARC_POLICY_LOWERED: { location: string; published: DmarcPolicy; policy: DmarcPolicy; reason: 'pct' | 'testing' };
   DMARC_DNS_ERROR: { name: string; error: string };
   DKIM_NO_KEY_FOUND: { domain: string; source: 'given' | 'common'; tried: number };
   DKIM_KEY_PROBLEM: { selector: string; problem: DkimKeyProblem; bits: number | null };

@@ -1,8 +1,8 @@
 // All wording of findings, advice and Gmail's reasons. The core only produces codes.
-import type { Advice, PopImportStatus } from './advice-types.ts';
+import type { Advice, AdviceOutcome, PopImportStatus } from './advice-types.ts';
 import type { Finding } from './findings.ts';
 import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-receivers.ts';
-import type { GmailPrediction, Report } from './types.ts';
+import type { GmailAction, GmailPrediction, Report } from './types.ts';
 
 /** "2027-01" -> "January 2027" */
 const monthName = (ym: string): string => new Date(`${ym}-15T00:00:00Z`).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -24,6 +24,12 @@ const SPF_REASON: Record<string, string> = {
 
 export const findingMessage = (f: Finding): string => {
   switch (f.code) {
+    case 'DOMAIN_NOT_FOUND':
+      return f.how === 'nxdomain'
+        ? `${f.domain} does not exist in the DNS (NXDOMAIN): no mail can come from it. Check the spelling of the address.`
+        : `${f.domain} has no DNS records of any kind (no address, MX, TXT or NS records, no DMARC record, no DKIM key): it is not a mail domain. Check the spelling of the address.`;
+    case 'OUTCOME_OPEN':
+      return `DNS trouble leaves the outcome open: ${f.unread.length ? f.unread.map((u) => `${u.type} ${u.name} ${u.error === 'EOFFLINE' ? '(not checked: outside the zone files)' : `(${u.error})`}`).join(', ') : 'a lookup'} could not be read.`;
     case 'SPF_MISSING':
       return `${f.domain} publishes no SPF record: SPF gives "none" everywhere.`;
     case 'SPF_MULTIPLE_RECORDS':
@@ -31,7 +37,7 @@ export const findingMessage = (f: Finding): string => {
     case 'SPF_SYNTAX_ERROR':
       return `SPF record of ${f.domain}: "${f.term}" ${SPF_REASON[f.reason] ?? f.reason}; a syntax error anywhere makes the record permerror (RFC 7208 4.6).`;
     case 'SPF_TOO_MANY_LOOKUPS':
-      return `The SPF tree needs ${f.count} DNS lookups; over ${f.limit} is a permerror (RFC 7208 4.6.4) for every IP listed after the limit.`;
+      return `The SPF tree needs more than ${f.limit} DNS lookups; past the ${f.limit}th, evaluation gives permerror (RFC 7208 4.6.4) for every IP listed after it.`;
     case 'SPF_TOO_MANY_VOID_LOOKUPS':
       return `The SPF tree has ${f.count} void lookups (${f.names.join(', ')}); over ${f.limit} is a permerror (RFC 7208 4.6.4).`;
     case 'SPF_PASS_ALL':
@@ -46,14 +52,16 @@ export const findingMessage = (f: Finding): string => {
       return `SPF of ${f.domain} uses ${f.via}:${f.target}, which has no SPF record: permerror (RFC 7208 ${f.via === 'include' ? '5.2' : '6.1'}).`;
     case 'SPF_INCLUDE_MULTIPLE':
       return `SPF of ${f.domain} includes ${f.target}, which publishes several SPF records: permerror.`;
-    case 'SPF_TREE_TOO_DEEP':
-      return `SPF of ${f.domain} nests too deep at ${f.target}; fwdcheck stopped following it.`;
+    case 'SPF_WALK_STOPPED':
+      return `fwdcheck stopped reading the SPF tree at "${f.term}" in the record of ${f.domain}, where ${f.reason === 'lookup-limit' ? 'the 11th DNS lookup' : 'the third void lookup'} makes evaluation stop with permerror (RFC 7208 4.6.4); nothing after it was looked up.`;
     case 'SPF_MX_TOO_MANY':
       return `"${f.term}" in the SPF of ${f.domain} names ${f.count} MX hosts; over 10 is a permerror (RFC 7208 4.6.4).`;
     case 'SPF_MACRO_NOT_FOLLOWED':
       return `"${f.term}" in the SPF of ${f.domain} depends on the message (macro); not counted past its own lookup.`;
     case 'SPF_DNS_ERROR':
-      return `The SPF lookup of ${f.name} failed (${f.error}): temperror.`;
+      return f.error === 'EOFFLINE'
+        ? `The SPF record of ${f.name} was not checked (outside the zone files, --offline): not known.`
+        : `The SPF lookup of ${f.name} failed (${f.error}): not known whether it has a record; evaluation gives temperror.`;
     case 'SPF_RELAY_AUTHORIZED':
       return `The relay ${f.relay} is authorized by the SPF of ${f.domain}, so SPF passes on that hop.`;
     case 'DMARC_MISSING':
@@ -61,7 +69,7 @@ export const findingMessage = (f: Finding): string => {
     case 'DMARC_MULTIPLE_RECORDS':
       return `_dmarc.${f.location} has ${f.count} DMARC records; several records count as none (RFC 7489 6.6.3).`;
     case 'DMARC_TAG_ISSUE':
-      return `DMARC record at ${f.location}: ${f.issue.replace(/-/g, ' ')} "${f.tag}${f.value !== null ? `=${f.value}` : ''}".`;
+      return `DMARC record at ${f.location}: ${f.issue.replace(/-/g, ' ')} "${f.tag}${f.value !== null ? `=${f.value}` : ''}"${f.meant ? ` (meant ${f.tag}=${f.meant}?)` : ''}.`;
     case 'DMARC_NOT_APPLIED':
       return `The DMARC record at ${f.location} has no valid policy and no report address: receivers apply no DMARC to it.`;
     case 'DMARC_POLICY_NONE':
@@ -71,11 +79,13 @@ export const findingMessage = (f: Finding): string => {
     case 'DMARC_DISCOVERY_DIFFERS':
       return `RFC 7489 (Public Suffix List) finds ${f.rfc7489.location ?? 'no record'} (${f.rfc7489.policy ?? 'no policy'}), RFC 9989 (tree walk) finds ${f.rfc9989.location ?? 'no record'} (${f.rfc9989.policy ?? 'no policy'}): receivers may differ.`;
     case 'DMARC_PCT_PARTIAL':
-      return `DMARC at ${f.location} has pct=${f.pct}: under RFC 7489 only that share gets the policy; RFC 9989 ignores pct.`;
-    case 'DMARC_TESTING':
-      return `DMARC at ${f.location} has t=y: RFC 9989 receivers apply the next weaker policy.`;
+      return `DMARC at ${f.location} has pct=${f.pct}: under RFC 7489 ${f.pct}% of failing mail gets ${f.policy} and the rest ${f.rest} (6.6.4); RFC 9989 ignores pct.`;
+    case 'DMARC_POLICY_LOWERED':
+      return `DMARC at ${f.location} publishes ${f.published}, but ${f.reason === 'pct' ? 'pct=0 (RFC 7489 6.6.4; RFC 9989: the same as t=y)' : 't=y (testing, RFC 9989)'} makes receivers apply the next lower policy: ${f.policy}.`;
     case 'DMARC_DNS_ERROR':
-      return `The DMARC lookup of ${f.name} failed (${f.error}).`;
+      return f.error === 'EOFFLINE'
+        ? `The DMARC record at ${f.name} was not checked (outside the zone files, --offline): not known.`
+        : `The DMARC lookup of ${f.name} failed (${f.error}): not known whether a record is there.`;
     case 'DKIM_NO_KEY_FOUND':
       return f.source === 'given'
         ? `No DKIM key found for ${f.domain} at the ${f.tried} selector(s) given.`
@@ -95,7 +105,7 @@ export const findingMessage = (f: Finding): string => {
     case 'DKIM_ASSUMED_INTACT':
       return `Assumed: mail from ${f.domain} is signed with selector ${f.selector}, and the relay does not modify it. fwdcheck has no message to verify.`;
     case 'RELAY_ASSUMED':
-      return `No --relay given: ${f.relay} (a documentation address) stands for a forwarder the SPF record does not list.`;
+      return `No --relay given: ${f.relay} (a documentation address) stands for a forwarder your SPF does not list.`;
   }
 };
 
@@ -124,6 +134,9 @@ const dkimProblem = (problem: string, bits: number | null): string => {
   }
 };
 
+const ACTION: Record<GmailAction, string> = { inbox: 'the inbox', spam: 'spam', reject: 'a rejection', tempfail: 'a deferral' };
+const changes = (o: AdviceOutcome): string => `(${ACTION[o.before]} becomes ${ACTION[o.after]})`;
+
 export const adviceMessage = (a: Advice): string => {
   switch (a.code) {
     case 'RECIPIENT_FORWARD_ELSEWHERE':
@@ -133,23 +146,25 @@ export const adviceMessage = (a: Advice): string => {
     case 'RECIPIENT_FETCH_INSTEAD':
       return fetchInstead(a.popImport, a.asOf, a.existingUntil);
     case 'RECIPIENT_IMAP_IN_GMAIL_APP':
-      return 'Add the old mailbox to the Gmail app over IMAP (Google\'s own suggested replacement), or to any mail client; the mail stays where it is and nothing is re-authenticated.';
+      return `Stop forwarding: add the old mailbox to the Gmail app over IMAP (Google's own suggested replacement for POP import), or to a desktop mail client over IMAP; the mail stays where it is and is never forwarded ${changes(a.outcome)}.`;
     case 'RECIPIENT_ASK_SENDER':
-      return `Ask ${a.domain} to sign its mail with DKIM aligned with its From domain: that is the one thing that survives forwarding.`;
+      return `Ask ${a.domain} to sign its mail with DKIM aligned with its From domain: that is what survives forwarding ${changes(a.outcome)}.`;
     case 'RELAY_USE_SRS':
-      return `Relay operator: rewrite the envelope sender with SRS, so that SPF is checked for the relay's own domain (which must list ${a.relay}). It meets Gmail's "SPF or DKIM" rule, but does not align with From: DMARC still rests on DKIM.`;
+      return `Relay operator: rewrite the envelope sender with SRS, so that SPF is checked for the relay's own domain (whose SPF must list ${a.relay}). That meets Gmail's "SPF or DKIM" rule ${changes(a.outcome)}; it does not align with From, so it never passes DMARC.`;
+    case 'RELAY_SRS_NOT_ENOUGH':
+      return `Relay operator: SRS alone will not save this mail. ${a.domain}'s DMARC policy (${a.policy}) needs aligned DKIM, and SPF under SRS is the relay's domain, which never aligns; only the sender's aligned DKIM signature, left intact, gets it through.`;
     case 'RELAY_DO_NOT_MODIFY':
-      return 'Relay operator: forward the message unmodified (no footers, Subject tags, re-encoding or link rewriting), so that the sender\'s DKIM signature survives.';
+      return 'Relay operator: forward the message unmodified (no footers, Subject tags, re-encoding or link rewriting): the outcome rests on the sender\'s DKIM signature surviving.';
     case 'RELAY_ARC_SEAL':
-      return 'Relay operator: add ARC seals (RFC 8617). Gmail may trust them for a DMARC failure, at its discretion; never a guarantee.';
+      return 'Relay operator: ARC seals (RFC 8617) may help at some receivers (Microsoft, Yahoo, iCloud ask forwarders for them); never a guarantee, and Google withdrew its ARC advice on 2026-03-12.';
     case 'SENDER_SIGN_ALIGNED_DKIM':
-      return `Sender domain: sign all mail with DKIM using d=${a.domain} (aligned with From) and a ${a.bits}-bit RSA or an Ed25519 key.`;
+      return `Sender domain: sign all mail with DKIM using d=${a.domain} (aligned with From) and a ${a.bits}-bit RSA key ${changes(a.outcome)}.`;
     case 'SENDER_STRONGER_DKIM_KEY':
       return `Sender domain: replace DKIM key ${a.selector}${a.bits ? ` (${a.bits} bits)` : ''} with a 2048-bit RSA key.`;
     case 'SENDER_FIX_SPF':
-      return `Sender domain: fix the SPF record of ${a.domain} (${a.problems.join(', ')}).`;
-    case 'SENDER_PUBLISH_DMARC':
-      return `Sender domain: publish a DMARC record at _dmarc.${a.domain} (p=none to start), with aligned DKIM before any enforcing policy.`;
+      return `Sender domain: fix the SPF record of ${a.domain} (${a.problems.join(', ')}): receivers get permerror from it.`;
+    case 'SENDER_FIX_DMARC':
+      return `Sender domain: publish this one record at ${a.name}, replacing what is there: "${a.record}". Receivers then apply ${a.policy ? `p=${a.policy}` : 'no policy'}${a.outcome.after !== a.outcome.before ? ` ${changes(a.outcome)}` : ' (the forwarded outcome stays the same)'}.`;
   }
 };
 
@@ -158,9 +173,9 @@ const fetchInstead = (status: PopImportStatus, asOf: string, existingUntil: stri
     case 'available':
       return 'Stop forwarding: let Gmail fetch the mailbox instead (Settings > Accounts > "Check mail from other accounts", POP3). Fetched mail is not re-authenticated as forwarded mail is. Google has announced that POP fetching ends in January 2026.';
     case 'existing-only':
-      return `Stop forwarding and fetch instead. As of ${asOf}, Gmail's POP3 import ("Check mail from other accounts") takes no new accounts (closed since early 2026); an existing one keeps working until about ${monthName(existingUntil)}. Otherwise use IMAP, below.`;
+      return `If you already fetch this mailbox with Gmail's POP3 import ("Check mail from other accounts"), fetch instead of forwarding: as of ${asOf} it takes no new accounts (closed since early 2026), and existing ones keep working until about ${monthName(existingUntil)} (Google gives no exact day; see support.google.com/mail/answer/16604719).`;
     case 'ended':
-      return `Stop forwarding and fetch instead. As of ${asOf}, Gmail's POP3 import has ended (reported until ${monthName(existingUntil)}); use IMAP, below.`;
+      return `Gmail's POP3 import has ended (reported until about ${monthName(existingUntil)}); as of ${asOf} use IMAP, above.`;
   }
 };
 
@@ -187,10 +202,15 @@ export const gmailReason = (g: GmailPrediction, report: Pick<Report, 'domain' | 
       text = `Neither SPF nor DKIM passes, and the SPF record hard-fails (-all) the relay ${relay}.`;
       break;
     case 'UNAUTHENTICATED':
-      text = `Neither SPF (${last?.spf.result} from ${relay}) nor DKIM passes: Gmail requires one of them. It may defer first (421 4.7.26) before rejecting.`;
+      text = `Neither SPF (${last?.spf.result} from ${relay}) nor DKIM passes: Gmail requires one of them. Under rate limiting it defers such mail first (421 4.7.26 "This email has been rate limited because it is unauthenticated").`;
       break;
     case 'DNS_FAILURE':
-      text = 'DNS failures left SPF, DKIM or DMARC undecided; Gmail defers such mail with a temporary error.';
+      text = g.smtp
+        ? `${report.domain} has an enforcing DMARC policy, and DNS failures left SPF or DKIM undecided: Gmail defers such mail with a temporary error.`
+        : 'DNS lookups that decide the outcome could not be read, so what Gmail does is not known (see OUTCOME_OPEN).';
+      break;
+    case 'DOMAIN_NOT_FOUND':
+      text = `${report.domain} does not exist in the DNS: mail from it cannot authenticate, and the forwarding question does not arise.`;
       break;
   }
   if (g.alternative) {

@@ -17,6 +17,7 @@ const VERDICT_TEXT: Record<Verdict, string> = {
   'at-risk': 'AT RISK  forwarded mail may not reach the inbox',
   fail: 'FAIL     forwarded mail will be lost',
   unknown: 'UNKNOWN  DNS errors prevented a verdict',
+  'no-domain': 'NO DOMAIN  the domain does not exist in the DNS',
 };
 
 const AUDIENCE_TITLE: Record<Audience, string> = {
@@ -33,7 +34,7 @@ export const renderTable = (report: Report, options: TableRenderOptions): string
   const style = colour ? { head: ['cyan'], border: ['gray'] } : { head: [], border: [] };
   const table = (head: string[], colWidths: number[]) =>
     new Table({ head, colWidths, wordWrap: true, wrapOnWordBoundary: true, style });
-  const verdictColour = { pass: c.green.bold, 'at-risk': c.yellow.bold, fail: c.red.bold, unknown: c.magenta.bold }[report.verdict];
+  const verdictColour = { pass: c.green.bold, 'at-risk': c.yellow.bold, fail: c.red.bold, unknown: c.magenta.bold, 'no-domain': c.red.bold }[report.verdict];
   const lines: string[] = [];
 
   const via = report.path.map((a) => a.relay).join(' -> ');
@@ -71,7 +72,7 @@ export const renderTable = (report: Report, options: TableRenderOptions): string
   report.path.forEach((a: Arrival, i) => {
     pathTable.push([
       `${i + 1}. ${a.receiver}`,
-      `${a.relay}${a.relaySource === 'assumed' ? '\n(assumed)' : ''}`,
+      `${a.relay}${a.relaySource === 'assumed' ? '\na forwarder your SPF does not list' : ''}`,
       colourResult(c, a.spf.result, `${a.spf.result}\n${a.spf.domain}`),
       colourResult(c, a.dkim.result, `${a.dkim.result}${a.dkim.basis === 'assumed-intact' ? ' (assumed)' : ''}${a.dkim.selector ? `\n${a.dkim.selector}` : ''}`),
       colourResult(c, a.dmarc.result, `${a.dmarc.result}${a.dmarc.policy ? `\np=${a.dmarc.policy}` : ''}`),

@@ -2,7 +2,7 @@
 // CLI derives the exit code from it. Nothing in here is wording: findings and advice are codes
 // with arguments, and the renderers own the sentences.
 import type { DkimSelectorProbe } from '../records/fetch-dkim.ts';
-import type { DmarcDiscovery } from '../records/fetch-dmarc.ts';
+import type { AppliedDmarc, DmarcDiscovery } from '../records/fetch-dmarc.ts';
 import type { DmarcTags } from '../records/parse-dmarc.ts';
 import type { SpfNode } from '../records/fetch-spf.ts';
 import type { DmarcPolicy, DmarcResult, SpfResult } from '../auth/types.ts';
@@ -10,7 +10,8 @@ import type { Finding } from './findings.ts';
 import type { Advice } from './advice-types.ts';
 import type { ReceiverPrediction } from '../receivers/types.ts';
 
-export type Verdict = 'pass' | 'at-risk' | 'fail' | 'unknown';
+/** no-domain: the From domain does not exist in the DNS (NXDOMAIN, or no records of any kind). */
+export type Verdict = 'pass' | 'at-risk' | 'fail' | 'unknown' | 'no-domain';
 export type GmailAction = 'inbox' | 'spam' | 'reject' | 'tempfail';
 
 export type GmailReason =
@@ -20,7 +21,8 @@ export type GmailReason =
   | 'DMARC_QUARANTINE' // DMARC failed under p=quarantine
   | 'SPF_HARD_FAIL' // no DKIM, SPF -all fails from the relay
   | 'UNAUTHENTICATED' // neither SPF nor DKIM passed
-  | 'DNS_FAILURE'; // DNS errors prevented authentication
+  | 'DNS_FAILURE' // DNS errors prevented authentication
+  | 'DOMAIN_NOT_FOUND'; // the From domain does not exist
 
 export interface GmailPrediction {
   action: GmailAction;
@@ -32,7 +34,9 @@ export interface GmailPrediction {
 }
 
 export interface SpfSummary {
-  status: 'found' | 'missing' | 'invalid' | 'dns-error';
+  /** not-checked: outside the zone files in --offline mode; dns-error: the lookup failed (see error). */
+  status: 'found' | 'missing' | 'invalid' | 'dns-error' | 'not-checked';
+  error?: string;
   domain: string;
   record: string | null;
   /** DNS-querying terms over the whole tree (RFC 7208 4.6.4 limit: 10). */
@@ -41,13 +45,8 @@ export interface SpfSummary {
   tree: SpfNode;
 }
 
-export interface DmarcSummary {
-  status: 'found' | 'missing' | 'invalid' | 'dns-error';
-  record: string | null;
-  /** The domain whose _dmarc record applies (the From domain or an ancestor). */
-  location: string | null;
-  /** The policy applied to failing mail from the From domain (after sp, np and t=y). */
-  policy: DmarcPolicy | null;
+/** The applied DMARC policy (src/records/dmarc-policy.ts) with the record's tags and both discoveries. */
+export interface DmarcSummary extends Omit<AppliedDmarc, 'lookup'> {
   tags: DmarcTags | null;
   rfc7489: DmarcDiscovery;
   rfc9989: DmarcDiscovery;

@@ -7,18 +7,27 @@ import type { DmarcPolicy, DmarcResult } from '../auth/types.ts';
 const HELP_DMARC = 'https://support.google.com/mail/?p=DmarcRejection';
 const HELP_UNAUTH = 'https://support.google.com/mail/answer/81126#authentication';
 
-/** Gmail's replies (support page 3726730), with the domain and IP filled in. */
+/**
+ * Gmail's replies, in Google's current wording (support page 3726730, as of 2026: "This email",
+ * "(E)MAIL FROM"), with the domain and IP filled in. Google has mistyped codes on that page
+ * before, so tests match the text, not only the code.
+ */
 export const gmailReply = {
+  /** DMARC fails under p=reject. */
   dmarcReject: (domain: string) =>
     `550 5.7.26 Unauthenticated email from ${domain} is not accepted due to domain's DMARC policy. Please contact the administrator of ${domain} domain if this was a legitimate mail. To learn about the DMARC initiative, go to ${HELP_DMARC}`,
+  /** The domain's DMARC policy is known, and DNS failures prevent authentication. */
   dmarcTempfail: (domain: string) =>
     `451 4.7.26 Unauthenticated email from ${domain} is not accepted due to domain's DMARC policy, but temporary DNS failures prevent authentication. Please contact the administrator of ${domain} domain if this was a legitimate mail. To learn about the DMARC initiative, go to ${HELP_DMARC}`,
+  /** Neither SPF nor DKIM passes. */
   unauthenticated: (spfDomain: string, ip: string) =>
-    `550 5.7.26 This mail has been blocked because the sender is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM. Authentication results: DKIM = did not pass SPF [${spfDomain}] with ip: [${ip}] = did not pass For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
-  unauthenticatedTempfail: () =>
-    `421 4.7.26 This mail has been rate limited because it is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM. For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
+    `550 5.7.26 This email has been blocked because the sender is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM. Authentication results: DKIM = did not pass SPF [${spfDomain}] with ip: [${ip}] = did not pass For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
+  /** Google's deferral of unauthenticated mail under rate limiting; never a reply to DNS trouble. */
+  unauthenticatedRateLimited: (spfDomain: string, ip: string) =>
+    `421 4.7.26 This email has been rate limited because it is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM. Authentication results: DKIM = did not pass SPF [${spfDomain}] with ip: [${ip}] = did not pass For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
+  /** The envelope domain's SPF ends in -all and fails from the IP. */
   spfHardFail: (spfDomain: string, ip: string) =>
-    `550 5.7.26 The MAIL FROM domain [${spfDomain}] has an SPF record with a hard fail policy (-all) but it fails to pass SPF checks with the ip: [${ip}]. To best protect our users from spam and phishing, the message has been blocked. For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
+    `550 5.7.26 The (E)MAIL FROM domain [${spfDomain}] has an SPF record with a hard fail policy (-all) but it fails to pass SPF checks with the ip: [${ip}]. To best protect our users from spam and phishing, the email has been blocked. For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
 };
 
 interface Outcome {
@@ -34,22 +43,32 @@ export interface GmailContext {
   spfDashAll: boolean;
 }
 
-/** Gmail's action for one DMARC outcome at the last arrival. */
+/**
+ * Gmail's action for one DMARC outcome at the last arrival. A reply is quoted only when its
+ * condition is known: the DMARC texts only when a policy was read, no reply at all when DNS
+ * trouble leaves open what Gmail would decide.
+ */
 const decide = (fromDomain: string, arrival: Arrival, dmarc: { result: DmarcResult; policy: DmarcPolicy | null }, ctx: GmailContext): Outcome => {
   const spfPass = arrival.spf.result === 'pass';
   const dkimPass = arrival.dkim.result === 'pass';
   // a DNS failure only matters when it leaves the outcome open: an aligned pass stands on its own
   const dnsTrouble = arrival.spf.result === 'temperror' || arrival.dkim.result === 'temperror';
-  if (dmarc.result === 'temperror') return { action: 'tempfail', smtp: gmailReply.dmarcTempfail(fromDomain), reasonCode: 'DNS_FAILURE' };
+  const enforcing = dmarc.policy === 'reject' || dmarc.policy === 'quarantine';
+  if (dmarc.result === 'temperror') {
+    // the policy was read (it is the alignment or the np existence test that failed): Google's
+    // 451 names "domain's DMARC policy"; without a policy there is nothing known to quote
+    return { action: 'tempfail', smtp: enforcing ? gmailReply.dmarcTempfail(fromDomain) : null, reasonCode: 'DNS_FAILURE' };
+  }
   if (dmarc.result === 'pass') return { action: 'inbox', smtp: null, reasonCode: 'DMARC_PASS' };
-  const enforced = dmarc.result === 'fail' && (dmarc.policy === 'reject' || dmarc.policy === 'quarantine');
+  const enforced = dmarc.result === 'fail' && enforcing;
   if (enforced && dnsTrouble) return { action: 'tempfail', smtp: gmailReply.dmarcTempfail(fromDomain), reasonCode: 'DNS_FAILURE' };
   if (enforced && dmarc.policy === 'reject') return { action: 'reject', smtp: gmailReply.dmarcReject(fromDomain), reasonCode: 'DMARC_REJECT' };
   // "p=quarantine generally means the spam folder" (Google support 81126)
   if (enforced) return { action: 'spam', smtp: null, reasonCode: 'DMARC_QUARANTINE' };
   // no enforcing DMARC policy: Gmail's own rule, SPF or DKIM must pass (support 81126)
   if (spfPass || dkimPass) return { action: 'inbox', smtp: null, reasonCode: 'AUTHENTICATED_NO_DMARC' };
-  if (dnsTrouble) return { action: 'tempfail', smtp: gmailReply.unauthenticatedTempfail(), reasonCode: 'DNS_FAILURE' };
+  // 421 4.7.26 is Google's rate limiting of unauthenticated mail, not a DNS-failure reply
+  if (dnsTrouble) return { action: 'tempfail', smtp: null, reasonCode: 'DNS_FAILURE' };
   if (arrival.spf.result === 'fail' && ctx.spfDashAll) {
     return { action: 'reject', smtp: gmailReply.spfHardFail(arrival.spf.domain, arrival.relay), reasonCode: 'SPF_HARD_FAIL' };
   }
@@ -69,6 +88,9 @@ export const predictGmail = (fromDomain: string, arrival: Arrival, ctx: GmailCon
   return { ...worse, alternative: { action: other.action, method } };
 };
 
+/** A From domain that does not exist: said first, before anything about its records. */
+export const noDomainPrediction = (): GmailPrediction => ({ action: 'reject', smtp: null, reasonCode: 'DOMAIN_NOT_FOUND' });
+
 export const verdictOf = (prediction: GmailPrediction): Verdict => {
   const of = (action: GmailAction): Verdict => {
     switch (action) {
@@ -82,6 +104,7 @@ export const verdictOf = (prediction: GmailPrediction): Verdict => {
         return 'unknown';
     }
   };
+  if (prediction.reasonCode === 'DOMAIN_NOT_FOUND') return 'no-domain';
   // the two DMARC generations disagree and one of them delivers: it depends on the receiver
   if (prediction.alternative?.action === 'inbox') return 'at-risk';
   return of(prediction.action);

@@ -79,7 +79,8 @@ export const simulatePath = async (resolver: Resolver, input: PathInput): Promis
         dkim: { ...dkim, aligned: dkim.domain === input.fromDomain || evaluated.dkimAligned },
         dmarc: {
           result,
-          policy: evaluated.policy,
+          // the one applied policy (src/records/dmarc-policy.ts): mailauth knows no pct
+          policy: result === 'none' ? null : input.dmarc.applied.policy,
           policyDomain: evaluated.policyDomain,
           rfc7489: dmarc7489(input.dmarc, input.fromDomain, spfDomain, dkimDomain),
         },

@@ -1,6 +1,8 @@
-// A real DNS server for the tests: UDP and TCP on 127.0.0.1, a free port, answering from zone
-// files through fwdcheck's own zone index. UDP answers that do not fit are truncated (TC), so
-// clients must retry over TCP; names can be made to time out (no answer at all).
+// A real DNS server for the tests and the bench: UDP and TCP on 127.0.0.1, a free port,
+// answering from zone files through fwdcheck's own zone index, with faults injected per name
+// and type: no answer, a delay (fixed or random), any rcode, a malformed message, a wrong id,
+// QR=0, records owned by another name, truncation, CNAME and DNAME loops. UDP answers that do
+// not fit the client's buffer are truncated (TC), so clients must retry over TCP.
 import dgram from 'node:dgram';
 import net from 'node:net';
 import * as dnsPacket from 'dns-packet';
@@ -12,26 +14,72 @@ export interface QueryLogEntry {
   transport: 'udp' | 'tcp';
 }
 
+export type Rcode = 'FORMERR' | 'SERVFAIL' | 'NXDOMAIN' | 'NOTIMP' | 'REFUSED' | 'YXDOMAIN' | 'YXRRSET' | 'NXRRSET' | 'NOTAUTH' | 'NOTZONE';
+
+export type Fault =
+  /** No answer at all: the client times out. */
+  | { kind: 'drop' }
+  /** This rcode and nothing else. */
+  | { kind: 'rcode'; rcode: Rcode }
+  /** The right id, then bytes that do not decode (an answer section cut short). */
+  | { kind: 'malformed' }
+  /** The right answer under another message id. */
+  | { kind: 'wrong-id' }
+  /** The right answer with QR=0, as if it were a query. */
+  | { kind: 'qr0' }
+  /** The answer's records owned by another name (a cache-poisoning attempt). */
+  | { kind: 'foreign-owner'; owner: string; txt?: string }
+  /** Over UDP, TC=1 and no records, whatever the size; the full answer over TCP. */
+  | { kind: 'truncate' }
+  /** name CNAME loop-1.name, loop-1.name CNAME name. */
+  | { kind: 'cname-loop' }
+  /** A DNAME that maps the name below itself, so the synthesized CNAMEs never end (RFC 6672). */
+  | { kind: 'dname-loop' };
+
+export interface FaultRule {
+  /** The name the rule applies to (and its subdomains with subdomains: true). */
+  name: string;
+  /** One type, or every type when absent. */
+  type?: string;
+  subdomains?: boolean;
+  /** Wait this long before answering (or before the fault). */
+  delayMs?: number;
+  /** Plus a random 0..jitterMs. */
+  jitterMs?: number;
+  fault?: Fault;
+}
+
 export interface TestDnsServer {
   host: string;
   port: number;
   /** "host:port" for --resolver. */
   address: string;
   log: QueryLogEntry[];
+  /** The fault rules in force; tests may change them between queries (first match wins). */
+  faults: FaultRule[];
   close(): Promise<void>;
 }
 
 export interface TestDnsServerOptions {
   zone: ZoneIndex;
+  faults?: FaultRule[];
+  /** A delay added to every answer (the bench's per-query latency). */
+  delayMs?: number;
+  /** Plus a random 0..jitterMs for every answer. */
+  jitterMs?: number;
   /** Names (and their subdomains) whose queries get no answer. */
   dropNames?: string[];
   /** Names (and their subdomains) answered with SERVFAIL. */
   servfailNames?: string[];
+  /** The negative-caching TTL of the SOA sent with NXDOMAIN and NODATA (RFC 2308 3). */
+  negativeTtl?: number;
 }
 
-const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4 } as const;
+const RCODE: Record<Rcode | 'NOERROR', number> = {
+  NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5, YXDOMAIN: 6, YXRRSET: 7, NXRRSET: 8, NOTAUTH: 9, NOTZONE: 10,
+};
 
-const under = (name: string, list: string[] = []) => list.some((n) => name === n || name.endsWith(`.${n}`));
+const under = (name: string, base: string) => name === base || name.endsWith(`.${base}`);
 
 const toAnswer = (r: ZoneRecord): dnsPacket.Answer | null => {
   const base = { name: r.name, ttl: r.ttl, class: 'IN' as const };
@@ -44,7 +92,8 @@ const toAnswer = (r: ZoneRecord): dnsPacket.Answer | null => {
       return { ...base, type: r.type, data: r.data } as dnsPacket.Answer;
     case 'TXT':
     case 'SPF':
-      return { ...base, type: 'TXT', data: r.data.map((s) => Buffer.from(s, 'utf8')) } as dnsPacket.Answer;
+      // the zone holds each octet as one latin1 character (parse-zone.ts): send the same octets
+      return { ...base, type: 'TXT', data: r.data.map((s) => Buffer.from(s, 'latin1')) } as dnsPacket.Answer;
     case 'MX':
       return { ...base, type: 'MX', data: { preference: r.data.priority, exchange: r.data.exchange } } as dnsPacket.Answer;
     case 'SRV':
@@ -54,27 +103,93 @@ const toAnswer = (r: ZoneRecord): dnsPacket.Answer | null => {
   }
 };
 
-/** Builds the response to a query, or null to stay silent (a dropped name). */
-const respond = (query: dnsPacket.Packet, options: TestDnsServerOptions, log: QueryLogEntry[], transport: 'udp' | 'tcp'): dnsPacket.Packet | null => {
+const answers = (records: ZoneRecord[]) => records.map(toAnswer).filter((a) => a !== null);
+
+/** What to send: a message, raw bytes (malformed), or nothing. */
+type Reply = { packet: dnsPacket.Packet; truncate?: boolean } | { raw: Buffer } | null;
+
+const ruleFor = (rules: FaultRule[], name: string, type: string): FaultRule | undefined =>
+  rules.find((r) => (r.subdomains ? under(name, r.name) : name === r.name) && (r.type === undefined || r.type.toUpperCase() === type));
+
+const respond = (query: dnsPacket.Packet, options: TestDnsServerOptions, rules: FaultRule[]): Reply => {
   const question = query.questions?.[0];
   const base = { id: query.id, type: 'response' as const, questions: query.questions ?? [] };
   // RD copied, AA set
   const flags = (rcode: number) => dnsPacket.AUTHORITATIVE_ANSWER | ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | rcode;
-  if (!question) return { ...base, flags: flags(RCODE.NOTIMP) };
+  if (!question) return { packet: { ...base, flags: flags(RCODE.FORMERR) } };
   const name = question.name.toLowerCase().replace(/\.$/, '');
-  log.push({ name, type: question.type, transport });
-  if (under(name, options.dropNames)) return null;
-  if (under(name, options.servfailNames)) return { ...base, flags: flags(RCODE.SERVFAIL) };
-  const result = options.zone.lookup(name, question.type);
-  switch (result.kind) {
-    case 'fault':
-      return result.fault === 'timeout' ? null : { ...base, flags: flags(RCODE.SERVFAIL) };
-    case 'nxdomain':
-      return { ...base, flags: flags(RCODE.NXDOMAIN), answers: result.cnames.map(toAnswer).filter((a) => a !== null) };
-    case 'nodata':
-      return { ...base, flags: flags(RCODE.NOERROR), answers: result.cnames.map(toAnswer).filter((a) => a !== null) };
-    case 'answer':
-      return { ...base, flags: flags(RCODE.NOERROR), answers: [...result.cnames, ...result.records].map(toAnswer).filter((a) => a !== null) };
+  if ((options.dropNames ?? []).some((n) => under(name, n))) return null;
+  if ((options.servfailNames ?? []).some((n) => under(name, n))) return { packet: { ...base, flags: flags(RCODE.SERVFAIL) } };
+
+  const normal = (): dnsPacket.Packet => {
+    const soa = (): dnsPacket.Answer[] => {
+      const apex = name.split('.').slice(-2).join('.');
+      const ttl = options.negativeTtl ?? 60;
+      return [{ name: apex, type: 'SOA', ttl, class: 'IN', data: { mname: `ns.${apex}`, rname: `hostmaster.${apex}`, serial: 1, refresh: 3600, retry: 600, expire: 86400, minimum: ttl } }];
+    };
+    const result = options.zone.lookup(name, question.type);
+    switch (result.kind) {
+      case 'fault':
+        return { ...base, flags: flags(RCODE.SERVFAIL) };
+      case 'nxdomain':
+        return { ...base, flags: flags(RCODE.NXDOMAIN), answers: answers(result.cnames), authorities: soa() };
+      case 'nodata':
+        return { ...base, flags: flags(RCODE.NOERROR), answers: answers(result.cnames), authorities: soa() };
+      case 'answer':
+        return { ...base, flags: flags(RCODE.NOERROR), answers: answers([...result.cnames, ...result.records]) };
+    }
+  };
+  const zoneFault = options.zone.lookup(name, question.type);
+  if (zoneFault.kind === 'fault' && zoneFault.fault === 'timeout') return null;
+
+  const fault = ruleFor(rules, name, question.type)?.fault;
+  if (!fault) return { packet: normal() };
+  switch (fault.kind) {
+    case 'drop':
+      return null;
+    case 'rcode':
+      return { packet: { ...base, flags: flags(RCODE[fault.rcode]) } };
+    case 'malformed': {
+      // a header that promises an answer, then the answer cut off inside its owner name
+      const full = dnsPacket.encode({ ...base, flags: flags(RCODE.NOERROR), answers: [{ name, type: 'TXT', ttl: 60, class: 'IN', data: 'v=DKIM1; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA' }] });
+      const questionEnd = dnsPacket.encode({ ...base, flags: flags(RCODE.NOERROR) }).length;
+      return { raw: full.subarray(0, questionEnd + 3) };
+    }
+    case 'wrong-id':
+      return { packet: { ...normal(), id: (query.id! + 1) & 0xffff } };
+    case 'qr0':
+      return { packet: { ...normal(), type: 'query' } };
+    case 'foreign-owner': {
+      const records = (normal().answers ?? []).map((a) => ({ ...a, name: fault.owner }));
+      const forged = fault.txt !== undefined ? [{ name: fault.owner, type: 'TXT', ttl: 60, class: 'IN', data: fault.txt } as dnsPacket.Answer] : [];
+      return { packet: { ...base, flags: flags(RCODE.NOERROR), answers: [...records, ...forged] } };
+    }
+    case 'truncate':
+      return { packet: normal(), truncate: true };
+    case 'cname-loop':
+      return {
+        packet: {
+          ...base,
+          flags: flags(RCODE.NOERROR),
+          answers: [
+            { name, type: 'CNAME', ttl: 60, class: 'IN', data: `loop-1.${name}` },
+            { name: `loop-1.${name}`, type: 'CNAME', ttl: 60, class: 'IN', data: name },
+          ],
+        },
+      };
+    case 'dname-loop': {
+      // owner DNAME a.owner: x.owner -> x.a.owner -> x.a.a.owner ... (RFC 6672 2.2)
+      const [first, ...rest] = name.split('.');
+      const owner = rest.join('.');
+      const chain: dnsPacket.Answer[] = [{ name: owner, type: 'DNAME', ttl: 60, class: 'IN', data: `a.${owner}` } as unknown as dnsPacket.Answer];
+      let current = name;
+      for (let i = 1; i <= 12 && current.length < 200; i++) {
+        const next = `${first}.${'a.'.repeat(i)}${owner}`;
+        chain.push({ name: current, type: 'CNAME', ttl: 60, class: 'IN', data: next });
+        current = next;
+      }
+      return { packet: { ...base, flags: flags(RCODE.NOERROR), answers: chain } };
+    }
   }
 };
 
@@ -86,7 +201,25 @@ const udpLimit = (query: dnsPacket.Packet): number => {
 
 export const startDnsServer = async (options: TestDnsServerOptions): Promise<TestDnsServer> => {
   const log: QueryLogEntry[] = [];
+  const faults = [...(options.faults ?? [])];
   const host = '127.0.0.1';
+  const timers = new Set<NodeJS.Timeout>();
+  /** Runs send after the rule's and the global delay. */
+  const later = (name: string, type: string, send: () => void) => {
+    const rule = ruleFor(faults, name, type);
+    const ms = (options.delayMs ?? 0) + Math.random() * (options.jitterMs ?? 0) + (rule?.delayMs ?? 0) + Math.random() * (rule?.jitterMs ?? 0);
+    if (ms <= 0) return send();
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      send();
+    }, ms);
+    timers.add(timer);
+  };
+  const questionOf = (query: dnsPacket.Packet) => {
+    const q = query.questions?.[0];
+    return { name: (q?.name ?? '').toLowerCase().replace(/\.$/, ''), type: q?.type ?? '' };
+  };
+
   for (let attempt = 0; ; attempt++) {
     const udp = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
     await new Promise<void>((resolve, reject) => {
@@ -94,7 +227,10 @@ export const startDnsServer = async (options: TestDnsServerOptions): Promise<Tes
       udp.bind(0, host, () => resolve());
     });
     const port = udp.address().port;
+    const sockets = new Set<net.Socket>();
     const tcp = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
       let buffered = Buffer.alloc(0);
       socket.on('error', () => socket.destroy());
       socket.on('data', (chunk) => {
@@ -111,8 +247,17 @@ export const startDnsServer = async (options: TestDnsServerOptions): Promise<Tes
             socket.destroy();
             return;
           }
-          const response = respond(query, options, log, 'tcp');
-          if (response) socket.write(dnsPacket.streamEncode(response));
+          const { name, type } = questionOf(query);
+          log.push({ name, type, transport: 'tcp' });
+          const reply = respond(query, options, faults);
+          if (!reply) continue;
+          const out = 'raw' in reply ? reply.raw : dnsPacket.encode(reply.packet);
+          const framed = Buffer.alloc(2 + out.length);
+          framed.writeUInt16BE(out.length);
+          out.copy(framed, 2);
+          later(name, type, () => {
+            if (!socket.destroyed) socket.write(framed);
+          });
         }
       });
     });
@@ -132,21 +277,31 @@ export const startDnsServer = async (options: TestDnsServerOptions): Promise<Tes
       } catch {
         return;
       }
-      const response = respond(query, options, log, 'udp');
-      if (!response) return;
-      let out = dnsPacket.encode(response);
-      if (out.length > udpLimit(query)) {
-        // RFC 1035 4.2.1: set TC and send what fits; here, the question alone
-        out = dnsPacket.encode({ ...response, flags: (response.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE, answers: [] });
+      const { name, type } = questionOf(query);
+      log.push({ name, type, transport: 'udp' });
+      const reply = respond(query, options, faults);
+      if (!reply) return;
+      let out: Buffer;
+      if ('raw' in reply) {
+        out = reply.raw;
+      } else {
+        out = dnsPacket.encode(reply.packet);
+        if (reply.truncate || out.length > udpLimit(query)) {
+          // RFC 1035 4.2.1: set TC and send what fits; here, the question alone
+          out = dnsPacket.encode({ ...reply.packet, flags: (reply.packet.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE, answers: [], authorities: [] });
+        }
       }
-      udp.send(out, rinfo.port, rinfo.address);
+      later(name, type, () => udp.send(out, rinfo.port, rinfo.address));
     });
     return {
       host,
       port,
       address: `${host}:${port}`,
       log,
+      faults,
       close: async () => {
+        for (const t of timers) clearTimeout(t);
+        for (const s of sockets) s.destroy();
         await Promise.all([new Promise<void>((r) => udp.close(() => r())), new Promise<void>((r) => tcp.close(() => r()))]);
       },
     };

@@ -72,7 +72,12 @@ describe('check()', () => {
     };
     assert.equal(await status('2025-11-01T00:00:00Z'), 'available');
     assert.equal(await status('2026-11-30T00:00:00Z'), 'existing-only');
-    assert.equal(await status('2027-02-01T00:00:00Z'), 'ended');
+    // after the end, the fetch advice names IMAP only
+    assert.equal(await status('2027-02-01T00:00:00Z'), null);
+    const order = async (now: string) => (await run('corp.example', now)).advice.filter((a) => a.audience === 'recipient').map((a) => a.code);
+    assert.deepEqual(await order('2025-11-01T00:00:00Z'), ['RECIPIENT_FETCH_INSTEAD', 'RECIPIENT_IMAP_IN_GMAIL_APP', 'RECIPIENT_ASK_SENDER']);
+    assert.deepEqual(await order('2026-11-30T00:00:00Z'), ['RECIPIENT_IMAP_IN_GMAIL_APP', 'RECIPIENT_FETCH_INSTEAD', 'RECIPIENT_ASK_SENDER']);
+    assert.deepEqual(await order('2027-02-01T00:00:00Z'), ['RECIPIENT_IMAP_IN_GMAIL_APP', 'RECIPIENT_ASK_SENDER']);
   });
 
   it('shares one query among identical lookups in flight', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Arrival } from '../../src/report/types.ts';
-import { predictGmail, verdictOf } from '../../src/simulate/gmail.ts';
+import { gmailReply, predictGmail, verdictOf } from '../../src/simulate/gmail.ts';
 
 type Row = [spf: string, dkim: string, dmarc: string, policy: string | null, action: string, code: string | null, verdict: string, dashAll?: boolean];
 
@@ -16,12 +16,16 @@ const TABLE: Row[] = [
   ['neutral', 'pass', 'none', null, 'inbox', null, 'pass'],
   ['temperror', 'none', 'fail', 'reject', 'tempfail', '451 4.7.26', 'unknown'],
   ['temperror', 'pass', 'pass', 'reject', 'inbox', null, 'pass'],
-  ['fail', 'none', 'temperror', null, 'tempfail', '451 4.7.26', 'unknown'],
+  // DMARC could not be read: no reply is quoted (none of Google's texts is known to apply)
+  ['fail', 'none', 'temperror', null, 'tempfail', null, 'unknown'],
+  // the policy was read, the alignment was not: Google's 451 names the domain's DMARC policy
+  ['fail', 'none', 'temperror', 'reject', 'tempfail', '451 4.7.26', 'unknown'],
   ['permerror', 'none', 'fail', 'reject', 'reject', '550 5.7.26', 'fail'],
   // no enforcing policy: a DNS failure matters only when nothing else passed
   ['pass', 'temperror', 'none', null, 'inbox', null, 'pass'],
-  ['temperror', 'none', 'none', null, 'tempfail', '421 4.7.26', 'unknown'],
-  ['fail', 'temperror', 'fail', 'none', 'tempfail', '421 4.7.26', 'unknown'],
+  // 421 4.7.26 is Google's rate limiting, not a DNS-failure reply: nothing is quoted
+  ['temperror', 'none', 'none', null, 'tempfail', null, 'unknown'],
+  ['fail', 'temperror', 'fail', 'none', 'tempfail', null, 'unknown'],
   // an enforcing policy with DNS trouble: 451
   ['fail', 'temperror', 'fail', 'reject', 'tempfail', '451 4.7.26', 'unknown'],
 ];
@@ -35,6 +39,15 @@ const arrival = (spf: string, dkim: string, dmarc: string, policy: string | null
     dkim: { result: dkim, aligned: dkim === 'pass', domain: dkim === 'pass' ? 'example.com' : null, selector: null, basis: 'assumed-intact' },
     dmarc: { result: dmarc, policy, policyDomain: 'example.com', rfc7489: { result: dmarc, policy, policyDomain: 'example.com' } },
   }) as Arrival;
+
+describe('Gmail replies in Google\'s current wording (support page 3726730)', () => {
+  it('says "This email" and "(E)MAIL FROM"', () => {
+    assert.match(gmailReply.unauthenticated('example.com', '192.0.2.1'), /^550 5\.7\.26 This email has been blocked because the sender is unauthenticated\./);
+    assert.match(gmailReply.spfHardFail('example.com', '192.0.2.1'), /^550 5\.7\.26 The \(E\)MAIL FROM domain \[example\.com\] has an SPF record with a hard fail policy \(-all\)/);
+    assert.match(gmailReply.unauthenticatedRateLimited('example.com', '192.0.2.1'), /^421 4\.7\.26 This email has been rate limited because it is unauthenticated\./);
+    assert.match(gmailReply.dmarcTempfail('example.com'), /^451 4\.7\.26 Unauthenticated email from example\.com is not accepted due to domain's DMARC policy, but temporary DNS failures prevent authentication/);
+  });
+});
 
 describe('predictGmail', () => {
   for (const [spf, dkim, dmarc, policy, action, code, verdict, dashAll = true] of TABLE) {

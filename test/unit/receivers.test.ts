@@ -31,8 +31,8 @@ const TABLE: Row[] = [
   ['pass', 'none', 'fail', 'none', all('inbox')],
   // DNS trouble: Gmail names its reply, Yahoo publishes only "a 4xx", the others nothing
   ['temperror', 'none', 'fail', 'reject', { gmail: ['tempfail', '451 4.7.26'], outlook: ['unknown', null], yahoo: ['tempfail', null], icloud: ['unknown', null], proton: ['unknown', null] }],
-  ['fail', 'none', 'temperror', null, { gmail: ['tempfail', '451 4.7.26'], outlook: ['unknown', null], yahoo: ['tempfail', null], icloud: ['unknown', null], proton: ['unknown', null] }],
-  ['temperror', 'none', 'none', null, { gmail: ['tempfail', '421 4.7.26'], outlook: ['unknown', null], yahoo: ['tempfail', null], icloud: ['unknown', null], proton: ['unknown', null] }],
+  ['fail', 'none', 'temperror', null, { gmail: ['tempfail', null], outlook: ['unknown', null], yahoo: ['tempfail', null], icloud: ['unknown', null], proton: ['unknown', null] }],
+  ['temperror', 'none', 'none', null, { gmail: ['tempfail', null], outlook: ['unknown', null], yahoo: ['tempfail', null], icloud: ['unknown', null], proton: ['unknown', null] }],
   // an aligned pass stands whatever DNS did elsewhere
   ['temperror', 'pass', 'pass', 'reject', all('inbox')],
   ['permerror', 'none', 'fail', 'reject', { gmail: ['reject', '550 5.7.26'], outlook: ['reject', '550 5.7.509'], yahoo: ['reject', '554 5.7.9'], icloud: ['reject', '550 5.7.1'], proton: ['inbox-warning', null] }],

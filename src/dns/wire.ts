@@ -1,0 +1,378 @@
+// fwdcheck's own DNS client: one question per message over UDP (TCP after truncation), to the
+// system's name servers or to --resolver. It sees each answer, so one bad answer fails only
+// its own query, every rcode keeps its meaning, and answers are checked against the question.
+import dgram from 'node:dgram';
+import { getServers } from 'node:dns';
+import net from 'node:net';
+import * as dnsPacket from 'dns-packet';
+import {
+  DnsError,
+  normalizeName,
+  type DnsErrorCode,
+  type QueryContext,
+  type RRType,
+  type ServerAddress,
+  type UpstreamAnswer,
+  type UpstreamResolver,
+} from './types.ts';
+
+export interface WireResolverOptions {
+  /** The servers to ask, in order; the system's (dns.getServers()) when absent. */
+  servers?: readonly ServerAddress[];
+  /** How the servers were chosen, for describe(). */
+  label?: string;
+  /** EDNS0 UDP payload size (RFC 6891 6.2.5); 1232 avoids IP fragmentation (DNS flag day 2020). 0: no EDNS. */
+  udpPayloadSize?: number;
+  /** UDP sockets per address family, each on its own random port; queries pick one at random. */
+  sockets?: number;
+}
+
+/** The system's name servers as node knows them (/etc/resolv.conf on Unix). */
+export const systemServers = (): ServerAddress[] =>
+  getServers().map((entry) => {
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+    if (bracketed) return { host: bracketed[1]!, port: Number(bracketed[2] ?? 53) };
+    const hostPort = /^([^:]+):(\d+)$/.exec(entry);
+    if (hostPort) return { host: hostPort[1]!, port: Number(hostPort[2]) };
+    return { host: entry, port: 53 };
+  });
+
+const RCODE_ERRORS: Record<string, DnsErrorCode> = {
+  FORMERR: 'EFORMERR',
+  SERVFAIL: 'ESERVFAIL',
+  NOTIMP: 'ENOTIMP',
+  REFUSED: 'EREFUSED',
+  YXDOMAIN: 'EYXDOMAIN',
+  YXRRSET: 'EYXRRSET',
+  NXRRSET: 'ENXRRSET',
+  NOTAUTH: 'ENOTAUTH',
+  NOTZONE: 'ENOTZONE',
+};
+
+// A server that answers these may be alone in its trouble: the next server is asked, if any
+// (as the system's stub resolver does).
+const TRY_NEXT_SERVER = new Set<DnsErrorCode>(['ESERVFAIL', 'EREFUSED', 'ENOTIMP', 'EFORMERR']);
+
+// RFC 1034 3.6.2: a chain longer than this inside one answer is treated as a loop.
+const MAX_CHAIN_IN_ANSWER = 8;
+
+/**
+ * TXT character-strings as text: each octet becomes the character of the same code point
+ * (latin1), so the string holds the exact bytes, whatever they are; zone files are read the
+ * same way (parse-zone.ts), and the renderers escape what is not printable ASCII.
+ */
+export const txtToString = (bytes: Buffer): string => bytes.toString('latin1');
+
+type Answer = dnsPacket.Answer;
+/** What dns-packet's decode returns beyond its declared type. */
+export type DecodedPacket = dnsPacket.Packet & { rcode?: string; flag_tc?: boolean };
+
+/** Records in node's dns.promises.resolve shapes, which mailauth expects. */
+const toNodeShape = (a: Answer): unknown => {
+  switch (a.type) {
+    case 'TXT': {
+      const data = a.data;
+      const parts = Array.isArray(data) ? data : [data];
+      return parts.map((p) => (typeof p === 'string' ? p : txtToString(p)));
+    }
+    case 'MX':
+      return { exchange: a.data.exchange, priority: a.data.preference ?? 0 };
+    case 'SRV':
+      return { name: a.data.target, port: a.data.port, priority: a.data.priority ?? 0, weight: a.data.weight ?? 0 };
+    default:
+      return (a as { data: unknown }).data;
+  }
+};
+
+/** RFC 2308 5: a negative answer may be cached for min(SOA TTL, SOA MINIMUM); no SOA, no caching. */
+const negativeTtl = (packet: dnsPacket.Packet): number => {
+  const soa = (packet.authorities ?? []).find((a) => a.type === 'SOA') as dnsPacket.SoaAnswer | undefined;
+  return soa ? Math.min(soa.ttl ?? 0, soa.data.minimum ?? 0) : 0;
+};
+
+/**
+ * The answer to (qname, qtype) in a validated response: the records owned by qname, or by the
+ * end of the CNAME chain that starts there; records owned by any other name are ignored
+ * (RFC 5452 9.1; RFC 2181 5.4.1: data not on the chain is not trusted as an answer).
+ */
+export const interpretResponse = (packet: DecodedPacket, qname: string, qtype: RRType): UpstreamAnswer => {
+  const rcode = packet.rcode ?? 'NOERROR';
+  if (rcode !== 'NOERROR' && rcode !== 'NXDOMAIN') throw new DnsError(RCODE_ERRORS[rcode] ?? 'EBADRCODE', qname, qtype);
+  const answers = (packet.answers ?? []).filter((a) => (a as { class?: string }).class === undefined || (a as { class?: string }).class === 'IN');
+  let current = normalizeName(qname);
+  let ttl = Infinity;
+  const seen = new Set([current]);
+  for (;;) {
+    const own = answers.filter((a) => normalizeName(a.name) === current);
+    const matching = own.filter((a) => a.type === qtype);
+    if (matching.length > 0) {
+      // RFC 2181 5: an RRset holds each record once
+      const records = new Map<string, unknown>();
+      for (const a of matching) {
+        const shaped = toNodeShape(a);
+        records.set(JSON.stringify(shaped), shaped);
+      }
+      return { kind: 'records', records: [...records.values()], ttl: Math.min(ttl, ...matching.map((a) => (a as { ttl?: number }).ttl ?? 0)) };
+    }
+    const cname = qtype === 'CNAME' ? undefined : (own.find((a) => a.type === 'CNAME') as dnsPacket.StringAnswer | undefined);
+    if (!cname) break;
+    const target = normalizeName(cname.data);
+    if (seen.has(target) || seen.size > MAX_CHAIN_IN_ANSWER) throw new DnsError('ELOOP', qname, qtype);
+    seen.add(target);
+    ttl = Math.min(ttl, cname.ttl ?? 0);
+    current = target;
+  }
+  const negative = Math.min(ttl, negativeTtl(packet));
+  // RFC 6604 3: the rcode speaks of the last name of the chain
+  if (rcode === 'NXDOMAIN') return { kind: 'nxdomain', ttl: negative };
+  // a chain that ends in a name without data: its owner's server may be another one
+  if (current !== normalizeName(qname)) return { kind: 'cname', target: current, ttl: ttl === Infinity ? 0 : ttl };
+  return { kind: 'nodata', ttl: negative };
+};
+
+/** Whether a decoded message answers our question (RFC 5452 9.1: id, QR, the question echoed). */
+const answersQuestion = (packet: dnsPacket.Packet, id: number, qname: string, qtype: RRType): boolean => {
+  if (packet.id !== id || packet.type !== 'response') return false;
+  const q = packet.questions ?? [];
+  return q.length === 1 && normalizeName(q[0]!.name) === normalizeName(qname) && q[0]!.type === qtype && (q[0]!.class ?? 'IN') === 'IN';
+};
+
+const buildQuery = (id: number, name: string, type: RRType, udpPayloadSize: number): Buffer =>
+  dnsPacket.encode({
+    id,
+    type: 'query',
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ name, type, class: 'IN' }],
+    additionals: udpPayloadSize > 0 ? [{ type: 'OPT', name: '.', udpPayloadSize, flags: 0 } as unknown as dnsPacket.Answer] : [],
+  });
+
+interface Waiter {
+  /** Servers this query was sent to: an answer from elsewhere is not for us. */
+  sentTo: Set<string>;
+  onMessage(msg: Buffer, from: string): void;
+}
+
+const addressKey = (host: string, port: number) => `${net.isIPv6(host) ? host.toLowerCase() : host}|${port}`;
+
+/** A UDP socket shared by many queries, told apart by message id. */
+const createUdpChannel = (family: 4 | 6) => {
+  const waiters = new Map<number, Waiter>();
+  const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', recvBufferSize: 4 << 20 });
+  socket.on('error', () => {});
+  socket.on('message', (msg, rinfo) => {
+    // anything shorter than a header, with an id we did not send, or from another address is dropped
+    if (msg.length < 12) return;
+    const waiter = waiters.get(msg.readUInt16BE(0));
+    const from = addressKey(rinfo.address, rinfo.port);
+    if (waiter?.sentTo.has(from)) waiter.onMessage(msg, from);
+  });
+  const bound = new Promise<void>((resolve) => socket.bind(0, family === 6 ? '::' : '0.0.0.0', () => resolve()));
+  socket.unref();
+  return {
+    /** Reserves a free random id for a query. */
+    register(waiter: Waiter): number {
+      for (;;) {
+        const id = Math.floor(Math.random() * 65536);
+        if (!waiters.has(id)) {
+          waiters.set(id, waiter);
+          return id;
+        }
+      }
+    },
+    release: (id: number) => waiters.delete(id),
+    send: async (msg: Buffer, server: ServerAddress): Promise<void> => {
+      await bound;
+      await new Promise<void>((resolve) => socket.send(msg, server.port, server.host, () => resolve()));
+    },
+    close: () => {
+      waiters.clear();
+      try {
+        socket.close();
+      } catch {
+        // already closed
+      }
+    },
+  };
+};
+
+/** One query over TCP (RFC 7766): after a truncated UDP answer. */
+const queryTcp = (server: ServerAddress, query: Buffer, signal: AbortSignal): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const socket = net.connect({ host: server.host, port: server.port });
+    let buffered = Buffer.alloc(0);
+    const done = (err: Error | null, msg?: Buffer) => {
+      signal.removeEventListener('abort', onAbort);
+      socket.destroy();
+      if (err) reject(err);
+      else resolve(msg!);
+    };
+    const onAbort = () => done(new DnsError('ETIMEOUT', '', ''));
+    signal.addEventListener('abort', onAbort);
+    socket.on('connect', () => {
+      const len = Buffer.alloc(2);
+      len.writeUInt16BE(query.length);
+      socket.write(Buffer.concat([len, query]));
+    });
+    socket.on('data', (chunk) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      if (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) done(null, buffered.subarray(2, 2 + buffered.readUInt16BE(0)));
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => done(Object.assign(err, { code: err.code === 'ECONNREFUSED' ? 'ECONNREFUSED' : 'EBADRESP' })));
+    socket.on('end', () => done(Object.assign(new Error('connection closed before a full answer'), { code: 'EBADRESP' })));
+  });
+
+/**
+ * The wire client. Retry policy: a query has ctx.timeoutMs in all; it is sent at once and
+ * sent again (to the next server, if several) every timeoutMs / (retries + 1) until a valid
+ * answer comes; an answer to any of its transmissions counts, up to the last millisecond, so
+ * a server that needs most of the timeout is never given up on early. A truncated answer
+ * (TC=1) is asked again over TCP; FORMERR to an EDNS query is asked again without EDNS
+ * (RFC 6891 7). Each retransmission is counted through ctx.onRetry.
+ */
+export const createWireResolver = (options: WireResolverOptions = {}): UpstreamResolver => {
+  const servers = options.servers?.length ? [...options.servers] : systemServers();
+  if (servers.length === 0) servers.push({ host: '127.0.0.1', port: 53 });
+  const udpPayloadSize = options.udpPayloadSize ?? 1232;
+  const poolSize = Math.max(1, options.sockets ?? 4);
+  const pools = new Map<4 | 6, ReturnType<typeof createUdpChannel>[]>();
+  const closers = new Set<() => void>();
+  let closed = false;
+
+  const channel = (server: ServerAddress) => {
+    const family = net.isIPv6(server.host) ? 6 : 4;
+    let pool = pools.get(family);
+    if (!pool) {
+      pool = [];
+      pools.set(family, pool);
+    }
+    if (pool.length < poolSize) {
+      const created = createUdpChannel(family);
+      pool.push(created);
+      return created;
+    }
+    return pool[Math.floor(Math.random() * pool.length)]!;
+  };
+
+  const query = (name: string, type: RRType, ctx: QueryContext): Promise<UpstreamAnswer> =>
+    new Promise<UpstreamAnswer>((resolve, reject) => {
+      if (closed) return reject(new DnsError('ECANCELLED', name, type));
+      const first = Math.floor(Math.random() * servers.length);
+      let sends = 0;
+      let edns = udpPayloadSize;
+      let settled = false;
+      let retransmit: NodeJS.Timeout | undefined;
+      let tcp: AbortController | undefined;
+      let lastError: DnsError | null = null;
+      const triedAfterError = new Set<ServerAddress>();
+      const server0 = servers[first]!;
+      const udp = channel(server0);
+      const waiter: Waiter = { sentTo: new Set(), onMessage: (msg, from) => onMessage(msg, from) };
+      const id = udp.register(waiter);
+
+      const finish = (error: DnsError | null, answer?: UpstreamAnswer) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(retransmit);
+        udp.release(id);
+        tcp?.abort();
+        ctx.signal.removeEventListener('abort', onAbort);
+        closers.delete(onClose);
+        if (error) reject(error);
+        else resolve(answer!);
+      };
+      const onAbort = () => finish(lastError ?? new DnsError('ETIMEOUT', name, type));
+      const onClose = () => finish(new DnsError('ECANCELLED', name, type));
+      ctx.signal.addEventListener('abort', onAbort);
+      closers.add(onClose);
+      if (ctx.signal.aborted) return onAbort();
+
+      // retransmissions rotate over the servers the query's socket can reach
+      const reachable = servers.filter((s) => net.isIPv6(s.host) === net.isIPv6(server0.host));
+      const serverAt = (n: number) => reachable[(reachable.indexOf(server0) + n) % reachable.length]!;
+      const send = (server: ServerAddress) => {
+        if (settled) return;
+        if (sends > 0) ctx.onRetry();
+        sends++;
+        waiter.sentTo.add(addressKey(server.host, server.port));
+        udp.send(buildQuery(id, name, type, edns), server).catch(() => {});
+      };
+      const interval = Math.max(1, Math.floor(ctx.timeoutMs / (ctx.retries + 1)));
+      const schedule = () => {
+        retransmit = setTimeout(() => {
+          if (sends <= ctx.retries) {
+            send(serverAt(sends));
+            schedule();
+          }
+        }, interval);
+      };
+
+      const handle = (answer: Buffer, server: ServerAddress, viaTcp: boolean) => {
+        let packet: DecodedPacket;
+        try {
+          packet = dnsPacket.decode(answer) as DecodedPacket;
+        } catch {
+          // this query's answer is broken: this query fails, no other
+          return finish(new DnsError('EBADRESP', name, type));
+        }
+        if (!answersQuestion(packet, id, name, type)) {
+          // not an answer to this question (QR=0, another question): keep waiting; if nothing
+          // better comes, say so rather than "timeout"
+          lastError = new DnsError('EBADRESP', name, type);
+          return;
+        }
+        if (!viaTcp && packet.flag_tc) return askTcp(server);
+        if (packet.rcode === 'FORMERR' && edns > 0) {
+          // RFC 6891 7: a server that does not know EDNS; ask again without it
+          edns = 0;
+          return send(server);
+        }
+        try {
+          finish(null, interpretResponse(packet, name, type));
+        } catch (err) {
+          const error = err as DnsError;
+          triedAfterError.add(server);
+          const next = reachable.find((s) => !triedAfterError.has(s));
+          if (TRY_NEXT_SERVER.has(error.code) && next !== undefined) {
+            triedAfterError.add(next);
+            lastError = error;
+            return send(next);
+          }
+          finish(error);
+        }
+      };
+
+      const askTcp = (server: ServerAddress) => {
+        if (tcp) return;
+        ctx.onRetry();
+        clearTimeout(retransmit);
+        tcp = new AbortController();
+        const signal = AbortSignal.any([tcp.signal, ctx.signal]);
+        queryTcp(server, buildQuery(id, name, type, 0), signal).then(
+          (msg) => handle(msg, server, true),
+          (err: { code?: string }) => {
+            if (!settled) finish(new DnsError(err.code === 'ECONNREFUSED' ? 'ECONNREFUSED' : ctx.signal.aborted ? 'ETIMEOUT' : 'EBADRESP', name, type));
+          },
+        );
+      };
+
+      const onMessage = (msg: Buffer, from: string) => {
+        if (tcp) return;
+        const server = servers.find((s) => addressKey(s.host, s.port) === from) ?? server0;
+        handle(msg, server, false);
+      };
+
+      send(server0);
+      schedule();
+    });
+
+  return {
+    query,
+    close: () => {
+      closed = true;
+      for (const close of [...closers]) close();
+      for (const pool of pools.values()) for (const c of pool) c.close();
+      pools.clear();
+    },
+    describe: () => options.label ?? `system resolver (${servers.map((s) => `${s.host}:${s.port}`).join(', ')})`,
+  };
+};
