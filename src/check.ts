@@ -12,11 +12,21 @@ import type { DmarcSummary, Report, SpfSummary } from './report/types.ts';
 import { receiverAdvice } from './receivers/advice.ts';
 import { predictReceivers, receiverInput, type ReceiverId } from './receivers/index.ts';
 import { noDomainPrediction, predictGmail, verdictOf } from './simulate/gmail.ts';
-import { buildHops, simulatePath } from './simulate/path.ts';
+import { parseRelaySpec, resolveHops } from './simulate/hops.ts';
+import { messageFacts } from './simulate/message.ts';
+import { ASSUMED_RELAY, simulatePath } from './simulate/path.ts';
 
 export interface CheckOptions {
-  /** Relay IPs in hop order; empty for the assumed documentation relay. */
+  /**
+   * The relays in hop order, each an IP or a spec such as "gmail", "list@lists.example" or
+   * "203.0.113.7,srs=fwd.example,modify=footer" (grammar in src/simulate/hops.ts); empty for
+   * the assumed documentation relay.
+   */
   relays: readonly string[];
+  /** A real message as the sender sent it (--message): its DKIM is verified and carried along. */
+  message?: { bytes: Buffer; source: string };
+  /** The forwarded mailbox (--mailbox): its domain is where an SRS envelope lands. */
+  mailbox?: string;
   /** The envelope sender; postmaster@DOMAIN by default, "" for the null sender. */
   mailFrom?: string;
   /** The name the (last) relay gives in HELO/EHLO. */
@@ -81,7 +91,10 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   const started = deps.clock.now();
   const resolve = deps.dns.resolve;
   const fromDomain = domain.toLowerCase().replace(/\.$/, '');
-  const mailFrom = options.mailFrom ?? `postmaster@${fromDomain}`;
+  // a message says who sent it: its Return-Path, else its From address
+  const facts = options.message ? messageFacts(options.message.bytes) : null;
+  const mailFrom = options.mailFrom ?? facts?.returnPath ?? facts?.fromAddress ?? `postmaster@${fromDomain}`;
+  const specs = options.relays.map(parseRelaySpec);
   const helo = options.helo ?? DEFAULT_HELO;
   // RFC 7208 2.4: with a null sender, SPF checks the HELO identity
   const spfDomain = mailFrom === '' ? helo : (mailFrom.split('@').pop() ?? fromDomain).toLowerCase();
@@ -96,10 +109,15 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   ]);
 
   deps.onProgress?.('simulate');
-  const hops = buildHops(options.relays);
-  const path = await simulatePath(resolve, { fromDomain, mailFrom, helo, hops, dkim, dmarc });
+  const mailboxDomain = options.mailbox ? (options.mailbox.split('@').pop() ?? null) : null;
+  const hops = await resolveHops(specs, { resolver: resolve, assumedRelay: ASSUMED_RELAY, mailboxDomain });
+  const pathInput: Parameters<typeof simulatePath>[1] = { fromDomain, mailFrom, helo, heloGiven: options.helo !== undefined, hops, dkim, dmarc, nowMs: started };
+  if (options.message) pathInput.message = options.message;
+  const simulated = await simulatePath(resolve, pathInput);
+  const path = simulated.arrivals;
   const last = path[path.length - 1]!;
-  const gmailContext = { spfDashAll: endsInDashAll(spfTree.root) };
+  const relayFcrdns = simulated.findings.some((f) => f.code === 'RELAY_NO_FCRDNS' && f.receiver === 'gmail') ? 'failed' as const : 'ok' as const;
+  const gmailContext = { spfDashAll: endsInDashAll(spfTree.root), relayFcrdns };
   // a name that exists only as the parent of _dmarc or _domainkey records is no mail domain
   // either, but it is not "no records of any kind": it holds a DMARC record or a key
   const ownRecords = dmarc.rfc9989.queried.some((q) => q.domain === fromDomain && q.status !== 'missing') || dkim.selectors.some((p) => p.status !== 'missing');
@@ -120,9 +138,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     if (verdict === 'unknown') findings.push(finding('OUTCOME_OPEN', 'error', { unread: unreadLookups(deps.dns) }));
     findings.push(...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(dkim));
     for (const hop of hops) if (hop.source === 'assumed') findings.push(finding('RELAY_ASSUMED', 'info', { relay: hop.relay }));
-    for (const arrival of path) {
-      if (arrival.spf.result === 'pass') findings.push(finding('SPF_RELAY_AUTHORIZED', 'info', { relay: arrival.relay, domain: arrival.spf.domain }));
-    }
+    findings.push(...simulated.findings);
     if (last.dkim.basis === 'assumed-intact' && last.dkim.selector && last.dkim.domain) {
       findings.push(finding('DKIM_ASSUMED_INTACT', 'info', { domain: last.dkim.domain, selector: last.dkim.selector }));
     }
@@ -141,12 +157,14 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     checkedAt: new Date(now).toISOString(),
     verdict,
     gmail,
+    basis: options.message ? 'message' : 'model',
     receivers,
     records: {
       spf: summarizeSpf(spfTree),
       dmarc: summarizeDmarc(dmarc),
       dkim: { domain: dkim.domain, source: dkim.source, selectors: dkim.selectors, wildcard: dkim.wildcard !== null },
     },
+    ...(simulated.message ? { message: simulated.message } : {}),
     path,
     findings,
     advice: [

@@ -12,9 +12,12 @@ import { ZoneSyntaxError } from './dns/parse-zone.ts';
 import type { UpstreamResolver } from './dns/types.ts';
 import { createWireResolver } from './dns/wire.ts';
 import { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
-import { colorLevel, parseDomain, parseFailOn, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, plainFileError, UsageError, type FailOn } from './options.ts';
+import { colorLevel, parseDomain, parseFailOn, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, plainFileError, UsageError, type FailOn } from './options.ts';
 import { renderMarkdown } from './contract/render-markdown.ts';
 import { toV1 } from './contract/to-v1.ts';
+import { parseRelaySpec } from './simulate/hops.ts';
+import { looksLikeMessage, messageFacts } from './simulate/message.ts';
+import { readMessage } from './read-message.ts';
 import { renderJson } from './report/render-json.ts';
 import { renderTable } from './report/render-table.ts';
 import type { Report } from './report/types.ts';
@@ -23,6 +26,8 @@ import type { Report } from './report/types.ts';
 export const EXIT = { ok: 0, atRiskOrFail: 1, usage: 2, dns: 3, internal: 4 } as const;
 
 export interface CliIo {
+  /** Standard input, for --message - (read to its end). */
+  stdin?: NodeJS.ReadableStream;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown; isTTY?: boolean };
   env: NodeJS.ProcessEnv;
@@ -44,6 +49,8 @@ const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').tr
 
 interface RawOptions {
   relay: string[];
+  message?: string;
+  mailbox?: string;
   mailFrom?: string;
   helo?: string;
   selector: string[];
@@ -62,8 +69,15 @@ interface RawOptions {
 const buildProgram = (io: CliIo) =>
   new Command('fwdcheck')
     .description('Predict whether mail From DOMAIN, forwarded through a relay to Gmail, reaches the inbox; explain why, and what to do instead.')
-    .argument('[domain]', 'the From domain of the mail to check (example.com)')
-    .option('--relay <ip>', 'IP of the forwarding relay; repeat for each hop, in order (default: an address your SPF does not list)', collect, [])
+    .argument('[domain]', 'the From domain of the mail to check (example.com); with --message, taken from the message when left out')
+    .option(
+      '--relay <spec>',
+      'a forwarding hop; repeat for each, in order (default: an address your SPF does not list). SPEC is an IP, or a preset (gmail, microsoft365, list, postfix) optionally @IP or @DOMAIN, followed by ,srs=DOMAIN ,nosrs ,modify=subject+footer+reencode+headers ,arc ,noarc ,helo=NAME',
+      collect,
+      [],
+    )
+    .option('--message <file.eml>', 'a real message as the sender sent it (with its DKIM-Signature fields); "-" reads standard input')
+    .option('--mailbox <address>', 'the forwarded mailbox: its IMAP/POP3/submission servers are looked up (RFC 6186) for the fetch-instead advice')
     .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
     .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
     .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
@@ -99,13 +113,17 @@ Exit codes:
 
 Examples:
   fwdcheck bank.example --relay 203.0.113.7
+  fwdcheck uni.example --relay 198.51.100.25 --relay microsoft365,srs=company.example --relay gmail
+  fwdcheck bank.example --relay list@lists.example --relay 203.0.113.7,srs=fwd.example,modify=footer,arc
+  fwdcheck --message received.eml --relay list@lists.example
   fwdcheck example.com --json --fail-on fail
   fwdcheck bank.example --to all
   fwdcheck example.com --zone example.com.zone --selector s2048`,
     );
 
 interface Parsed {
-  domain: string;
+  domain: string | null;
+  messageFile: string | null;
   check: CheckOptions;
   zones: string[];
   resolver?: ReturnType<typeof parseResolver>;
@@ -122,19 +140,30 @@ const formatOf = (raw: RawOptions): Parsed['format'] => {
   return raw.format === 'json' || raw.format === 'markdown' ? raw.format : 'text';
 };
 
+const parseMailbox = (input: string): string => {
+  const value = input.trim().replace(/^<(.*)>$/, '$1');
+  const at = value.lastIndexOf('@');
+  if (at <= 0 || /[\s<>]/.test(value.slice(0, at))) throw new UsageError(`invalid --mailbox "${input}": expected an address, local-part@domain`);
+  return `${value.slice(0, at)}@${parseDomain(value.slice(at + 1), '--mailbox domain')}`;
+};
+
 const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
   if (raw.demo) {
     if (raw.zone.length || raw.resolver) throw new UsageError('--demo uses the demo zone: it cannot be combined with --zone or --resolver');
     raw.zone = [DEMO_ZONE];
-    domainArg ??= DEMO_DEFAULT_DOMAIN;
+    if (raw.message === undefined) domainArg ??= DEMO_DEFAULT_DOMAIN;
   }
-  if (domainArg === undefined) throw new UsageError("missing the domain to check (for example: fwdcheck example.com; or try fwdcheck --demo)");
   if (raw.zone.length && raw.resolver) throw new UsageError('--zone and --resolver cannot be combined: a zone file check is offline');
-  const check: CheckOptions = { relays: raw.relay.map(parseIp), selectors: raw.selector.map(parseSelector), receivers: parseTo(raw.to) };
+  // parsed here for the usage errors; the core takes the specs as typed
+  for (const r of raw.relay) parseRelaySpec(r);
+  const check: CheckOptions = { relays: raw.relay.map((r) => r.trim()), selectors: raw.selector.map(parseSelector), receivers: parseTo(raw.to) };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
+  if (raw.mailbox !== undefined) check.mailbox = parseMailbox(raw.mailbox);
+  if (domainArg === undefined && raw.message === undefined) throw new UsageError('missing the domain to check (for example: fwdcheck example.com; or try fwdcheck --demo)');
   if (raw.helo !== undefined) check.helo = parseDomain(raw.helo, '--helo name');
   const parsed: Parsed = {
-    domain: parseDomain(domainArg),
+    domain: domainArg === undefined ? null : parseDomain(domainArg),
+    messageFile: raw.message ?? null,
     check,
     zones: raw.zone,
     timeoutMs: parseTimeout(raw.timeout),
@@ -187,15 +216,27 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     program.parse([...argv], { from: 'user' });
     const parsed = validate(program.args[0], program.opts<RawOptions>());
     debug = parsed.debug;
+    let domain = parsed.domain;
+    if (parsed.messageFile !== null) {
+      const bytes = await readMessage(parsed.messageFile, io.stdin);
+      if (!looksLikeMessage(bytes)) throw new UsageError(`${parsed.messageFile === '-' ? 'standard input' : parsed.messageFile} is not an email message: no header section with a From field`);
+      parsed.check.message = { bytes, source: parsed.messageFile === '-' ? '(standard input)' : parsed.messageFile };
+      const from = messageFacts(bytes).fromDomain;
+      if (domain === null) {
+        if (!from) throw new UsageError(`cannot read a From domain from ${parsed.messageFile}; give the domain as the first argument`);
+        domain = parseDomain(from, 'From domain of the message');
+      }
+    }
+    if (domain === null) throw new UsageError("missing required argument 'domain'");
     dns = createDnsClient(await openUpstream(parsed), { timeoutMs: parsed.timeoutMs, clock: io.clock });
 
     // progress on stderr, only for a person at a terminal
     if (io.stderr.isTTY && !io.env.CI) {
       // loaded only here: it is a quarter of the start-up time, and pipes and CI never need it
       const { default: ora } = await import('ora');
-      spinner = ora({ stream: io.stderr as NodeJS.WritableStream, text: `Resolving ${parsed.domain}` }).start();
+      spinner = ora({ stream: io.stderr as NodeJS.WritableStream, text: `Resolving ${domain}` }).start();
     }
-    const report = await check(parsed.domain, parsed.check, {
+    const report = await check(domain, parsed.check, {
       dns,
       clock: io.clock,
       onProgress: (stage) => {
@@ -246,6 +287,7 @@ export const main = async (): Promise<void> => {
     if (err.code !== 'EPIPE') throw err;
   });
   process.exitCode = await run(process.argv.slice(2), {
+    stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { dmarc as mailauthDmarc } from 'mailauth/lib/dmarc/index.js';
 import getDmarcRecord from 'mailauth/lib/dmarc/get-dmarc-record.js';
 import { spf as mailauthSpf } from 'mailauth/lib/spf/index.js';
+import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import type { Resolver } from '../dns/types.ts';
 import { isDmarcPolicy, isDmarcResult, isSpfResult, type DmarcPolicy, type DmarcResult, type SpfResult } from './types.ts';
 
@@ -124,3 +125,75 @@ export const evaluateDmarc = async (resolver: Resolver, input: DmarcInput): Prom
  * policy fwdcheck reports is the one mailauth applies. Throws on DNS errors.
  */
 export const dmarcDomainExists = (resolver: Resolver, domain: string): Promise<boolean> => getDmarcRecord.domainExists(domain, resolver);
+
+// ---- DKIM on a real message (--message) ----
+
+export type MessageDkimResult = 'pass' | 'fail' | 'neutral' | 'policy' | 'temperror' | 'permerror' | 'none';
+
+export interface MessageDkimSignature {
+  /** Stable across hops: a hash of the signature's b= value (mailauth's id). */
+  id: string;
+  domain: string;
+  selector: string;
+  algorithm: string | null;
+  result: MessageDkimResult;
+  /** Why it did not pass, as mailauth says it ("body hash did not verify", "bad signature", ...). */
+  comment: string | null;
+  /** d= aligns with the From domain under relaxed alignment (mailauth's own test). */
+  aligned: boolean;
+  bits: number | null;
+  /** l= (RFC 6376 3.5): the body octets the signature covers, or null when it covers all. */
+  bodyLengthLimit: number | null;
+  /** Canonicalized body octets past l=, unsigned (appended after signing). */
+  unsignedBodyOctets: number;
+  signedHeaders: string[];
+}
+
+export interface MessageDkimVerification {
+  /** The From addresses mailauth read. */
+  headerFrom: string[];
+  signatures: MessageDkimSignature[];
+}
+
+const DKIM_RESULTS: ReadonlySet<string> = new Set(['pass', 'fail', 'neutral', 'policy', 'temperror', 'permerror']);
+
+/**
+ * Verifies every DKIM-Signature of the message against the DNS (RFC 6376 6), by mailauth in its
+ * strict mode (a body hash mismatch is "fail", RFC 6376 6.1.3). `nowMs` checks x= expiry.
+ */
+export const verifyMessageDkim = async (resolver: Resolver, message: Buffer, nowMs: number): Promise<MessageDkimVerification> => {
+  const res = (await dkimVerify(message, { resolver: resolver as never, strict: true, curTime: new Date(nowMs) } as never)) as unknown as {
+    headerFrom?: string[];
+    results?: Array<{
+      id?: string;
+      signingDomain?: string;
+      selector?: string;
+      algo?: string;
+      status?: { result?: string; comment?: string; aligned?: string | false; underSized?: number };
+      modulusLength?: number;
+      canonBodyLengthLimited?: boolean;
+      canonBodyLengthLimit?: number;
+      signingHeaders?: { keys?: string };
+    }>;
+  };
+  const signatures: MessageDkimSignature[] = [];
+  for (const r of res.results ?? []) {
+    // mailauth reports an unsigned message as one result "none" without a domain
+    if (!r.signingDomain) continue;
+    const raw = String(r.status?.result ?? 'temperror');
+    signatures.push({
+      id: r.id ?? `${r.signingDomain}/${r.selector}`,
+      domain: r.signingDomain.toLowerCase(),
+      selector: String(r.selector ?? '').toLowerCase(),
+      algorithm: r.algo ?? null,
+      result: (DKIM_RESULTS.has(raw) ? raw : 'temperror') as MessageDkimResult,
+      comment: r.status?.comment ? String(r.status.comment) : null,
+      aligned: Boolean(r.status?.aligned),
+      bits: typeof r.modulusLength === 'number' ? r.modulusLength : null,
+      bodyLengthLimit: r.canonBodyLengthLimited && typeof r.canonBodyLengthLimit === 'number' ? r.canonBodyLengthLimit : null,
+      unsignedBodyOctets: typeof r.status?.underSized === 'number' ? r.status.underSized : 0,
+      signedHeaders: String(r.signingHeaders?.keys ?? '').split(':').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    });
+  }
+  return { headerFrom: res.headerFrom ?? [], signatures };
+};

@@ -5,7 +5,9 @@ import { createRequire } from 'node:module';
 import type { SpfNode } from '../records/fetch-spf.ts';
 import { adviceMessage, findingMessage, gmailReason } from '../report/messages.ts';
 import { receiverReason } from '../report/messages-receivers.ts';
-import type { Report as InternalReport, DmarcSummary } from '../report/types.ts';
+import type { RelayIdentity } from '../records/fetch-ptr.ts';
+import type { Arrival as InternalArrival, ArrivalSignature, DmarcSummary, HopChange, Report as InternalReport } from '../report/types.ts';
+import type { AddressOrigin } from '../simulate/hops.ts';
 import type * as v1 from './v1.ts';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -53,15 +55,97 @@ const dmarcTags = (tags: NonNullable<DmarcSummary['tags']>): v1.DmarcTags => ({
 
 const dmarcRecord = (d: DmarcSummary): v1.DmarcRecord => ({
   status: d.status,
+  method: d.method,
   record: d.record,
+  records: [...d.records],
   location: d.location,
+  published: d.published,
   policy: d.policy,
-  error: d.rfc9989.error ?? d.rfc7489.error ?? null,
+  lowered: d.lowered,
+  sampled: d.sampled,
+  corrected: d.corrected,
+  error: d.error ?? null,
+  errorName: d.errorName ?? null,
   tags: d.tags ? dmarcTags(d.tags) : null,
   discovery: {
     rfc7489: { location: d.rfc7489.location, orgDomain: d.rfc7489.orgDomain, policy: d.rfc7489.policy },
     rfc9989: { location: d.rfc9989.location, orgDomain: d.rfc9989.orgDomain, policy: d.rfc9989.policy },
   },
+});
+
+const signature = (sig: ArrivalSignature): v1.Signature => ({
+  domain: sig.domain,
+  selector: sig.selector,
+  result: sig.result,
+  aligned: sig.aligned,
+  basis: sig.basis,
+  keyType: sig.keyType,
+  bits: sig.bits,
+  bodyLengthLimit: sig.bodyLengthLimit,
+  problem: sig.problem && {
+    code: sig.problem.code,
+    modification: sig.problem.code === 'modified' ? sig.problem.modification : null,
+    hop: sig.problem.code === 'modified' ? sig.problem.hop : null,
+    detail: sig.problem.code === 'verify-failed' ? sig.problem.detail : null,
+  },
+});
+
+const change = (c: HopChange): v1.HopChange => {
+  switch (c.kind) {
+    case 'envelope-rewritten':
+      return { kind: c.kind, from: c.from, to: c.to, domain: c.domain, style: c.style, domainSource: c.domainSource };
+    case 'envelope-kept':
+      return { kind: c.kind, reason: c.reason };
+    case 'modified':
+      return {
+        kind: c.kind,
+        modification: c.modification,
+        broke: c.broke.map((b) => ({ domain: b.domain, selector: b.selector })),
+        survivedByLength: c.survivedByLength.map((b) => ({ domain: b.domain, selector: b.selector })),
+      };
+    case 'arc-sealed':
+      return { kind: c.kind, instance: c.instance, sealer: c.sealer, dmarcOnArrival: c.dmarcOnArrival };
+  }
+};
+
+const relayOrigin = (o: AddressOrigin): v1.Arrival['relayOrigin'] => {
+  switch (o.kind) {
+    case 'given':
+    case 'assumed':
+      return { kind: o.kind, domain: null, network: null };
+    case 'spf':
+      return { kind: o.kind, domain: o.domain, network: o.network };
+    case 'address-record':
+      return { kind: o.kind, domain: o.domain, network: null };
+  }
+};
+
+const relayIdentity = (r: RelayIdentity | null): v1.RelayIdentity | null =>
+  r && { ip: r.ip, family: r.family, reverseName: r.reverseName, status: r.status, ptr: [...r.ptr], confirmedName: r.confirmedName, error: r.error ?? null };
+
+const arrival = (a: InternalArrival): v1.Arrival => ({
+  hop: a.hop,
+  relay: a.relay,
+  relayAsGiven: a.relayAsGiven ?? null,
+  relaySource: a.relaySource,
+  preset: a.preset ?? null,
+  relayOrigin: relayOrigin(a.relayOrigin),
+  receiver: a.receiver,
+  mailFrom: a.mailFrom,
+  helo: a.helo,
+  relayIdentity: relayIdentity(a.relayIdentity),
+  changes: a.changes.map(change),
+  spf: { result: a.spf.result, domain: a.spf.domain, identity: a.spf.identity },
+  dkim: {
+    result: a.dkim.result,
+    aligned: a.dkim.aligned,
+    domain: a.dkim.domain,
+    selector: a.dkim.selector,
+    basis: a.dkim.basis,
+    signatures: a.dkim.signatures.map(signature),
+  },
+  dmarc: { result: a.dmarc.result, policy: a.dmarc.policy, policyDomain: a.dmarc.policyDomain },
+  arc: { sets: a.arc.sets, sealers: [...a.arc.sealers], vouchedPass: a.arc.vouchedPass },
 });
 
 export interface ToV1Options {
@@ -106,7 +190,7 @@ export const toV1 = (report: InternalReport, options: ToV1Options = {}): v1.Repo
         status: records.spf.status,
         domain: records.spf.domain,
         record: records.spf.record,
-        error: records.spf.tree.error ?? null,
+        error: records.spf.error ?? records.spf.tree.error ?? null,
         lookups: records.spf.lookups,
         voidLookups: records.spf.voidLookups,
         includes: includesOf(records.spf.tree),
@@ -127,14 +211,11 @@ export const toV1 = (report: InternalReport, options: ToV1Options = {}): v1.Repo
         wildcard: records.dkim.wildcard,
       },
     },
-    path: report.path.map((a) => ({
-      relay: a.relay,
-      relaySource: a.relaySource,
-      receiver: a.receiver,
-      spf: { result: a.spf.result, domain: a.spf.domain, identity: a.spf.identity },
-      dkim: { result: a.dkim.result, aligned: a.dkim.aligned, domain: a.dkim.domain, selector: a.dkim.selector, basis: a.dkim.basis },
-      dmarc: { result: a.dmarc.result, policy: a.dmarc.policy, policyDomain: a.dmarc.policyDomain },
-    })),
+    basis: report.basis,
+    message: report.message
+      ? { source: report.message.source, fromDomain: report.message.fromDomain, returnPath: report.message.returnPath, signatures: report.message.signatures.map(signature) }
+      : null,
+    path: report.path.map(arrival),
     findings: report.findings.map((f) => ({ code: f.code, severity: f.severity, message: findingMessage(f), args: argsOf(f, ['code', 'severity']) })),
     advice: report.advice.map((a) => ({ code: a.code, audience: a.audience, message: adviceMessage(a), args: argsOf(a, ['code', 'audience']) })),
     dns: { ...report.dns },

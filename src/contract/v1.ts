@@ -175,15 +175,30 @@ export interface DmarcDiscovery {
 }
 
 export interface DmarcRecord {
+  /** `invalid`: records were found but do not apply as published (several at one name, a broken or mistyped policy). */
   status: RecordStatus;
+  /** The discovery whose record applies: rfc9989 (the DNS tree walk, what mailauth applies), else rfc7489. */
+  method: 'rfc7489' | 'rfc9989' | null;
   /** The record that applies (at the From domain or an ancestor), or null. */
   record: string | null;
+  /** Every DMARC record found at the location (several: none applies). */
+  records: string[];
   /** The domain whose _dmarc record applies (the From domain or an ancestor), or null. */
   location: string | null;
-  /** The policy applied to failing mail from the From domain, after sp, np, pct and t=y. */
+  /** p, sp or np as published for the From domain. */
+  published: DmarcPolicy | null;
+  /** The policy applied to failing mail from the From domain, after pct=0 and t=y (the next lower). */
   policy: DmarcPolicy | null;
+  /** Why `policy` is below `published`: pct=0, or t=y. */
+  lowered: 'pct' | 'testing' | null;
+  /** RFC 7489 pct from 1 to 99: the share of failing mail that gets `published`. */
+  sampled: number | null;
+  /** The record to publish instead, when the one found has duplicate tags, typos or no p. */
+  corrected: string | null;
   /** The DNS error code when status is dns-error. */
   error: string | null;
+  /** The name whose lookup failed, with `error`. */
+  errorName: string | null;
   tags: DmarcTags | null;
   /** Both discovery methods; they differ for some subdomains (finding DMARC_DISCOVERY_DIFFERS). */
   discovery: { rfc7489: DmarcDiscovery; rfc9989: DmarcDiscovery };
@@ -211,25 +226,133 @@ export interface DkimRecords {
   wildcard: boolean;
 }
 
+/** Why a signature does not pass at an arrival. */
+export interface SignatureProblem {
+  /** modified: a relay changed what it signs (see modification, hop); unusable-key; dns-error; verify-failed: --message, see detail. */
+  code: 'modified' | 'unusable-key' | 'dns-error' | 'verify-failed';
+  modification: string | null;
+  /** The hop that modified the message. */
+  hop: number | null;
+  detail: string | null;
+}
+
+/** A DKIM signature on the message, as one receiver sees it. */
+export interface Signature {
+  /** d= */
+  domain: string;
+  /** s=; null for a provider's default signature fwdcheck infers. */
+  selector: string | null;
+  result: 'pass' | 'fail' | 'neutral' | 'policy' | 'temperror' | 'permerror' | 'none';
+  /** d= aligns with the From domain (relaxed alignment). */
+  aligned: boolean;
+  /** message: verified on the real bytes (--message); published-key / provider-default: an expected signature, modelled. */
+  basis: 'published-key' | 'provider-default' | 'message';
+  keyType: 'rsa' | 'ed25519' | null;
+  bits: number | null;
+  /** l= (RFC 6376 3.5): the body octets signed, or null for the whole body. */
+  bodyLengthLimit: number | null;
+  problem: SignatureProblem | null;
+}
+
+/** What the hop that hands the message over changed: the envelope rewritten (SRS), kept, the message modified, an ARC set added. */
+export type HopChange = EnvelopeRewritten | EnvelopeKept | MessageModified | ArcSealed;
+
+export interface EnvelopeRewritten {
+  kind: 'envelope-rewritten';
+  /** The envelope sender before and after. */
+  from: string;
+  to: string;
+  /** The domain SPF is then checked for. */
+  domain: string;
+  style: 'srs' | 'gmail-caf' | 'microsoft-srs' | 'list-bounces';
+  /** Where that domain came from. */
+  domainSource: 'given' | 'preset' | 'forwarder-domain' | 'mailbox' | 'assumed';
+}
+
+export interface EnvelopeKept {
+  kind: 'envelope-kept';
+  reason: 'no-srs' | 'spf-failed-on-arrival';
+}
+
+export interface MessageModified {
+  kind: 'modified';
+  modification: 'subject' | 'footer' | 'reencode' | 'headers';
+  /** The signatures this broke. */
+  broke: { domain: string; selector: string | null }[];
+  /** The signatures an l= body length let through (a risk, RFC 6376 8.2). */
+  survivedByLength: { domain: string; selector: string | null }[];
+}
+
+export interface ArcSealed {
+  kind: 'arc-sealed';
+  /** i= of the new ARC set. */
+  instance: number;
+  sealer: string | null;
+  /** DMARC as the sealer saw it on arrival ('assumed-pass' for the origin's own hop). */
+  dmarcOnArrival: DmarcResult | 'assumed-pass';
+}
+
+/** PTR and forward-confirmed reverse DNS of a relay's address (Gmail requires it of all senders). */
+export interface RelayIdentity {
+  ip: string;
+  family: 4 | 6;
+  /** The reverse name queried. */
+  reverseName: string;
+  status: 'confirmed' | 'no-ptr' | 'not-confirmed' | 'dns-error';
+  ptr: string[];
+  /** The PTR name that resolves back to the address, for `confirmed`. */
+  confirmedName: string | null;
+  error: string | null;
+}
+
 /** One arrival: what the next receiver sees when the previous hop hands the message over. */
 export interface Arrival {
+  /** 1-based: the relay's place on the path. */
+  hop: number;
   /** The connecting IP address this receiver sees. */
   relay: string;
-  /** `given` on the command line, or `assumed`: an address the sender's SPF does not list. */
+  /** The address as given, when it was an IPv4-mapped IPv6 address; else null. */
+  relayAsGiven: string | null;
+  /** `given` on the command line, `assumed`: an address the sender's SPF does not list, `preset`: from a --relay preset. */
   relaySource: 'given' | 'assumed' | 'preset';
+  /** The --relay preset (gmail, microsoft365, list, postfix), or null. */
+  preset: string | null;
+  /** Where the address came from: given, assumed, a provider's SPF record (domain, network), an address record (domain). */
+  relayOrigin: { kind: 'given' | 'assumed' | 'spf' | 'address-record'; domain: string | null; network: string | null };
   /** Who receives: `gmail` for the last arrival, otherwise the next relay (relay-2, ...). */
   receiver: string;
+  /** The envelope sender and HELO name as this receiver sees them. */
+  mailFrom: string;
+  helo: string;
+  relayIdentity: RelayIdentity | null;
+  /** What the hop changed on the way, in order. */
+  changes: HopChange[];
   spf: { result: SpfResult; domain: string; identity: 'mailfrom' | 'helo' };
   dkim: {
+    /** The best signature's result: an aligned pass, else any pass, else the first. */
     result: DkimResult;
     /** Whether the passing signature is aligned with the From domain. */
     aligned: boolean;
     domain: string | null;
     selector: string | null;
-    /** How the result was reached; fwdcheck without a message assumes an intact signature. */
-    basis: string;
+    /** How the result was reached: assumed-intact (no message: the sender's signature assumed unbroken), no-usable-key, unusable-key, dns-error, modified, message. */
+    basis: 'assumed-intact' | 'no-usable-key' | 'unusable-key' | 'dns-error' | 'modified' | 'message';
+    /** Every signature on the message as this receiver sees it. */
+    signatures: Signature[];
   };
   dmarc: { result: DmarcResult; policy: DmarcPolicy | null; policyDomain: string | null };
+  /** ARC sets on the message (RFC 8617) and whether one vouches for an earlier DMARC pass. */
+  arc: { sets: number; sealers: (string | null)[]; vouchedPass: boolean };
+}
+
+/** The real message given with --message. */
+export interface Message {
+  /** The file name, or "-" for standard input. */
+  source: string;
+  fromDomain: string | null;
+  returnPath: string | null;
+  /** Its signatures as it reached the first relay, verified against the DNS. */
+  signatures: Signature[];
 }
 
 export interface Finding {
@@ -278,6 +401,10 @@ export interface Report {
   /** One prediction per receiver asked for with --to, best first; empty without --to. */
   receivers: Receiver[];
   records: { spf: SpfRecord; dmarc: DmarcRecord; dkim: DkimRecords };
+  /** message: DKIM rests on a real message (--message) verified hop by hop; model: on the published keys. */
+  basis: 'model' | 'message';
+  /** The message given with --message, or null. */
+  message: Message | null;
   /** One entry per arrival, in order; the last is Gmail's view. */
   path: Arrival[];
   findings: Finding[];

@@ -2,6 +2,8 @@ import type { DkimKeyProblem } from '../records/parse-dkim.ts';
 import type { DmarcPolicy } from '../auth/types.ts';
 import type { DmarcIssueCode } from '../records/parse-dmarc.ts';
 import type { SpfSyntaxReason } from '../records/parse-spf.ts';
+import type { Modification } from '../simulate/hops.ts';
+import type { SpfResult } from '../auth/types.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -52,6 +54,19 @@ export interface FindingArgs {
   DKIM_DNS_ERROR: { selectors: string[]; error: string };
   DKIM_ASSUMED_INTACT: { domain: string; selector: string };
   RELAY_ASSUMED: { relay: string };
+  // the path (src/simulate/path.ts)
+  RELAY_LOOP: { relay: string; hops: number[] };
+  RELAY_ADDRESS_FROM_DNS: { hop: number; preset: string; relay: string; domain: string; network: string | null };
+  RELAY_IPV4_MAPPED: { hop: number; given: string; relay: string };
+  RELAY_NO_FCRDNS: { hop: number; relay: string; status: 'no-ptr' | 'not-confirmed'; ptr: string[]; receiver: string };
+  RELAY_FCRDNS_NOT_CHECKED: { hop: number; relay: string; error: string };
+  SRS_SPF_NOT_COVERING: { hop: number; relay: string; domain: string; result: SpfResult };
+  SRS_DOMAIN_ASSUMED: { hop: number; preset: string; domain: string };
+  SRS_SKIPPED_SPF_FAILED: { hop: number; relay: string };
+  DKIM_BROKEN_BY_RELAY: { hop: number; relay: string; modification: Modification; domain: string; selector: string | null };
+  DKIM_BODY_LENGTH_RISK: { hop: number; domain: string; selector: string | null };
+  ARC_MAY_HELP: { sealers: string[]; vouchedPass: boolean };
+  MESSAGE_VERIFIED: { source: string; signatures: number; passing: number; aligned: number };
 }
 
 export type FindingCode = keyof FindingArgs;

@@ -63,7 +63,7 @@ export const findingMessage = (f: Finding): string => {
         ? `The SPF record of ${f.name} was not checked (outside the zone files, --offline): not known.`
         : `The SPF lookup of ${f.name} failed (${f.error}): not known whether it has a record; evaluation gives temperror.`;
     case 'SPF_RELAY_AUTHORIZED':
-      return `The relay ${f.relay} is authorized by the SPF of ${f.domain}, so SPF passes on that hop.`;
+      return `The relay ${f.relay} is authorized by the SPF of ${f.domain}: forwarding through it does not break SPF.`;
     case 'DMARC_MISSING':
       return `No DMARC record applies to ${f.domain}: no DMARC policy, and Gmail's rule that SPF or DKIM must pass decides.`;
     case 'DMARC_MULTIPLE_RECORDS':
@@ -106,7 +106,42 @@ export const findingMessage = (f: Finding): string => {
       return `Assumed: mail from ${f.domain} is signed with selector ${f.selector}, and the relay does not modify it. fwdcheck has no message to verify.`;
     case 'RELAY_ASSUMED':
       return `No --relay given: ${f.relay} (a documentation address) stands for a forwarder your SPF does not list.`;
+    case 'RELAY_LOOP':
+      return `The relay ${f.relay} appears twice on the path (hops ${f.hops.join(' and ')}): a forwarding loop. Real servers stop it after too many Received fields (RFC 5321 6.3) and bounce the message.`;
+    case 'RELAY_ADDRESS_FROM_DNS':
+      return f.network
+        ? `Hop ${f.hop} (${f.preset}): no address given, so fwdcheck uses ${f.relay}, the first address of ${f.network} in the published SPF of ${f.domain}.`
+        : `Hop ${f.hop} (${f.preset}): no address given, so fwdcheck uses ${f.relay}, the address of ${f.domain}.`;
+    case 'RELAY_IPV4_MAPPED':
+      return `Hop ${f.hop}: ${f.given} is an IPv4-mapped IPv6 address; receivers check it as ${f.relay} (SPF ip4 mechanisms, PTR under in-addr.arpa).`;
+    case 'RELAY_NO_FCRDNS':
+      return f.status === 'no-ptr'
+        ? `The relay ${f.relay} (hop ${f.hop}) has no PTR record. ${f.receiver === 'gmail' ? 'Gmail requires forward-confirmed reverse DNS of every sending IP: it defers (451 4.7.23), then rejects (550 5.7.25).' : 'Many receivers refuse or score down such a sender.'}`
+        : `The PTR name of the relay ${f.relay} (hop ${f.hop}: ${f.ptr.join(', ')}) does not resolve back to it. ${f.receiver === 'gmail' ? 'Gmail requires forward-confirmed reverse DNS of every sending IP: it defers (451 4.7.23), then rejects (550 5.7.25).' : 'Many receivers refuse or score down such a sender.'}`;
+    case 'RELAY_FCRDNS_NOT_CHECKED':
+      return `The reverse DNS of the relay ${f.relay} (hop ${f.hop}) could not be read (${f.error}); Gmail's PTR rule is not checked.`;
+    case 'SRS_SPF_NOT_COVERING':
+      return `Hop ${f.hop} rewrites the envelope to ${f.domain}, but the SPF of ${f.domain} does not authorize its relay ${f.relay} (SPF ${f.result}): SRS only helps when the forwarder's own SPF lists the relay.`;
+    case 'SRS_DOMAIN_ASSUMED':
+      return `Hop ${f.hop} (${f.preset}): the forwarding mailbox's domain is not known (give srs=DOMAIN or --mailbox); assumed to publish the provider's SPF (${f.domain}).`;
+    case 'SRS_SKIPPED_SPF_FAILED':
+      return `Hop ${f.hop} (${f.relay}) does not rewrite the envelope: Microsoft 365 skips SRS for mail that already failed SPF when it arrived.`;
+    case 'DKIM_BROKEN_BY_RELAY':
+      return `Hop ${f.hop} (${f.relay}) ${MODIFICATION_TEXT[f.modification]}, which breaks the DKIM signature d=${f.domain}${f.selector ? ` (selector ${f.selector})` : ''} (RFC 6376 5.4).`;
+    case 'DKIM_BODY_LENGTH_RISK':
+      return `The signature d=${f.domain}${f.selector ? ` (selector ${f.selector})` : ''} survives hop ${f.hop}'s footer only because it signs a limited body length (l=): anyone can append to such a message and keep the pass. Sign the whole body.`;
+    case 'ARC_MAY_HELP':
+      return `The message carries ARC seals (${f.sealers.join(', ') || 'unnamed sealer'})${f.vouchedPass ? ' vouching for an earlier DMARC pass' : ''}. A receiver may, by its own policy, accept it anyway; no receiver promises to (Google withdrew its ARC advice in March 2026).`;
+    case 'MESSAGE_VERIFIED':
+      return `The prediction rests on the message ${f.source}: ${f.signatures} DKIM signature${f.signatures === 1 ? '' : 's'} verified against the DNS (${f.passing} passing, ${f.aligned} aligned), modified and verified again hop by hop.`;
   }
+};
+
+const MODIFICATION_TEXT: Record<import('../simulate/hops.ts').Modification, string> = {
+  subject: 'tags the Subject',
+  footer: 'appends a footer to the body',
+  reencode: 're-encodes the body',
+  headers: 'rewrites signed header fields (Reply-To, List-*)',
 };
 
 const dkimProblem = (problem: string, bits: number | null): string => {
@@ -211,6 +246,9 @@ export const gmailReason = (g: GmailPrediction, report: Pick<Report, 'domain' | 
       break;
     case 'DOMAIN_NOT_FOUND':
       text = `${report.domain} does not exist in the DNS: mail from it cannot authenticate, and the forwarding question does not arise.`;
+      break;
+    case 'RELAY_NO_FCRDNS':
+      text = `The relay ${relay} that hands the message to Gmail has no forward-confirmed reverse DNS (PTR), which Gmail requires of every sender; it may defer first (451 4.7.23).`;
       break;
   }
   if (g.alternative) {

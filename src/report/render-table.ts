@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { adviceMessage, findingMessage, gmailReason } from './messages.ts';
+import { pathLines } from './render-path.ts';
 import type { Audience } from './advice-types.ts';
 import { renderReceivers } from './render-receivers.ts';
 import type { Arrival, Report, Verdict } from './types.ts';
@@ -72,13 +73,16 @@ export const renderTable = (report: Report, options: TableRenderOptions): string
   report.path.forEach((a: Arrival, i) => {
     pathTable.push([
       `${i + 1}. ${a.receiver}`,
-      `${a.relay}${a.relaySource === 'assumed' ? '\na forwarder your SPF does not list' : ''}`,
+      `${a.relay}${a.relaySource === 'assumed' ? '\na forwarder your SPF does not list' : a.preset ? `\n(${a.preset})` : ''}`,
       colourResult(c, a.spf.result, `${a.spf.result}\n${a.spf.domain}`),
       colourResult(c, a.dkim.result, `${a.dkim.result}${a.dkim.basis === 'assumed-intact' ? ' (assumed)' : ''}${a.dkim.selector ? `\n${a.dkim.selector}` : ''}`),
       colourResult(c, a.dmarc.result, `${a.dmarc.result}${a.dmarc.policy ? `\np=${a.dmarc.policy}` : ''}`),
     ]);
   });
   lines.push(pathTable.toString());
+  lines.push('');
+  lines.push(c.bold('The path, hop by hop'));
+  for (const l of pathLines(report)) lines.push(`  ${l}`);
   lines.push('');
 
   if (report.findings.length) {

@@ -6,6 +6,8 @@ import type { AppliedDmarc, DmarcDiscovery } from '../records/fetch-dmarc.ts';
 import type { DmarcTags } from '../records/parse-dmarc.ts';
 import type { SpfNode } from '../records/fetch-spf.ts';
 import type { DmarcPolicy, DmarcResult, SpfResult } from '../auth/types.ts';
+import type { RelayIdentity } from '../records/fetch-ptr.ts';
+import type { AddressOrigin, EnvelopeStyle, Hop, Modification, PresetId } from '../simulate/hops.ts';
 import type { Finding } from './findings.ts';
 import type { Advice } from './advice-types.ts';
 import type { ReceiverPrediction } from '../receivers/types.ts';
@@ -21,6 +23,7 @@ export type GmailReason =
   | 'DMARC_QUARANTINE' // DMARC failed under p=quarantine
   | 'SPF_HARD_FAIL' // no DKIM, SPF -all fails from the relay
   | 'UNAUTHENTICATED' // neither SPF nor DKIM passed
+  | 'RELAY_NO_FCRDNS' // the last relay's IP has no PTR, or it is not forward-confirmed (all senders rule)
   | 'DNS_FAILURE' // DNS errors prevented authentication
   | 'DOMAIN_NOT_FOUND'; // the From domain does not exist
 
@@ -65,13 +68,38 @@ export interface ArrivalSpf {
   identity: 'mailfrom' | 'helo';
 }
 
+/** Why a signature does not pass at an arrival. */
+export type SignatureProblem =
+  | { code: 'modified'; modification: Modification; hop: number } // a relay changed what it signs (RFC 6376 5.4)
+  | { code: 'unusable-key' } // the published key cannot verify (revoked, weak, bad data)
+  | { code: 'dns-error' } // the key lookup failed
+  | { code: 'verify-failed'; detail: string | null }; // --message: mailauth's own reason
+
+export interface ArrivalSignature {
+  domain: string;
+  selector: string | null;
+  result: 'pass' | 'fail' | 'neutral' | 'policy' | 'temperror' | 'permerror' | 'none';
+  /** d= aligns with the From domain under relaxed alignment. */
+  aligned: boolean;
+  /** "message": verified on the real bytes; otherwise an expected signature, modelled. */
+  basis: 'published-key' | 'provider-default' | 'message';
+  keyType: 'rsa' | 'ed25519' | null;
+  bits: number | null;
+  /** l= (RFC 6376 3.5): the body octets signed, or null for the whole body. */
+  bodyLengthLimit: number | null;
+  problem: SignatureProblem | null;
+}
+
 export interface ArrivalDkim {
+  /** The best signature's result: an aligned pass, else any pass, else the first. */
   result: 'pass' | 'fail' | 'none' | 'temperror';
   aligned: boolean;
   domain: string | null;
   selector: string | null;
-  /** How the result was reached: fwdcheck has no message, so a pass is an assumption. */
-  basis: 'assumed-intact' | 'no-usable-key' | 'unusable-key' | 'dns-error';
+  /** How the result was reached: a verified message, or an assumption about the sender's signing. */
+  basis: 'assumed-intact' | 'no-usable-key' | 'unusable-key' | 'dns-error' | 'modified' | 'message';
+  /** Every signature on the message as this receiver sees it. */
+  signatures: ArrivalSignature[];
 }
 
 export interface ArrivalDmarc {
@@ -82,15 +110,53 @@ export interface ArrivalDmarc {
   rfc7489: { result: DmarcResult; policy: DmarcPolicy | null; policyDomain: string | null };
 }
 
+/** What the hop that hands the message to this receiver changed. */
+export type HopChange =
+  | { kind: 'envelope-rewritten'; from: string; to: string; domain: string; style: EnvelopeStyle; domainSource: NonNullable<Hop['srsSource']> }
+  | { kind: 'envelope-kept'; reason: 'no-srs' | 'spf-failed-on-arrival' }
+  | { kind: 'modified'; modification: Modification; broke: { domain: string; selector: string | null }[]; survivedByLength: { domain: string; selector: string | null }[] }
+  | { kind: 'arc-sealed'; instance: number; sealer: string | null; dmarcOnArrival: DmarcResult | 'assumed-pass' };
+
+export interface ArrivalArc {
+  /** ARC sets on the message (RFC 8617 4.2.1: i=1..n). */
+  sets: number;
+  sealers: (string | null)[];
+  /** Whether a sealer saw DMARC pass where it received the message: then a receiver that trusts it may accept. */
+  vouchedPass: boolean;
+}
+
 export interface Arrival {
+  /** 1-based: the relay's place on the path. */
+  hop: number;
   /** The connecting IP this receiver sees: the relay that hands the message over. */
   relay: string;
-  relaySource: 'given' | 'assumed';
+  /** The address as given, when it was an IPv4-mapped IPv6 address. */
+  relayAsGiven?: string;
+  relaySource: 'given' | 'assumed' | 'preset';
+  preset?: PresetId;
+  /** Where the relay's address came from (given, assumed, a provider's SPF). */
+  relayOrigin: AddressOrigin;
   /** "gmail" for the last arrival, otherwise the next relay (relay-2, relay-3, ...). */
   receiver: string;
+  /** The envelope sender (MAIL FROM) and HELO name as this receiver sees them. */
+  mailFrom: string;
+  helo: string;
+  /** PTR and forward-confirmed reverse DNS of the relay. */
+  relayIdentity: RelayIdentity | null;
+  changes: HopChange[];
   spf: ArrivalSpf;
   dkim: ArrivalDkim;
   dmarc: ArrivalDmarc;
+  arc: ArrivalArc;
+}
+
+export interface MessageSummary {
+  /** The file name, or "-" for standard input. */
+  source: string;
+  fromDomain: string | null;
+  returnPath: string | null;
+  /** The signatures as the message arrived at the first relay, verified against the DNS. */
+  signatures: ArrivalSignature[];
 }
 
 export interface Report {
@@ -104,6 +170,9 @@ export interface Report {
   /** One prediction per receiver asked for with --to, best first for this sender; empty without --to. */
   receivers: ReceiverPrediction[];
   records: { spf: SpfSummary; dmarc: DmarcSummary; dkim: DkimSummary };
+  /** "message": DKIM rests on a real message verified hop by hop; "model": on the published keys. */
+  basis: 'model' | 'message';
+  message?: MessageSummary;
   path: Arrival[];
   findings: Finding[];
   advice: Advice[];

@@ -6,6 +6,7 @@ import type { DmarcPolicy, DmarcResult } from '../auth/types.ts';
 
 const HELP_DMARC = 'https://support.google.com/mail/?p=DmarcRejection';
 const HELP_UNAUTH = 'https://support.google.com/mail/answer/81126#authentication';
+const HELP_IP = 'https://support.google.com/a?p=sender-guidelines-ip';
 
 /**
  * Gmail's replies, in Google's current wording (support page 3726730, as of 2026: "This email",
@@ -25,6 +26,11 @@ export const gmailReply = {
   /** Google's deferral of unauthenticated mail under rate limiting; never a reply to DNS trouble. */
   unauthenticatedRateLimited: (spfDomain: string, ip: string) =>
     `421 4.7.26 This email has been rate limited because it is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM. Authentication results: DKIM = did not pass SPF [${spfDomain}] with ip: [${ip}] = did not pass For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
+  /** The sending IP has no PTR, or its name does not resolve back to it (all senders, support 81126). */
+  ptrDeferral: () =>
+    `451 4.7.23 The sending IP address for this message doesn't have a PTR record, or the PTR record's forward DNS entry doesn't match the sending IP address. To protect users from spam, mail sent from your IP address has been temporarily rate limited. For more information, go to ${HELP_IP}`,
+  ptrReject: () =>
+    `550 5.7.25 The IP address sending this message does not have a PTR record setup, or the corresponding forward DNS entry does not point to the sending IP. As a policy, Gmail does not accept messages from IPs with missing PTR records. For more information, go to ${HELP_IP}`,
   /** The envelope domain's SPF ends in -all and fails from the IP. */
   spfHardFail: (spfDomain: string, ip: string) =>
     `550 5.7.26 The (E)MAIL FROM domain [${spfDomain}] has an SPF record with a hard fail policy (-all) but it fails to pass SPF checks with the ip: [${ip}]. To best protect our users from spam and phishing, the email has been blocked. For instructions on setting up authentication, go to ${HELP_UNAUTH}`,
@@ -41,6 +47,11 @@ const SEVERITY: Record<GmailAction, number> = { inbox: 0, spam: 1, tempfail: 2, 
 export interface GmailContext {
   /** The SPF record in force for the MAIL FROM domain ends in "-all" (Gmail's hard-fail reply names it). */
   spfDashAll: boolean;
+  /**
+   * Forward-confirmed reverse DNS of the IP that hands the message to Gmail: "failed" when it has
+   * no PTR or the name does not resolve back; absent or "ok" when confirmed or not checked.
+   */
+  relayFcrdns?: 'ok' | 'failed';
 }
 
 /**
@@ -81,6 +92,9 @@ const decide = (fromDomain: string, arrival: Arrival, dmarc: { result: DmarcResu
  * is predicted and the other is kept as the alternative.
  */
 export const predictGmail = (fromDomain: string, arrival: Arrival, ctx: GmailContext): GmailPrediction => {
+  // the all-senders IP rule comes first: Gmail knows the IP before it sees the message. Since the
+  // November 2025 ramp-up the deferral (451 4.7.23) turns into a rejection (550 5.7.25)
+  if (ctx.relayFcrdns === 'failed') return { action: 'reject', smtp: gmailReply.ptrReject(), reasonCode: 'RELAY_NO_FCRDNS' };
   const modern = decide(fromDomain, arrival, arrival.dmarc, ctx);
   const legacy = decide(fromDomain, arrival, arrival.dmarc.rfc7489, ctx);
   if (modern.action === legacy.action) return modern;

@@ -134,7 +134,7 @@ describe('forwarding scenarios (JSON through a local DNS server)', () => {
     assert.equal(json.records.dmarc.status, 'dns-error');
     assert.equal(codes(json)[0], 'OUTCOME_OPEN');
     assert.deepEqual(
-      json.findings[0].unread.filter((u: Json) => !u.name.includes('_domainkey')).map((u: Json) => `${u.type} ${u.name} ${u.error}`),
+      json.findings[0].args.unread.filter((u: Json) => !u.name.includes('_domainkey')).map((u: Json) => `${u.type} ${u.name} ${u.error}`),
       ['TXT _dmarc.slow.example ETIMEOUT', 'A slow.example ETIMEOUT', 'AAAA slow.example ETIMEOUT', 'MX slow.example ETIMEOUT', 'NS slow.example ETIMEOUT', 'TXT slow.example ETIMEOUT'],
     );
     assert.ok(codes(json).includes('SPF_DNS_ERROR'));

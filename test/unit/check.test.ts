@@ -23,6 +23,10 @@ one               TXT "v=spf1 include:loop.example -all"
 $ORIGIN voids.example.
 @                 TXT "v=spf1 a:x.voids.example mx:y.voids.example exists:z.voids.example ~all"
 _dmarc            TXT "v=DMARC1; p=none"
+$ORIGIN forwarder.example.
+relay             A   203.0.113.7
+$ORIGIN 113.0.203.in-addr.arpa.
+7                 PTR relay.forwarder.example.
 `;
 
 const run = async (domain: string, now = '2026-11-30T12:00:00Z', relays = ['203.0.113.7']) => {
