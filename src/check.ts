@@ -1,4 +1,5 @@
 // The pure core: one domain in, one Report out. Every effect comes through deps.
+import { isIP } from 'node:net';
 import { buildAdvice } from './advice.ts';
 import type { Clock } from './clock.ts';
 import type { DnsClient } from './dns/client.ts';
@@ -7,6 +8,7 @@ import { fetchDkim } from './records/fetch-dkim.ts';
 import { fetchDmarc, type DmarcRecords } from './records/fetch-dmarc.ts';
 import { fetchExistence } from './records/fetch-existence.ts';
 import { endsInDashAll, fetchSpfTree, type SpfTree } from './records/fetch-spf.ts';
+import { unlistedAddress } from './records/spf-unlisted.ts';
 import { finding, type Finding } from './report/findings.ts';
 import type { DmarcSummary, Report, SpfSummary } from './report/types.ts';
 import { receiverAdvice } from './receivers/advice.ts';
@@ -103,17 +105,29 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   // everything independent in flight at once
   const [existence, spfTree, dmarc, dkim] = await Promise.all([
     fetchExistence(resolve, fromDomain),
-    fetchSpfTree(resolve, spfDomain),
+    fetchSpfTree(resolve, spfDomain, { families: options.relays.length ? options.relays.map((r) => (isIP(r.split(',')[0] ?? '') === 6 ? 6 : 4)) : [4] }),
     fetchDmarc(resolve, fromDomain),
     fetchDkim(resolve, fromDomain, options.selectors),
   ]);
 
   deps.onProgress?.('simulate');
   const mailboxDomain = options.mailbox ? (options.mailbox.split('@').pop() ?? null) : null;
-  const hops = await resolveHops(specs, { resolver: resolve, assumedRelay: ASSUMED_RELAY, mailboxDomain });
-  const pathInput: Parameters<typeof simulatePath>[1] = { fromDomain, mailFrom, helo, heloGiven: options.helo !== undefined, hops, dkim, dmarc, nowMs: started };
-  if (options.message) pathInput.message = options.message;
-  const simulated = await simulatePath(resolve, pathInput);
+  // without --relay: a forwarder the sender's SPF does not list, checked against the networks
+  // and addresses the tree authorizes; should evaluation still authorize it (exists, ptr,
+  // macros), the next candidate is taken
+  const simulate = async (assumedRelay: string) => {
+    const hops = await resolveHops(specs, { resolver: resolve, assumedRelay, mailboxDomain });
+    const pathInput: Parameters<typeof simulatePath>[1] = { fromDomain, mailFrom, helo, heloGiven: options.helo !== undefined, hops, dkim, dmarc, nowMs: started };
+    if (options.message) pathInput.message = options.message;
+    return { hops, simulated: await simulatePath(resolve, pathInput) };
+  };
+  let { hops, simulated } = await simulate(unlistedAddress(spfTree.networks) ?? ASSUMED_RELAY);
+  for (const tried: string[] = []; hops[0]?.source === 'assumed' && simulated.arrivals[0]?.spf.result === 'pass' && tried.length < 3; ) {
+    tried.push(hops[0].relay);
+    const next = unlistedAddress(spfTree.networks, tried);
+    if (!next) break;
+    ({ hops, simulated } = await simulate(next));
+  }
   const path = simulated.arrivals;
   const last = path[path.length - 1]!;
   const relayFcrdns = simulated.findings.some((f) => f.code === 'RELAY_NO_FCRDNS' && f.receiver === 'gmail') ? 'failed' as const : 'ok' as const;

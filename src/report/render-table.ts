@@ -49,17 +49,49 @@ export const renderTable = (report: Report, options: TableRenderOptions): string
   const receivers = renderReceivers(report, { chalk: c, width });
   if (receivers.length) lines.push(...receivers, '');
 
+  // a domain that does not exist has no records and no path worth a table: the finding says it
+  if (report.verdict !== 'no-domain') lines.push(...recordTables(report, table, width, c));
+
+  if (report.findings.length) {
+    const findings = table(['Severity', 'Finding'], [10, width - 10 - 3]);
+    for (const f of report.findings) {
+      const sev = { error: c.red('error'), warning: c.yellow('warning'), info: c.blue('info') }[f.severity];
+      findings.push([sev, `${findingMessage(f)}\n${c.dim(f.code)}`]);
+    }
+    lines.push(findings.toString());
+    lines.push('');
+  }
+
+  if (report.advice.length) {
+    lines.push(c.bold('What to do'));
+    for (const audience of ['recipient', 'relay', 'sender'] as const) {
+      const items = report.advice.filter((a) => a.audience === audience);
+      if (!items.length) continue;
+      lines.push(`  ${c.underline(AUDIENCE_TITLE[audience])}`);
+      for (const a of items) lines.push(`  - ${adviceMessage(a)}`);
+    }
+    lines.push('');
+  }
+  lines.push(c.dim(`DNS: ${report.dns.source}; ${report.dns.queries} queries, ${report.dns.cacheHits} answered from cache, ${report.dns.failures} failed; ${report.elapsedMs} ms.`));
+  return `${lines.join('\n')}\n`;
+};
+
+const recordTables = (report: Report, table: (head: string[], colWidths: number[]) => InstanceType<typeof Table>, width: number, c: ChalkInstance): string[] => {
+  const lines: string[] = [];
   const rest = width - 16 - 14 - 4;
   const records = table(['Record', 'Status', 'Details'], [16, 14, rest]);
   const spf = report.records.spf;
-  records.push(['SPF', spf.status, `${spf.record ?? '(none)'}\n${spf.domain}: ${spf.lookups} DNS lookup${spf.lookups === 1 ? '' : 's'} (limit 10), ${spf.voidLookups} void (limit 2)`]);
+  const spfRecord = spf.record ?? (spf.status === 'dns-error' ? `could not be read (${spf.error ?? 'DNS error'})` : spf.status === 'not-checked' ? 'not checked (outside the zone files)' : '(none)');
+  records.push(['SPF', spf.status, `${spfRecord}\n${spf.domain}: ${spf.lookups} DNS lookup${spf.lookups === 1 ? '' : 's'} (limit 10), ${spf.voidLookups} void (limit 2)`]);
   const dmarc = report.records.dmarc;
   records.push([
     'DMARC',
     dmarc.status,
-    dmarc.record
-      ? `${dmarc.record}\nat _dmarc.${dmarc.location}; policy for ${report.domain}: ${dmarc.policy ?? 'none applied'}`
-      : `no record (RFC 7489: ${dmarc.rfc7489.location ?? 'none'}, RFC 9989: ${dmarc.rfc9989.location ?? 'none'})`,
+    dmarc.records.length
+      ? `${dmarc.records.join('\n')}\nat _dmarc.${dmarc.location}; policy for ${report.domain}: ${dmarc.policy ?? 'none applied'}${dmarc.policy && dmarc.published && dmarc.policy !== dmarc.published ? ` (published ${dmarc.published})` : ''}`
+      : dmarc.status === 'dns-error' || dmarc.status === 'not-checked'
+        ? `could not be read: ${dmarc.errorName ?? ''} ${dmarc.status === 'not-checked' ? 'not checked (outside the zone files)' : `(${dmarc.error ?? 'DNS error'})`}`
+        : `no record (RFC 7489: ${dmarc.rfc7489.location ?? 'none'}, RFC 9989: ${dmarc.rfc9989.location ?? 'none'})`,
   ]);
   const keys = report.records.dkim.selectors.filter((s) => s.status === 'key' || s.status === 'multiple');
   const dkimDetails = keys.length
@@ -84,29 +116,7 @@ export const renderTable = (report: Report, options: TableRenderOptions): string
   lines.push(c.bold('The path, hop by hop'));
   for (const l of pathLines(report)) lines.push(`  ${l}`);
   lines.push('');
-
-  if (report.findings.length) {
-    const findings = table(['Severity', 'Finding'], [10, width - 10 - 3]);
-    for (const f of report.findings) {
-      const sev = { error: c.red('error'), warning: c.yellow('warning'), info: c.blue('info') }[f.severity];
-      findings.push([sev, `${findingMessage(f)}\n${c.dim(f.code)}`]);
-    }
-    lines.push(findings.toString());
-    lines.push('');
-  }
-
-  if (report.advice.length) {
-    lines.push(c.bold('What to do'));
-    for (const audience of ['recipient', 'relay', 'sender'] as const) {
-      const items = report.advice.filter((a) => a.audience === audience);
-      if (!items.length) continue;
-      lines.push(`  ${c.underline(AUDIENCE_TITLE[audience])}`);
-      for (const a of items) lines.push(`  - ${adviceMessage(a)}`);
-    }
-    lines.push('');
-  }
-  lines.push(c.dim(`DNS: ${report.dns.source}; ${report.dns.queries} queries, ${report.dns.cacheHits} answered from cache, ${report.dns.failures} failed; ${report.elapsedMs} ms.`));
-  return `${lines.join('\n')}\n`;
+  return lines;
 };
 
 const colourResult = (c: ChalkInstance, result: string, text: string): string => {
