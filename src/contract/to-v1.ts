@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { SpfNode } from '../records/fetch-spf.ts';
 import { adviceMessage, findingMessage, gmailReason } from '../report/messages.ts';
 import { receiverReason } from '../report/messages-receivers.ts';
+import type { DmarcDiscovery as InternalDiscovery } from '../records/fetch-dmarc.ts';
 import type { RelayIdentity } from '../records/fetch-ptr.ts';
 import type { Arrival as InternalArrival, ArrivalSignature, DmarcSummary, HopChange, Report as InternalReport } from '../report/types.ts';
 import type { AddressOrigin } from '../simulate/hops.ts';
@@ -53,6 +54,13 @@ const dmarcTags = (tags: NonNullable<DmarcSummary['tags']>): v1.DmarcTags => ({
   ruf: tags.ruf,
 });
 
+const discovery = (d: InternalDiscovery): v1.DmarcDiscovery => ({
+  location: d.location,
+  orgDomain: d.orgDomain,
+  policy: d.policy,
+  queried: d.queried.map((q) => ({ domain: q.domain, status: q.status, records: [...q.records], error: q.error ?? null })),
+});
+
 const dmarcRecord = (d: DmarcSummary): v1.DmarcRecord => ({
   status: d.status,
   method: d.method,
@@ -68,8 +76,8 @@ const dmarcRecord = (d: DmarcSummary): v1.DmarcRecord => ({
   errorName: d.errorName ?? null,
   tags: d.tags ? dmarcTags(d.tags) : null,
   discovery: {
-    rfc7489: { location: d.rfc7489.location, orgDomain: d.rfc7489.orgDomain, policy: d.rfc7489.policy },
-    rfc9989: { location: d.rfc9989.location, orgDomain: d.rfc9989.orgDomain, policy: d.rfc9989.policy },
+    rfc7489: discovery(d.rfc7489),
+    rfc9989: discovery(d.rfc9989),
   },
 });
 
@@ -144,7 +152,12 @@ const arrival = (a: InternalArrival): v1.Arrival => ({
     basis: a.dkim.basis,
     signatures: a.dkim.signatures.map(signature),
   },
-  dmarc: { result: a.dmarc.result, policy: a.dmarc.policy, policyDomain: a.dmarc.policyDomain },
+  dmarc: {
+    result: a.dmarc.result,
+    policy: a.dmarc.policy,
+    policyDomain: a.dmarc.policyDomain,
+    rfc7489: { result: a.dmarc.rfc7489.result, policy: a.dmarc.rfc7489.policy, policyDomain: a.dmarc.rfc7489.policyDomain },
+  },
   arc: { sets: a.arc.sets, sealers: [...a.arc.sealers], vouchedPass: a.arc.vouchedPass },
 });
 

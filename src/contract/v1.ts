@@ -165,6 +165,18 @@ export interface DmarcTags {
   ruf: string[];
 }
 
+/** One _dmarc name a discovery queried, and what it found there. */
+export interface DmarcQuery {
+  /** The domain whose _dmarc name was queried. */
+  domain: string;
+  /** `multiple`: several DMARC records, so none applies; `not-checked`: outside the zone files (--offline). */
+  status: 'found' | 'missing' | 'multiple' | 'dns-error' | 'not-checked';
+  /** Every DMARC record found there, as published. */
+  records: string[];
+  /** The DNS error code when status is dns-error. */
+  error: string | null;
+}
+
 export interface DmarcDiscovery {
   /** The domain whose _dmarc record applies, or null. */
   location: string | null;
@@ -172,6 +184,8 @@ export interface DmarcDiscovery {
   orgDomain: string | null;
   /** The policy this method applies to failing mail from the domain. */
   policy: DmarcPolicy | null;
+  /** The names queried, in order. */
+  queried: DmarcQuery[];
 }
 
 export interface DmarcRecord {
@@ -340,7 +354,13 @@ export interface Arrival {
     /** Every signature on the message as this receiver sees it. */
     signatures: Signature[];
   };
-  dmarc: { result: DmarcResult; policy: DmarcPolicy | null; policyDomain: string | null };
+  dmarc: {
+    result: DmarcResult;
+    policy: DmarcPolicy | null;
+    policyDomain: string | null;
+    /** The same under RFC 7489 discovery (Public Suffix List); `gmail.alternative` says when the outcomes differ. */
+    rfc7489: { result: DmarcResult; policy: DmarcPolicy | null; policyDomain: string | null };
+  };
   /** ARC sets on the message (RFC 8617) and whether one vouches for an earlier DMARC pass. */
   arc: { sets: number; sealers: (string | null)[]; vouchedPass: boolean };
 }

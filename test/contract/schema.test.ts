@@ -36,7 +36,8 @@ const WITNESS: Record<string, Record<string, 'required' | 'optional'>> = {
   SpfInclude: w<v1.SpfInclude>(all<v1.SpfInclude>(['domain', 'parent', 'via', 'status', 'record', 'error'])),
   SpfRecord: w<v1.SpfRecord>(all<v1.SpfRecord>(['status', 'domain', 'record', 'error', 'lookups', 'voidLookups', 'includes'])),
   DmarcTags: w<v1.DmarcTags>(all<v1.DmarcTags>(['p', 'sp', 'np', 'adkim', 'aspf', 'pct', 'testing', 'rua', 'ruf'])),
-  DmarcDiscovery: w<v1.DmarcDiscovery>(all<v1.DmarcDiscovery>(['location', 'orgDomain', 'policy'])),
+  DmarcDiscovery: w<v1.DmarcDiscovery>(all<v1.DmarcDiscovery>(['location', 'orgDomain', 'policy', 'queried'])),
+  DmarcQuery: w<v1.DmarcQuery>(all<v1.DmarcQuery>(['domain', 'status', 'records', 'error'])),
   DmarcRecord: w<v1.DmarcRecord>(
     all<v1.DmarcRecord>(['status', 'method', 'record', 'records', 'location', 'published', 'policy', 'lowered', 'sampled', 'corrected', 'error', 'errorName', 'tags', 'discovery']),
   ),
@@ -57,7 +58,8 @@ const WITNESS: Record<string, Record<string, 'required' | 'optional'>> = {
   MessageModified: w<v1.MessageModified>(all<v1.MessageModified>(['kind', 'modification', 'broke', 'survivedByLength'])),
   ArcSealed: w<v1.ArcSealed>(all<v1.ArcSealed>(['kind', 'instance', 'sealer', 'dmarcOnArrival'])),
   Message: w<v1.Message>(all<v1.Message>(['source', 'fromDomain', 'returnPath', 'signatures'])),
-  ArrivalDmarc: w<ArrivalDmarc>(all<ArrivalDmarc>(['result', 'policy', 'policyDomain'])),
+  ArrivalDmarc: w<ArrivalDmarc>(all<ArrivalDmarc>(['result', 'policy', 'policyDomain', 'rfc7489'])),
+  'ArrivalDmarc.rfc7489': w<ArrivalDmarc['rfc7489']>(all<ArrivalDmarc['rfc7489']>(['result', 'policy', 'policyDomain'])),
   Arrival: w<v1.Arrival>(
     all<v1.Arrival>(['hop', 'relay', 'relayAsGiven', 'relaySource', 'preset', 'relayOrigin', 'receiver', 'mailFrom', 'helo', 'relayIdentity', 'changes', 'spf', 'dkim', 'dmarc', 'arc']),
   ),
