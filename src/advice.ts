@@ -36,6 +36,21 @@ const dmarcAfter = (view: DmarcView, aligned: boolean): DmarcView => {
   return { ...view, result: aligned || view.result === 'pass' ? 'pass' : 'fail' };
 };
 
+/**
+ * How the sender gets an aligned signature: through the provider's own settings when its default
+ * signature is what the mail carries (or Microsoft 365 DKIM was never enabled), else a 2048-bit
+ * RSA key (Gmail does not verify Ed25519 alone; messages.ts says so).
+ */
+const dkimSigningAdvice = (input: AdviceInput, change: AdviceOutcome): Advice[] => {
+  const providers = new Set<string>();
+  for (const f of input.findings) {
+    if (f.code === 'DKIM_M365_NOT_ENABLED') providers.add('microsoft-365');
+    if (f.code === 'DKIM_PROVIDER_DEFAULT') providers.add(f.provider);
+  }
+  if (providers.size) return [...providers].map((provider) => advice('SENDER_ENABLE_PROVIDER_DKIM', 'sender', { provider, domain: input.domain, outcome: change }));
+  return [advice('SENDER_SIGN_ALIGNED_DKIM', 'sender', { domain: input.domain, bits: 2048, outcome: change })];
+};
+
 export const buildAdvice = (input: AdviceInput): Advice[] => {
   const out: Advice[] = [];
   const last = input.path[input.path.length - 1];
@@ -71,7 +86,7 @@ export const buildAdvice = (input: AdviceInput): Advice[] => {
     dmarc: { ...last.dmarc, ...dmarcAfter(last.dmarc, true), rfc7489: dmarcAfter(last.dmarc.rfc7489, true) },
   };
   // never ask to sign when whether the domain signs could not be read
-  const dkimChange = !dkimAligned && last.dkim.result !== 'temperror' ? outcome(predict(withDkim)) : null;
+  const dkimChange = !dkimAligned && last.dkim.result !== 'temperror' && last.dkim.unreadable.length === 0 ? outcome(predict(withDkim)) : null;
 
   // SRS at the (last) relay: SPF passes for the relay's own domain, which never aligns with From
   const withSrs: Arrival = {
@@ -92,7 +107,7 @@ export const buildAdvice = (input: AdviceInput): Advice[] => {
   // for; Google withdrew its ARC advice on 2026-03-12, so it is never the main advice
   if (enforcing && last.dmarc.result === 'fail') out.push(advice('RELAY_ARC_SEAL', 'relay', {}));
 
-  if (dkimChange) out.push(advice('SENDER_SIGN_ALIGNED_DKIM', 'sender', { domain: input.domain, bits: 2048, outcome: dkimChange }));
+  if (dkimChange) out.push(...dkimSigningAdvice(input, dkimChange));
   for (const f of input.findings) {
     if (f.code === 'DKIM_KEY_PROBLEM' && (f.problem === 'weak-key' || f.problem === 'short-key')) {
       out.push(advice('SENDER_STRONGER_DKIM_KEY', 'sender', { selector: f.selector, bits: f.bits }));

@@ -5,13 +5,15 @@ import { Chalk } from 'chalk';
 import { check as checkCore, type ProgressStage } from './check.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDnsClient } from './dns/client.ts';
+import { DNS_DEFAULTS } from './dns/defaults.ts';
 import { ZoneSyntaxError } from './dns/parse-zone.ts';
-import { createNodeResolver, type UpstreamResolver } from './dns/system.ts';
-import { DNS_ERROR_TEXT, DnsError, errorCode, type DnsErrorCode, type Resolver, type RRType, type UpstreamAnswer } from './dns/types.ts';
-import { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
+import { createWireResolver } from './dns/wire.ts';
+import { DNS_ERROR_TEXT, DnsError, errorCode, type DnsErrorCode, type Resolver, type RRType, type UpstreamAnswer, type UpstreamResolver } from './dns/types.ts';
+import { createZoneLayer, loadZoneFiles, ZoneFileError } from './dns/zone-resolver.ts';
 import { toV1 } from './contract/to-v1.ts';
 import type { Report, Verdict } from './contract/v1.ts';
-import { parseDomain, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, plainFileError, UsageError } from './options.ts';
+import { parseRelaySpec } from './simulate/hops.ts';
+import { parseDomain, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, parseDeadline, UsageError } from './options.ts';
 import { renderMarkdown as renderMarkdownV1 } from './contract/render-markdown.ts';
 import type { Report as InternalReport } from './report/types.ts';
 import { renderTable } from './report/render-table.ts';
@@ -25,7 +27,11 @@ import { renderTable } from './report/render-table.ts';
 export type DnsSource = UpstreamResolver | Resolver;
 
 export interface CheckOptions {
-  /** Relay IPs in hop order. Default: an address the sender's SPF does not list. */
+  /**
+   * The forwarding hops in order, each in the syntax of --relay: an IP, a preset (gmail,
+   * microsoft365, list, postfix) optionally @IP or @DOMAIN, with ,srs=DOMAIN ,modify=footer ,arc ...
+   * Default: one hop from an address the sender's SPF does not list.
+   */
   relays?: readonly string[];
   /** The envelope sender (MAIL FROM). Default: postmaster@DOMAIN; "" or "<>" for the null sender. */
   mailFrom?: string;
@@ -33,12 +39,16 @@ export interface CheckOptions {
   helo?: string;
   /** DKIM selectors to probe. Default: a list of common selectors. */
   selectors?: readonly string[];
+  /** Further domains the mail may be signed with (--dkim-domain). */
+  dkimDomains?: readonly string[];
   /** Receivers to predict besides Gmail's verdict (`--to`): gmail, outlook, yahoo, icloud, proton, or all. Default: none. */
   to?: readonly string[];
   /** Where DNS answers come from. Default: the system resolver. */
   resolver?: DnsSource;
-  /** Time allowed for each DNS query, in ms. Default: 5000. */
+  /** Time given to each DNS query, retransmissions included, in ms. Default: DNS_DEFAULTS.timeoutMs (the CLI's --timeout). */
   timeoutMs?: number;
+  /** Time given to the whole check, in ms; past it the verdict is unknown. Default: the CLI's --deadline. */
+  deadlineMs?: number;
   /** Adds internal state under `debug` in the document (not part of the contract). */
   debug?: boolean;
   /** The clock dated advice and timings read. Default: the system clock. */
@@ -47,7 +57,7 @@ export interface CheckOptions {
   onProgress?: (stage: ProgressStage) => void;
 }
 
-export const DEFAULT_TIMEOUT_MS = 5000;
+export const DEFAULT_TIMEOUT_MS = DNS_DEFAULTS.timeoutMs;
 
 // The internal Report behind each document check() returned: renderText needs more than the
 // published document holds (the wording of tables), and a WeakMap keeps it out of the JSON.
@@ -80,16 +90,18 @@ export const check = async (domain: string, options: CheckOptions = {}): Promise
   if (typeof domain !== 'string') throw new UsageError('invalid domain: expected a string');
   const from = parseDomain(domain);
   const timeoutMs = options.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : parseTimeout(String(options.timeoutMs));
+  const deadlineMs = options.deadlineMs === undefined ? DNS_DEFAULTS.deadlineMs : parseDeadline(String(options.deadlineMs));
   const core: Parameters<typeof checkCore>[1] = {
-    relays: (options.relays ?? []).map(parseIp),
+    relays: (options.relays ?? []).map((r) => (parseRelaySpec(r), r.trim())),
     selectors: (options.selectors ?? []).map(parseSelector),
     receivers: parseTo(options.to ?? []),
+    dkimDomains: (options.dkimDomains ?? []).map((d) => parseDomain(d, '--dkim-domain')),
   };
   if (options.mailFrom !== undefined) core.mailFrom = parseMailFrom(options.mailFrom);
   if (options.helo !== undefined) core.helo = parseDomain(options.helo, '--helo name');
   const clock = options.clock ?? systemClock;
-  const source = options.resolver ?? systemResolver({ timeoutMs });
-  const dns = createDnsClient(typeof source === 'function' ? fromFunction(source) : source, { timeoutMs, clock });
+  const source = options.resolver ?? systemResolver();
+  const dns = createDnsClient(typeof source === 'function' ? fromFunction(source) : source, { timeoutMs, deadlineMs, clock });
   try {
     const deps: Parameters<typeof checkCore>[2] = { dns, clock };
     if (options.onProgress) deps.onProgress = options.onProgress;
@@ -102,29 +114,42 @@ export const check = async (domain: string, options: CheckOptions = {}): Promise
   }
 };
 
-/** The system's configured DNS servers. */
-export const systemResolver = (options: { timeoutMs?: number } = {}): UpstreamResolver =>
-  createNodeResolver({ timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+/** The system's configured DNS servers (fwdcheck's own DNS client). */
+export const systemResolver = (): UpstreamResolver => createWireResolver();
 
 /** One DNS server: "HOST", "HOST:PORT" or "[IPv6]:PORT" (the syntax of --resolver). */
-export const serverResolver = (address: string, options: { timeoutMs?: number } = {}): UpstreamResolver =>
-  createNodeResolver({ server: parseResolver(address), timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+export const serverResolver = (address: string): UpstreamResolver => {
+  const server = parseResolver(address);
+  return createWireResolver({ servers: [server], label: `${server.host}:${server.port}` });
+};
+
+export interface ZoneResolverOptions {
+  /**
+   * Where names outside the zone files' origins go: a resolver (the CLI's --zone), or null (the
+   * default, the CLI's --offline): such names are reported as not checked.
+   */
+  then?: UpstreamResolver | null;
+}
 
 /**
- * Answers from RFC 1035 zone files alone (fully offline: a name in no file is NXDOMAIN). Throws
- * UsageError naming the file and the line for an unreadable file or a syntax error.
+ * Answers from RFC 1035 zone files, authoritatively for their origins (a missing name there is
+ * NXDOMAIN). Throws UsageError, naming the file and the line, for an unreadable file or a syntax
+ * error: the CLI's message.
  */
-export const zoneResolver = async (files: string | readonly string[]): Promise<UpstreamResolver> => {
+export const zoneResolver = async (files: string | readonly string[], options: ZoneResolverOptions = {}): Promise<UpstreamResolver> => {
   const paths = typeof files === 'string' ? [files] : [...files];
   if (paths.length === 0) throw new UsageError('zoneResolver: no zone file given');
+  let zone;
   try {
-    return createZoneResolver(await loadZoneFiles(paths), `zone files ${paths.join(', ')}`);
+    zone = await loadZoneFiles(paths);
   } catch (err) {
     if (err instanceof ZoneSyntaxError) throw new UsageError(`zone file error: ${err.message}`);
-    const e = err as Error & { zoneFile?: string };
-    if (e.zoneFile) throw new UsageError(`cannot read zone file ${e.zoneFile}: ${plainFileError(e)}`);
+    if (err instanceof ZoneFileError) throw new UsageError(err.message);
     throw err;
   }
+  const then = options.then ?? null;
+  const label = `zone files ${paths.join(', ')}`;
+  return createZoneLayer(zone, then, then ? `${label}, then ${then.describe()}` : `${label} (offline)`);
 };
 
 export interface TextOptions {

@@ -4,15 +4,16 @@ import { buildAdvice } from './advice.ts';
 import type { Clock } from './clock.ts';
 import type { DnsClient } from './dns/client.ts';
 import { dkimFindings, dmarcFindings, spfFindings } from './findings.ts';
-import { fetchDkim } from './records/fetch-dkim.ts';
 import { fetchDmarc, type DmarcRecords } from './records/fetch-dmarc.ts';
 import { fetchExistence } from './records/fetch-existence.ts';
 import { endsInDashAll, fetchSpfTree, type SpfTree } from './records/fetch-spf.ts';
+import { expectSigners, fetchSignerRecords, type SignerModel } from './records/signers.ts';
 import { unlistedAddress } from './records/spf-unlisted.ts';
 import { finding, type Finding } from './report/findings.ts';
 import type { DmarcSummary, Report, SpfSummary } from './report/types.ts';
 import { receiverAdvice } from './receivers/advice.ts';
-import { predictReceivers, receiverInput, type ReceiverId } from './receivers/index.ts';
+import { asSeenBy } from './receivers/evaluate.ts';
+import { predictReceivers, RECEIVERS, receiverInput, type ReceiverId } from './receivers/index.ts';
 import { noDomainPrediction, predictGmail, verdictOf } from './simulate/gmail.ts';
 import { parseRelaySpec, resolveHops } from './simulate/hops.ts';
 import { messageFacts } from './simulate/message.ts';
@@ -35,6 +36,8 @@ export interface CheckOptions {
   helo?: string;
   /** DKIM selectors to probe; the common list when empty. */
   selectors: readonly string[];
+  /** Further domains the mail may be signed with (--dkim-domain), probed beside the From domain and its parents. */
+  dkimDomains?: readonly string[];
   /** Receivers to predict beside Gmail (--to); none by default. */
   receivers?: readonly ReceiverId[];
 }
@@ -85,6 +88,23 @@ const unreadLookups = (dns: DnsClient) => {
   return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
 };
 
+/** adkim of the DMARC record that applies ("r" when none does, RFC 7489 6.3). */
+const appliedAdkim = (dmarc: DmarcRecords): 'r' | 's' => dmarc.applied.lookup?.parsed?.tags.adkim ?? 'r';
+
+const dkimSummary = (signers: SignerModel): Report['records']['dkim'] => {
+  const from = signers.domains.find((d) => d.role === 'from')!;
+  return {
+    domain: from.domain,
+    source: from.source,
+    selectors: from.selectors,
+    wildcard: from.wildcard !== null,
+    adkim: signers.adkim,
+    domains: signers.domains,
+    providers: signers.providers,
+    expected: signers.signatures,
+  };
+};
+
 /** aspf of the DMARC record that applies (RFC 7489 6.3: relaxed by default). */
 const appliedAspf = (dmarc: DmarcRecords): 'r' | 's' => dmarc.applied.lookup?.parsed?.tags.aspf ?? 'r';
 
@@ -103,12 +123,16 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
 
   deps.onProgress?.('records');
   // everything independent in flight at once
-  const [existence, spfTree, dmarc, dkim] = await Promise.all([
+  const spfTreeP = fetchSpfTree(resolve, spfDomain, { families: options.relays.length ? options.relays.map((r) => (isIP(r.split(',')[0] ?? '') === 6 ? 6 : 4)) : [4] });
+  const [existence, spfTree, dmarc, signerRecords] = await Promise.all([
     fetchExistence(resolve, fromDomain),
-    fetchSpfTree(resolve, spfDomain, { families: options.relays.length ? options.relays.map((r) => (isIP(r.split(',')[0] ?? '') === 6 ? 6 : 4)) : [4] }),
+    spfTreeP,
     fetchDmarc(resolve, fromDomain),
-    fetchDkim(resolve, fromDomain, options.selectors),
+    // the provider the SPF tree names only adds its own selectors: the probes do not wait for it
+    fetchSignerRecords(resolve, { fromDomain, selectors: options.selectors, dkimDomains: options.dkimDomains ?? [] }, spfTreeP),
   ]);
+  const signers = expectSigners({ fromDomain, adkim: appliedAdkim(dmarc), ...signerRecords });
+  const dkim = signers.domains.find((d) => d.role === 'from')!;
 
   deps.onProgress?.('simulate');
   const mailboxDomain = options.mailbox ? (options.mailbox.split('@').pop() ?? null) : null;
@@ -117,7 +141,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   // macros), the next candidate is taken
   const simulate = async (assumedRelay: string) => {
     const hops = await resolveHops(specs, { resolver: resolve, assumedRelay, mailboxDomain });
-    const pathInput: Parameters<typeof simulatePath>[1] = { fromDomain, mailFrom, helo, heloGiven: options.helo !== undefined, hops, dkim, dmarc, nowMs: started };
+    const pathInput: Parameters<typeof simulatePath>[1] = { fromDomain, mailFrom, helo, heloGiven: options.helo !== undefined, hops, signers, dmarc, nowMs: started };
     if (options.message) pathInput.message = options.message;
     return { hops, simulated: await simulatePath(resolve, pathInput) };
   };
@@ -136,21 +160,26 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   // either, but it is not "no records of any kind": it holds a DMARC record or a key
   const ownRecords = dmarc.rfc9989.queried.some((q) => q.domain === fromDomain && q.status !== 'missing') || dkim.selectors.some((p) => p.status !== 'missing');
   const absent = existence.status === 'nxdomain' ? 'nxdomain' : existence.status === 'no-records' && !ownRecords ? 'no-records' : null;
-  const gmail = absent ? noDomainPrediction() : predictGmail(fromDomain, last, gmailContext);
-  const verdict = verdictOf(gmail);
+  const receiverFacts = receiverInput({ fromDomain, arrival: last, spfDashAll: endsInDashAll(spfTree.root), selectors: signers.domains.flatMap((d) => d.selectors), aspf: appliedAspf(dmarc) });
+  // Gmail does not verify Ed25519 (DOMAIN.md): its verdict and advice rest on the arrival as Gmail sees it
+  const gmailArrival = asSeenBy(RECEIVERS.gmail, receiverFacts).arrival;
+  const gmail = absent ? noDomainPrediction() : predictGmail(fromDomain, gmailArrival, gmailContext);
+  // a deadline that cut lookups short leaves the outcome open, whatever was read before it
+  const cutShort = deps.dns.stats().deadlineHit;
+  const verdict = cutShort && !absent ? 'unknown' : verdictOf(gmail);
   // every receiver asked for evaluates the same last arrival by its own rules
-  const receivers = predictReceivers(
-    options.receivers ?? [],
-    receiverInput({ fromDomain, arrival: last, spfDashAll: endsInDashAll(spfTree.root), selectors: dkim.selectors, aspf: appliedAspf(dmarc) }),
-  );
+  const receivers = predictReceivers(options.receivers ?? [], receiverFacts);
 
   const findings: Finding[] = [];
   if (absent) {
     // said first, and alone: findings about records a domain does not have help no one
     findings.push(finding('DOMAIN_NOT_FOUND', 'error', { domain: fromDomain, how: absent }));
   } else {
+    const dnsLimits = deps.dns.stats();
+    if (dnsLimits.deadlineHit) findings.push(finding('CHECK_DEADLINE', 'error', { deadlineMs: dnsLimits.deadlineMs }));
+    if (dnsLimits.limitHit) findings.push(finding('CHECK_QUERY_LIMIT', 'warning', { limit: dnsLimits.maxQueries }));
     if (verdict === 'unknown') findings.push(finding('OUTCOME_OPEN', 'error', { unread: unreadLookups(deps.dns) }));
-    findings.push(...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(dkim));
+    findings.push(...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(signers));
     for (const hop of hops) if (hop.source === 'assumed') findings.push(finding('RELAY_ASSUMED', 'info', { relay: hop.relay }));
     findings.push(...simulated.findings);
     if (last.dkim.basis === 'assumed-intact' && last.dkim.selector && last.dkim.domain) {
@@ -176,7 +205,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     records: {
       spf: summarizeSpf(spfTree),
       dmarc: summarizeDmarc(dmarc),
-      dkim: { domain: dkim.domain, source: dkim.source, selectors: dkim.selectors, wildcard: dkim.wildcard !== null },
+      dkim: dkimSummary(signers),
     },
     ...(simulated.message ? { message: simulated.message } : {}),
     path,
@@ -184,7 +213,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     advice: [
       // what the other receivers (--to) change for the recipient comes first: it is the recipient's best move
       ...receiverAdvice({ verdict, gmailAction: gmail.action, receivers, nowMs: now }),
-      ...buildAdvice({ domain: fromDomain, verdict, gmail, gmailContext, path, findings, dmarc, nowMs: now }),
+      ...buildAdvice({ domain: fromDomain, verdict, gmail, gmailContext, path: [...path.slice(0, -1), gmailArrival], findings, dmarc, nowMs: now }),
     ],
     dns: { source: deps.dns.describe(), queries: stats.queries, cacheHits: stats.cacheHits, failures: stats.failures, reachable: stats.anyAnswer },
     elapsedMs: now - started,

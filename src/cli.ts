@@ -9,10 +9,12 @@ import { check, type CheckOptions } from './check.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDnsClient, type DnsClient } from './dns/client.ts';
 import { ZoneSyntaxError } from './dns/parse-zone.ts';
+import { DNS_DEFAULTS } from './dns/defaults.ts';
+import { openUpstream } from './dns/open.ts';
+import { SESSION_DEFAULTS } from './dns/session.ts';
 import type { UpstreamResolver } from './dns/types.ts';
-import { createWireResolver } from './dns/wire.ts';
-import { createZoneResolver, loadZoneFiles } from './dns/zone-resolver.ts';
-import { colorLevel, parseDomain, parseFailOn, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, plainFileError, UsageError, type FailOn } from './options.ts';
+import { ZoneFileError } from './dns/zone-resolver.ts';
+import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
 import { renderMarkdown } from './contract/render-markdown.ts';
 import { toV1 } from './contract/to-v1.ts';
 import { parseRelaySpec } from './simulate/hops.ts';
@@ -54,11 +56,15 @@ interface RawOptions {
   mailFrom?: string;
   helo?: string;
   selector: string[];
+  dkimDomain: string[];
   to: string[];
   zone: string[];
   demo?: boolean;
   resolver?: string;
   timeout: string;
+  offline?: boolean;
+  concurrency: string;
+  deadline: string;
   json?: boolean;
   format?: string;
   failOn: string;
@@ -81,11 +87,15 @@ const buildProgram = (io: CliIo) =>
     .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
     .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
     .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
+    .option('--dkim-domain <d>', 'a further domain the mail is signed with (d=), probed beside DOMAIN and its parents; repeatable', collect, [])
     .option('--to <receiver>', 'also predict this mailbox: gmail, outlook, yahoo, icloud, proton, or all; repeatable (the verdict and exit code stay Gmail\'s)', collect, [])
-    .option('--zone <file>', 'answer DNS from this RFC 1035 zone file instead of the network; repeatable', collect, [])
+    .option('--zone <file>', 'answer the names under this RFC 1035 zone file\'s origin from it, the rest from the DNS; repeatable', collect, [])
+    .option('--offline', 'with --zone: no network at all; names outside the zone files are reported as not checked')
     .option('--demo', `check against the demo zone shipped with fwdcheck (offline; domain: ${DEMO_DEFAULT_DOMAIN} unless given)`)
-    .option('--resolver <host[:port]>', 'DNS server to ask instead of the system resolver')
-    .option('--timeout <ms>', 'time allowed for each DNS query', '5000')
+    .option('--resolver <host[:port]>', 'DNS server to ask instead of the system\'s name servers')
+    .option('--timeout <ms>', 'time given to each DNS query, retransmissions included', String(DNS_DEFAULTS.timeoutMs))
+    .option('--deadline <ms>', 'time given to the whole check; past it, the verdict is unknown', String(DNS_DEFAULTS.deadlineMs))
+    .option('--concurrency <n>', 'DNS queries in flight at once', String(SESSION_DEFAULTS.concurrency))
     .option('--json', 'print the JSON report (schema version 1) on stdout; same as --format json')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']))
     .addOption(new Option('--fail-on <level>', 'exit 1 from this verdict up').choices(['at-risk', 'fail']).default('at-risk'))
@@ -127,7 +137,10 @@ interface Parsed {
   check: CheckOptions;
   zones: string[];
   resolver?: ReturnType<typeof parseResolver>;
+  offline: boolean;
   timeoutMs: number;
+  deadlineMs: number;
+  concurrency: number;
   format: 'text' | 'json' | 'markdown';
   failOn: FailOn;
   color: boolean;
@@ -151,12 +164,19 @@ const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
   if (raw.demo) {
     if (raw.zone.length || raw.resolver) throw new UsageError('--demo uses the demo zone: it cannot be combined with --zone or --resolver');
     raw.zone = [DEMO_ZONE];
+    raw.offline = true;
     if (raw.message === undefined) domainArg ??= DEMO_DEFAULT_DOMAIN;
   }
-  if (raw.zone.length && raw.resolver) throw new UsageError('--zone and --resolver cannot be combined: a zone file check is offline');
+  if (raw.offline && raw.zone.length === 0) throw new UsageError('--offline needs --zone: without zone files there is nothing to answer from');
+  if (raw.offline && raw.resolver) throw new UsageError('--offline and --resolver cannot be combined: --offline asks no server');
   // parsed here for the usage errors; the core takes the specs as typed
   for (const r of raw.relay) parseRelaySpec(r);
-  const check: CheckOptions = { relays: raw.relay.map((r) => r.trim()), selectors: raw.selector.map(parseSelector), receivers: parseTo(raw.to) };
+  const check: CheckOptions = {
+    relays: raw.relay.map((r) => r.trim()),
+    selectors: raw.selector.map(parseSelector),
+    dkimDomains: raw.dkimDomain.map((d) => parseDomain(d, '--dkim-domain')),
+    receivers: parseTo(raw.to),
+  };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
   if (raw.mailbox !== undefined) check.mailbox = parseMailbox(raw.mailbox);
   if (domainArg === undefined && raw.message === undefined) throw new UsageError('missing the domain to check (for example: fwdcheck example.com; or try fwdcheck --demo)');
@@ -166,7 +186,10 @@ const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
     messageFile: raw.message ?? null,
     check,
     zones: raw.zone,
+    offline: raw.offline === true,
     timeoutMs: parseTimeout(raw.timeout),
+    deadlineMs: parseDeadline(raw.deadline),
+    concurrency: parseConcurrency(raw.concurrency),
     format: formatOf(raw),
     failOn: parseFailOn(raw.failOn),
     color: raw.color,
@@ -190,20 +213,14 @@ export const exitCodeFor = (report: Report, failOn: FailOn): number => {
   }
 };
 
-const openUpstream = async (parsed: Parsed): Promise<UpstreamResolver> => {
-  if (parsed.zones.length) {
-    try {
-      return createZoneResolver(await loadZoneFiles(parsed.zones), `zone files ${parsed.zones.join(', ')}`);
-    } catch (err) {
-      if (err instanceof ZoneSyntaxError) throw new UsageError(`zone file error: ${err.message}`);
-      const e = err as NodeJS.ErrnoException & { zoneFile?: string };
-      if (e.zoneFile) throw new UsageError(`cannot read zone file ${e.zoneFile}: ${plainFileError(e)}`);
-      throw err;
-    }
+const openDns = async (parsed: Parsed): Promise<UpstreamResolver> => {
+  try {
+    return await openUpstream({ zones: parsed.zones, offline: parsed.offline, ...(parsed.resolver ? { resolver: parsed.resolver } : {}) });
+  } catch (err) {
+    if (err instanceof ZoneSyntaxError) throw new UsageError(`zone file error: ${err.message}`);
+    if (err instanceof ZoneFileError) throw new UsageError(err.message);
+    throw err;
   }
-  return parsed.resolver
-    ? createWireResolver({ servers: [parsed.resolver], label: `${parsed.resolver.host}:${parsed.resolver.port}` })
-    : createWireResolver();
 };
 
 /** Runs the CLI and returns its exit code; never throws, never exits the process. */
@@ -228,7 +245,7 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
       }
     }
     if (domain === null) throw new UsageError("missing required argument 'domain'");
-    dns = createDnsClient(await openUpstream(parsed), { timeoutMs: parsed.timeoutMs, clock: io.clock });
+    dns = createDnsClient(await openDns(parsed), { timeoutMs: parsed.timeoutMs, concurrency: parsed.concurrency, deadlineMs: parsed.deadlineMs, clock: io.clock });
 
     // progress on stderr, only for a person at a terminal
     if (io.stderr.isTTY && !io.env.CI) {

@@ -1,10 +1,10 @@
 // Turns fetched records into coded findings. Pure: no DNS, no wording.
-import type { DkimRecords } from './records/fetch-dkim.ts';
 import { NEXT_LOWER } from './records/dmarc-policy.ts';
 import type { DmarcRecords } from './records/fetch-dmarc.ts';
 import { closestValue } from './records/parse-dmarc.ts';
 import { SPF_LOOKUP_LIMIT, SPF_VOID_LIMIT, type SpfNode, type SpfTree } from './records/fetch-spf.ts';
 import type { DkimKeyProblem } from './records/parse-dkim.ts';
+import type { SignerModel } from './records/signers.ts';
 import { finding, type Finding, type Severity } from './report/findings.ts';
 
 
@@ -118,38 +118,76 @@ const DKIM_PROBLEM_SEVERITY: Record<DkimKeyProblem, Severity> = {
   'bad-key-data': 'error',
   'bad-version': 'error',
   'not-for-email': 'error',
+  'duplicate-tag': 'error',
 };
 
-export const dkimFindings = (dkim: DkimRecords): Finding[] => {
+export const dkimFindings = (signers: SignerModel): Finding[] => {
   const out: Finding[] = [];
-  for (const probe of dkim.selectors) {
-    switch (probe.status) {
-      case 'key':
-      case 'multiple':
-        if (probe.status === 'multiple') out.push(finding('DKIM_MULTIPLE_KEYS', 'warning', { selector: probe.selector, name: probe.name }));
-        for (const problem of probe.key?.problems ?? []) {
-          out.push(finding('DKIM_KEY_PROBLEM', DKIM_PROBLEM_SEVERITY[problem], { selector: probe.selector, problem, bits: probe.key?.bits ?? null }));
+  const from = signers.fromDomain;
+  for (const dkim of signers.domains) {
+    const domain = dkim.domain;
+    for (const probe of dkim.selectors) {
+      switch (probe.status) {
+        case 'key':
+        case 'multiple':
+          if (probe.status === 'multiple') out.push(finding('DKIM_MULTIPLE_KEYS', 'warning', { selector: probe.selector, name: probe.name, count: probe.records?.length ?? 2 }));
+          for (const problem of probe.key?.problems ?? []) {
+            out.push(finding('DKIM_KEY_PROBLEM', DKIM_PROBLEM_SEVERITY[problem], { domain, selector: probe.selector, problem, bits: probe.key?.bits ?? null }));
+          }
+          break;
+        case 'not-a-key':
+          if (dkim.source === 'given') out.push(finding('DKIM_NOT_A_KEY', 'warning', { selector: probe.selector, name: probe.name }));
+          break;
+        case 'dns-error':
+        case 'not-checked': {
+          // one finding per domain and error code: an unreachable resolver fails every probe alike
+          const error = probe.error ?? 'EUNKNOWN';
+          const code = probe.status === 'dns-error' ? 'DKIM_DNS_ERROR' : 'DKIM_NOT_CHECKED';
+          const same = out.find((f) => (f.code === 'DKIM_DNS_ERROR' || f.code === 'DKIM_NOT_CHECKED') && f.code === code && f.domain === domain && f.error === error);
+          if (same && (same.code === 'DKIM_DNS_ERROR' || same.code === 'DKIM_NOT_CHECKED')) same.selectors.push(probe.selector);
+          else out.push(finding(code, 'warning', { domain, selectors: [probe.selector], error }));
+          break;
         }
-        break;
-      case 'not-a-key':
-        if (dkim.source === 'given') out.push(finding('DKIM_NOT_A_KEY', 'warning', { selector: probe.selector, name: probe.name }));
-        break;
-      case 'dns-error': {
-        // one finding per error code: an unreachable resolver fails every probe alike
-        const error = probe.error ?? 'EUNKNOWN';
-        const same = out.find((f) => f.code === 'DKIM_DNS_ERROR' && f.error === error);
-        if (same && same.code === 'DKIM_DNS_ERROR') same.selectors.push(probe.selector);
-        else out.push(finding('DKIM_DNS_ERROR', 'warning', { selectors: [probe.selector], error }));
-        break;
+        case 'dangling-cname':
+        case 'missing':
+        case 'wildcard':
+          break;
       }
-      case 'missing':
-      case 'wildcard':
-        break;
+    }
+    if (dkim.wildcard !== null) out.push(finding('DKIM_WILDCARD', 'info', { domain }));
+  }
+
+  const aligned = signers.signatures.filter((s) => s.aligned);
+  const parentSig = aligned.find((s) => s.basis === 'published-key' && s.domain !== from && signers.domains.some((d) => d.domain === s.domain && d.role === 'parent'));
+  if (parentSig?.selector) out.push(finding('DKIM_PARENT_KEY', 'info', { domain: from, parent: parentSig.domain, selector: parentSig.selector }));
+  if (signers.adkim === 's') {
+    // RFC 7489 3.1.1: under adkim=s a parent's key does not align
+    for (const d of signers.domains.filter((r) => r.role === 'parent')) {
+      const key = d.selectors.find((p) => (p.status === 'key' || p.status === 'multiple') && p.key?.usable);
+      if (key) out.push(finding('DKIM_PARENT_NOT_ALIGNED_STRICT', 'warning', { domain: from, parent: d.domain, selector: key.selector }));
     }
   }
-  if (dkim.wildcard !== null) out.push(finding('DKIM_WILDCARD', 'info', { domain: dkim.domain }));
-  if (!dkim.selectors.some((p) => p.status === 'key' || p.status === 'multiple')) {
-    out.push(finding('DKIM_NO_KEY_FOUND', 'warning', { domain: dkim.domain, source: dkim.source, tried: dkim.selectors.length }));
+  if (aligned.length && aligned.every((s) => s.keyType === 'ed25519')) {
+    out.push(finding('DKIM_ED25519_ONLY', 'warning', { domain: aligned[0]!.domain, selectors: aligned.map((s) => s.selector ?? '') }));
+  }
+  if (signers.m365NotEnabled) out.push(finding('DKIM_M365_NOT_ENABLED', 'warning', signers.m365NotEnabled));
+  for (const s of signers.signatures) {
+    if (s.basis !== 'provider-default' || !s.provider) continue;
+    out.push(finding('DKIM_PROVIDER_DEFAULT', 'warning', { provider: s.provider, domain: s.domain, from, evidence: s.evidence }));
+  }
+  const fromRecords = signers.domains.find((d) => d.role === 'from');
+  const anyKey = signers.domains.some((d) => d.role !== 'given' && d.selectors.some((p) => p.status === 'key' || p.status === 'multiple'));
+  // "no key" only when every probe was answered: an unreadable one may hold it
+  if (fromRecords && !anyKey && signers.unreadable.length === 0) {
+    out.push(
+      finding('DKIM_NO_KEY_FOUND', 'warning', {
+        domain: fromRecords.domain,
+        source: fromRecords.source,
+        tried: fromRecords.selectors.length,
+        skipped: fromRecords.skipped,
+        parents: signers.domains.filter((d) => d.role === 'parent').map((d) => d.domain),
+      }),
+    );
   }
   return out;
 };

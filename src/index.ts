@@ -13,10 +13,10 @@ export {
   type CheckOptions,
   type DnsSource,
   type TextOptions,
+  type ZoneResolverOptions,
 } from './api.ts';
 export type { ProgressStage } from './check.ts';
 export { fixedClock, systemClock, type Clock } from './clock.ts';
-export type { UpstreamResolver } from './dns/system.ts';
-export { DnsError, type DnsErrorCode, type MxRecord, type RecordMap, type Resolver, type RRType, type SrvRecord } from './dns/types.ts';
+export { DnsError, type DnsErrorCode, type MxRecord, type QueryContext, type RecordMap, type Resolver, type RRType, type SrvRecord, type UpstreamAnswer, type UpstreamResolver } from './dns/types.ts';
 export { UsageError } from './options.ts';
 export * from './contract/v1.ts';

@@ -9,23 +9,6 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-const FILE_ERRORS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EISDIR: 'it is a directory, not a file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOTDIR: 'a part of the path is not a directory',
-  EMFILE: 'too many open files',
-  ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'the path is too long',
-};
-
-/** A file error in plain words, for people ("no such file", not ENOENT). */
-export const plainFileError = (err: unknown): string => {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? (FILE_ERRORS[code] ?? code) : String((err as Error)?.message ?? err);
-};
-
 const LDH_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /** A domain name as fwdcheck checks it: lower-case A-labels (RFC 5890), no trailing dot. */
@@ -98,6 +81,22 @@ export const parseTimeout = (input: string): number => {
   const value = input.trim();
   if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 600_000) {
     throw new UsageError(`invalid --timeout "${input}": milliseconds from 1 to 600000`);
+  }
+  return Number(value);
+};
+
+export const parseDeadline = (input: string): number => {
+  const value = input.trim();
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 3_600_000) {
+    throw new UsageError(`invalid --deadline "${input}": milliseconds from 1 to 3600000`);
+  }
+  return Number(value);
+};
+
+export const parseConcurrency = (input: string): number => {
+  const value = input.trim();
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 4096) {
+    throw new UsageError(`invalid --concurrency "${input}": a whole number from 1 to 4096`);
   }
   return Number(value);
 };

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { SpfNode } from '../records/fetch-spf.ts';
 import { adviceMessage, findingMessage, gmailReason } from '../report/messages.ts';
 import { receiverReason } from '../report/messages-receivers.ts';
+import type { DkimSelectorProbe } from '../records/fetch-dkim.ts';
 import type { DmarcDiscovery as InternalDiscovery } from '../records/fetch-dmarc.ts';
 import type { RelayIdentity } from '../records/fetch-ptr.ts';
 import type { Arrival as InternalArrival, ArrivalSignature, DmarcSummary, HopChange, Report as InternalReport } from '../report/types.ts';
@@ -52,6 +53,18 @@ const dmarcTags = (tags: NonNullable<DmarcSummary['tags']>): v1.DmarcTags => ({
   testing: tags.t,
   rua: tags.rua,
   ruf: tags.ruf,
+});
+
+const dkimSelector = (s: DkimSelectorProbe): v1.DkimSelector => ({
+  selector: s.selector,
+  name: s.name,
+  status: s.status,
+  origin: s.origin,
+  keyType: s.keyType,
+  bits: s.bits,
+  record: s.record,
+  cname: s.cname ?? null,
+  error: s.error ?? null,
 });
 
 const discovery = (d: InternalDiscovery): v1.DmarcDiscovery => ({
@@ -212,16 +225,29 @@ export const toV1 = (report: InternalReport, options: ToV1Options = {}): v1.Repo
       dkim: {
         domain: records.dkim.domain,
         source: records.dkim.source,
-        selectors: records.dkim.selectors.map((s) => ({
-          selector: s.selector,
-          name: s.name,
-          status: s.status,
-          keyType: s.keyType,
-          bits: s.bits,
-          record: s.record,
-          error: s.error ?? null,
-        })),
+        selectors: records.dkim.selectors.map(dkimSelector),
         wildcard: records.dkim.wildcard,
+        adkim: records.dkim.adkim,
+        domains: records.dkim.domains.map((d) => ({
+          domain: d.domain,
+          role: d.role,
+          source: d.source,
+          subtree: d.subtree,
+          skipped: d.skipped,
+          wildcard: d.wildcard !== null,
+          selectors: d.selectors.map(dkimSelector),
+        })),
+        providers: records.dkim.providers.map((p) => ({ id: p.id, evidence: [...p.evidence] })),
+        expected: records.dkim.expected.map((e) => ({
+          domain: e.domain,
+          selector: e.selector,
+          keyType: e.keyType,
+          bits: e.bits,
+          aligned: e.aligned,
+          basis: e.basis,
+          provider: e.provider,
+          evidence: [...e.evidence],
+        })),
       },
     },
     basis: report.basis,

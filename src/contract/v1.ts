@@ -222,22 +222,79 @@ export interface DkimSelector {
   selector: string;
   /** The name queried: SELECTOR._domainkey.DOMAIN. */
   name: string;
-  status: 'key' | 'missing' | 'not-a-key' | 'wildcard' | 'multiple' | 'dns-error' | 'not-checked';
+  /**
+   * key; missing; not-a-key (a TXT record that is not a DKIM key); wildcard (the answer any
+   * selector gets); multiple (several key records: judged by the weakest); dangling-cname (a CNAME
+   * to a name that does not exist: Microsoft 365 DKIM never enabled); dns-error; not-checked.
+   */
+  status: 'key' | 'missing' | 'not-a-key' | 'wildcard' | 'multiple' | 'dangling-cname' | 'dns-error' | 'not-checked';
+  /** Why it was probed: given (--selector), provider (the sending provider's selector), common (fwdcheck's list). */
+  origin: 'given' | 'provider' | 'common';
   keyType: string | null;
   bits: number | null;
   record: string | null;
+  /** The CNAME target, for dangling-cname. */
+  cname: string | null;
   /** The DNS error code when status is dns-error. */
   error: string | null;
 }
 
+/** The DKIM probes at one domain. */
+export interface DkimDomain {
+  domain: string;
+  /** from: the From domain; parent: a parent up to the organizational domain (relaxed alignment); given: --dkim-domain. */
+  role: 'from' | 'parent' | 'given';
+  /** `given`: the selectors named with --selector; `common`: the built-in list (and the provider's). */
+  source: 'given' | 'common';
+  /** What _domainkey.DOMAIN answered: nxdomain means no selector exists below it (RFC 8020), so the common list was skipped. */
+  subtree: 'exists' | 'nxdomain' | 'unreadable' | 'not-tested';
+  /** Common selectors not probed for that reason. */
+  skipped: number;
+  /** The zone answers any selector (a wildcard), so a found key proves nothing. */
+  wildcard: boolean;
+  selectors: DkimSelector[];
+}
+
+/** A sending provider the SPF tree (or, without SPF, the MX) names. */
+export interface Provider {
+  /** providers.ts id: google-workspace, microsoft-365, ... */
+  id: string;
+  evidence: string[];
+}
+
+/** A signature the sender's mail is expected to carry. */
+export interface ExpectedSignature {
+  /** d= */
+  domain: string;
+  /** null for a provider's default signature (inferred, not a published key). */
+  selector: string | null;
+  keyType: 'rsa' | 'ed25519' | null;
+  bits: number | null;
+  /** Aligned with the From domain under the applied adkim. */
+  aligned: boolean;
+  /** published-key: a key found in the DNS; provider-default: inferred from the provider (an inference). */
+  basis: 'published-key' | 'provider-default';
+  provider: string | null;
+  /** Why fwdcheck expects it, e.g. "include:_spf.google.com in the SPF record". */
+  evidence: string[];
+}
+
 export interface DkimRecords {
-  /** The domain probed. */
+  /** The From domain. */
   domain: string;
   /** `given`: the selectors named with --selector; `common`: fwdcheck's list of common selectors. */
   source: 'given' | 'common';
+  /** The selectors probed at the From domain (as in `domains[0]`). */
   selectors: DkimSelector[];
-  /** The zone answers any selector (a wildcard), so a found key proves nothing. */
+  /** The From domain answers any selector (a wildcard), so a found key proves nothing. */
   wildcard: boolean;
+  /** The applied DMARC adkim: which signing domains align with From. */
+  adkim: 'r' | 's';
+  /** Every domain probed: the From domain, its parents up to the organizational domain, --dkim-domain. */
+  domains: DkimDomain[];
+  providers: Provider[];
+  /** The signatures the mail is expected to carry, aligned ones first. */
+  expected: ExpectedSignature[];
 }
 
 /** Why a signature does not pass at an arrival. */
@@ -349,8 +406,8 @@ export interface Arrival {
     aligned: boolean;
     domain: string | null;
     selector: string | null;
-    /** How the result was reached: assumed-intact (no message: the sender's signature assumed unbroken), no-usable-key, unusable-key, dns-error, modified, message. */
-    basis: 'assumed-intact' | 'no-usable-key' | 'unusable-key' | 'dns-error' | 'modified' | 'message';
+    /** How the result was reached: assumed-intact (no message: the sender's signature assumed unbroken), provider-default (a provider's signature, inferred), no-usable-key, unusable-key, dns-error, modified, message. */
+    basis: 'assumed-intact' | 'provider-default' | 'no-usable-key' | 'unusable-key' | 'dns-error' | 'modified' | 'message';
     /** Every signature on the message as this receiver sees it. */
     signatures: Signature[];
   };

@@ -26,10 +26,11 @@ interface Entry {
   tokens: Token[];
 }
 
-/** Splits a master file into entries, joining lines inside parentheses (RFC 1035 5.1). */
-const tokenize = (text: string, file: string): Entry[] => {
-  const entries: Entry[] = [];
-  const src = Buffer.from(text, 'utf8');
+/** Splits a master file into entries, one at a time, joining lines inside parentheses (RFC 1035 5.1). */
+function* tokenize(text: string | Buffer, file: string): Generator<Entry> {
+  let src = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  // a UTF-8 byte order mark, as some editors write it, is not part of the first owner name
+  if (src[0] === 0xef && src[1] === 0xbb && src[2] === 0xbf) src = src.subarray(3);
   let line = 1;
   let depth = 0;
   let parenLine = 0;
@@ -40,7 +41,6 @@ const tokenize = (text: string, file: string): Entry[] => {
   };
   const startEntry = (ownerOmitted: boolean) => {
     current = { line, ownerOmitted, tokens: [] };
-    entries.push(current);
   };
   let atLineStart = true;
   while (i < src.length) {
@@ -49,6 +49,8 @@ const tokenize = (text: string, file: string): Entry[] => {
       line++;
       i++;
       if (depth === 0) {
+        const done = current as Entry | null;
+        if (done && done.tokens.length > 0) yield done;
         current = null;
         atLineStart = true;
       }
@@ -59,7 +61,6 @@ const tokenize = (text: string, file: string): Entry[] => {
         // leading white space: the owner is omitted; decided when a token appears
         atLineStart = false;
         startEntry(true);
-        current = entries[entries.length - 1]!;
       }
       i++;
       continue;
@@ -123,8 +124,9 @@ const tokenize = (text: string, file: string): Entry[] => {
     entry.tokens.push({ bytes: Buffer.from(bytes), quoted });
   }
   if (depth > 0) fail('"(" is never closed', parenLine);
-  return entries.filter((e) => e.tokens.length > 0);
-};
+  const last = current as Entry | null;
+  if (last && last.tokens.length > 0) yield last;
+}
 
 const CLASSES = new Set(['IN', 'CH', 'HS', 'CS']);
 const KNOWN_TYPES = new Set([
@@ -145,6 +147,8 @@ export interface ParseZoneOptions {
   /** The origin before any $ORIGIN; names without one must then be absolute. */
   origin?: string;
   defaultTtl?: number;
+  /** Told each $ORIGIN the file sets (the names a file without SOA speaks for). */
+  onOrigin?: (origin: string) => void;
 }
 
 /**
@@ -153,15 +157,16 @@ export interface ParseZoneOptions {
  * escapes, and TXT records made of several character-strings. $INCLUDE is refused: a zone
  * given to fwdcheck must be self-contained so that the check is reproducible.
  */
-export const parseZone = (text: string, file: string, options: ParseZoneOptions = {}): ZoneRecord[] => {
+export const parseZone = (text: string | Buffer, file: string, options: ParseZoneOptions = {}): ZoneRecord[] => [...iterateZone(text, file, options)];
+
+/** parseZone one record at a time: a file of any size never makes one big array. */
+export function* iterateZone(text: string | Buffer, file: string, options: ParseZoneOptions = {}): Generator<ZoneRecord> {
   let origin = options.origin ? absolute(options.origin, '', file, 0) : null;
   // RFC 2308 4: $TTL applies to records without a TTL; before any $TTL, the last explicit
   // TTL does (RFC 1035 5.1), and fwdcheck's default before both
   let directiveTtl: number | null = options.defaultTtl ?? null;
   let lastOwner: string | null = null;
   let lastExplicitTtl: number | null = null;
-  const records: ZoneRecord[] = [];
-
   for (const entry of tokenize(text, file)) {
     const fail = (message: string): never => {
       throw new ZoneSyntaxError(file, entry.line, message);
@@ -173,6 +178,7 @@ export const parseZone = (text: string, file: string, options: ParseZoneOptions 
       if (directive === '$ORIGIN') {
         if (words.length !== 2) fail('$ORIGIN takes one domain name');
         origin = absolute(words[1]!, origin, file, entry.line);
+        options.onOrigin?.(origin);
       } else if (directive === '$TTL') {
         if (words.length !== 2 || !TTL_RE.test(words[1]!)) fail('$TTL takes one time value');
         directiveTtl = parseTtl(words[1]!);
@@ -225,12 +231,12 @@ export const parseZone = (text: string, file: string, options: ParseZoneOptions 
       case 'A':
         need(1);
         if (isIP(rwords[0]!) !== 4) fail(`"${rwords[0]}" is not an IPv4 address`);
-        records.push({ name, ttl, type, data: rwords[0]! });
+        yield { name, ttl, type, data: rwords[0]! };
         break;
       case 'AAAA':
         need(1);
         if (isIP(rwords[0]!) !== 6) fail(`"${rwords[0]}" is not an IPv6 address`);
-        records.push({ name, ttl, type, data: rwords[0]!.toLowerCase() });
+        yield { name, ttl, type, data: rwords[0]!.toLowerCase() };
         break;
       case 'TXT':
       case 'SPF': {
@@ -241,36 +247,35 @@ export const parseZone = (text: string, file: string, options: ParseZoneOptions 
         }
         // each octet as the character of the same code point (latin1), exactly as the wire
         // client decodes TXT (wire.ts txtToString): one record reads the same in both modes
-        records.push({ name, ttl, type, data: rdata.map((t) => t.bytes.toString('latin1')) });
+        yield { name, ttl, type, data: rdata.map((t) => t.bytes.toString('latin1')) };
         break;
       }
       case 'MX': {
         need(2);
         const priority = Number(rwords[0]);
         if (!/^[0-9]+$/.test(rwords[0]!) || priority > 65535) fail(`MX preference "${rwords[0]}" is not a number from 0 to 65535`);
-        records.push({ name, ttl, type, data: { priority, exchange: target(rwords[1]!) } });
+        yield { name, ttl, type, data: { priority, exchange: target(rwords[1]!) } };
         break;
       }
       case 'SRV': {
         need(4);
         const [priority, weight, port] = rwords.slice(0, 3).map((w) => (/^[0-9]+$/.test(w) ? Number(w) : NaN));
         if ([priority, weight, port].some((n) => n === undefined || Number.isNaN(n) || n > 65535)) fail('SRV priority, weight and port must be numbers from 0 to 65535');
-        records.push({ name, ttl, type, data: { priority: priority!, weight: weight!, port: port!, name: target(rwords[3]!) } });
+        yield { name, ttl, type, data: { priority: priority!, weight: weight!, port: port!, name: target(rwords[3]!) } };
         break;
       }
       case 'PTR':
       case 'CNAME':
       case 'NS':
         need(1);
-        records.push({ name, ttl, type, data: target(rwords[0]!) });
+        yield { name, ttl, type, data: target(rwords[0]!) };
         break;
       default:
         if (rwords.length === 0) fail(`${type} record for ${owner} has no data`);
-        records.push({ name, ttl, type: 'OTHER', rrtype: type, data: rwords.join(' ') });
+        yield { name, ttl, type: 'OTHER', rrtype: type, data: rwords.join(' ') };
     }
   }
-  return records;
-};
+}
 
 const requireOrigin = (origin: string | null, file: string, line: number): string => {
   if (origin === null) throw new ZoneSyntaxError(file, line, '"@" or a relative name used before any $ORIGIN');

@@ -19,8 +19,10 @@ import {
 export interface TraceEntry {
   name: string;
   type: RRType;
-  /** "answer", "CNAME" (the chain continues), or the error code (ENOTFOUND, ENODATA, ETIMEOUT, ...). */
+  /** "answer" (records, or a CNAME the chain goes on from), or the error code (ENOTFOUND, ENODATA, ETIMEOUT, ...). */
   outcome: string;
+  /** The CNAME target the lookup went on to, when the answer was a CNAME. */
+  cname?: string;
   /** Records in the answer. */
   count: number;
   ms: number;
@@ -43,6 +45,9 @@ export interface DnsStats {
   deadlineHit: boolean;
   /** Whether a lookup failed because the check reached maxQueriesPerCheck (ELIMIT). */
   limitHit: boolean;
+  /** The check's limits, for the report's wording. */
+  maxQueries: number;
+  deadlineMs: number | null;
 }
 
 export interface DnsClient {
@@ -93,9 +98,16 @@ export interface DnsSessionOptions {
   trackDistinct?: boolean;
 }
 
+export interface ViewOptions {
+  /** The check's deadline as a signal: when it aborts, the remaining lookups fail with EDEADLINE. */
+  signal?: AbortSignal;
+  /** Or as a time from now (--deadline), in ms; both may be given. */
+  deadlineMs?: number;
+}
+
 export interface DnsSession {
-  /** A per-check view; its signal (the check's deadline) fails its remaining lookups with EDEADLINE. */
-  view(opts?: { signal?: AbortSignal }): DnsClient;
+  /** A per-check view, counting that check's own work. */
+  view(opts?: ViewOptions): DnsClient;
   stats(): SessionStats;
   describe(): string;
   close(): void;
@@ -272,7 +284,6 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
         clearTimeout(timer);
         closing.signal.removeEventListener('abort', stopOnClose);
         if (onAbort) controller.signal.removeEventListener('abort', onAbort);
-        controller.abort();
         limiter.release();
         inFlight.delete(key);
       }
@@ -282,9 +293,14 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     return shared;
   };
 
-  const view = (viewOptions: { signal?: AbortSignal } = {}): DnsClient => {
-    const signal = viewOptions.signal;
-    const stats: DnsStats = { queries: 0, cacheHits: 0, failures: 0, retries: 0, anyAnswer: false, deadlineHit: false, limitHit: false };
+  const view = (viewOptions: ViewOptions = {}): DnsClient => {
+    const deadlineMs = viewOptions.deadlineMs ?? null;
+    const signals = [viewOptions.signal, deadlineMs === null ? undefined : AbortSignal.timeout(deadlineMs)].filter((x) => x !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const stats: DnsStats = {
+      queries: 0, cacheHits: 0, failures: 0, retries: 0, anyAnswer: false, deadlineHit: false, limitHit: false,
+      maxQueries: opts.maxQueriesPerCheck, deadlineMs,
+    };
     const traceLog: TraceEntry[] = [];
     // this check's lookups, settled or not: one check sees one consistent view of the DNS,
     // failures included, while the run's cache shares only answers
@@ -329,8 +345,8 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     const step = async (name: string, type: RRType): Promise<UpstreamAnswer> => {
       const started = clock.now();
       const key = `${type} ${name}`;
-      const trace = (outcome: string, count: number, source: TraceEntry['source']) =>
-        traceLog.push({ name, type, outcome, count, ms: clock.now() - started, source });
+      const trace = (outcome: string, count: number, source: TraceEntry['source'], cname?: string) =>
+        traceLog.push({ name, type, outcome, count, ms: clock.now() - started, source, ...(cname === undefined ? {} : { cname }) });
       if (signal?.aborted) {
         trace('EDEADLINE', 0, 'query');
         throw deadlineError(name, type);
@@ -339,7 +355,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       if (cached) {
         stats.cacheHits++;
         totals.cacheHits++;
-        trace(outcomeOf(cached), countOf(cached), 'cache');
+        trace(outcomeOf(cached), countOf(cached), 'cache', cnameOf(cached));
         return cached;
       }
       let shared = inFlight.get(key);
@@ -361,7 +377,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       }
       try {
         const answer = await wait(shared, name, type);
-        trace(outcomeOf(answer), countOf(answer), source);
+        trace(outcomeOf(answer), countOf(answer), source, cnameOf(answer));
         return answer;
       } catch (err) {
         trace(errorCode(err), 0, source);
@@ -448,21 +464,19 @@ const outcomeOf = (answer: UpstreamAnswer): string => {
     case 'nxdomain':
       return 'ENOTFOUND';
     case 'cname':
-      return `CNAME ${answer.target}`;
+      return 'answer';
   }
 };
 
-const countOf = (answer: UpstreamAnswer): number => (answer.kind === 'records' ? answer.records.length : 0);
+const countOf = (answer: UpstreamAnswer): number => (answer.kind === 'records' ? answer.records.length : answer.kind === 'cname' ? 1 : 0);
+const cnameOf = (answer: UpstreamAnswer): string | undefined => (answer.kind === 'cname' ? answer.target : undefined);
 
-export interface DnsClientOptions extends Omit<DnsSessionOptions, 'trackDistinct'> {
-  /** The check's deadline. */
-  signal?: AbortSignal;
-}
+export interface DnsClientOptions extends Omit<DnsSessionOptions, 'trackDistinct'>, ViewOptions {}
 
 /** A one-check session: its one view, whose close() closes the session. */
 export const createDnsClient = (upstream: UpstreamResolver, options: DnsClientOptions): DnsClient => {
-  const { signal, ...sessionOptions } = options;
+  const { signal, deadlineMs, ...sessionOptions } = options;
   const session = createDnsSession(upstream, sessionOptions);
-  const client = session.view(signal ? { signal } : {});
+  const client = session.view({ ...(signal ? { signal } : {}), ...(deadlineMs === undefined ? {} : { deadlineMs }) });
   return { ...client, close: () => session.close() };
 };

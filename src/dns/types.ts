@@ -64,7 +64,12 @@ export class DnsError extends Error {
   readonly code: DnsErrorCode;
   readonly hostname: string;
   constructor(code: DnsErrorCode, hostname: string, rrtype?: string) {
+    // an outcome of the DNS, not a bug: no stack trace (capturing one costs more than the
+    // lookup, and a check makes dozens of NXDOMAIN probes)
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`query${rrtype ? ` ${rrtype}` : ''} ${code} ${hostname}`);
+    Error.stackTraceLimit = limit;
     this.name = 'DnsError';
     this.code = code;
     this.hostname = hostname;

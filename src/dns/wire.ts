@@ -107,12 +107,9 @@ export const interpretResponse = (packet: DecodedPacket, qname: string, qtype: R
     const matching = own.filter((a) => a.type === qtype);
     if (matching.length > 0) {
       // RFC 2181 5: an RRset holds each record once
-      const records = new Map<string, unknown>();
-      for (const a of matching) {
-        const shaped = toNodeShape(a);
-        records.set(JSON.stringify(shaped), shaped);
-      }
-      return { kind: 'records', records: [...records.values()], ttl: Math.min(ttl, ...matching.map((a) => (a as { ttl?: number }).ttl ?? 0)) };
+      let records = matching.map(toNodeShape);
+      if (records.length > 1) records = [...new Map(records.map((r) => [typeof r === 'string' ? r : JSON.stringify(r), r])).values()];
+      return { kind: 'records', records, ttl: Math.min(ttl, ...matching.map((a) => (a as { ttl?: number }).ttl ?? 0)) };
     }
     const cname = qtype === 'CNAME' ? undefined : (own.find((a) => a.type === 'CNAME') as dnsPacket.StringAnswer | undefined);
     if (!cname) break;
@@ -146,43 +143,36 @@ const buildQuery = (id: number, name: string, type: RRType, udpPayloadSize: numb
     additionals: udpPayloadSize > 0 ? [{ type: 'OPT', name: '.', udpPayloadSize, flags: 0 } as unknown as dnsPacket.Answer] : [],
   });
 
-interface Waiter {
-  /** Servers this query was sent to: an answer from elsewhere is not for us. */
-  sentTo: Set<string>;
-  onMessage(msg: Buffer, from: string): void;
-}
-
-const addressKey = (host: string, port: number) => `${net.isIPv6(host) ? host.toLowerCase() : host}|${port}`;
-
-/** A UDP socket shared by many queries, told apart by message id. */
-const createUdpChannel = (family: 4 | 6) => {
-  const waiters = new Map<number, Waiter>();
-  const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', recvBufferSize: 4 << 20 });
+/**
+ * A UDP socket connected to one server (so the kernel drops datagrams from any other address,
+ * and sends skip the address lookup), shared by many queries told apart by message id.
+ */
+const createUdpChannel = (server: ServerAddress) => {
+  const waiters = new Map<number, (msg: Buffer) => void>();
+  const socket = dgram.createSocket({ type: net.isIPv6(server.host) ? 'udp6' : 'udp4', recvBufferSize: 4 << 20 });
+  // an ICMP error or a closed socket: the queries time out or retry, the process goes on
   socket.on('error', () => {});
-  socket.on('message', (msg, rinfo) => {
-    // anything shorter than a header, with an id we did not send, or from another address is dropped
-    if (msg.length < 12) return;
-    const waiter = waiters.get(msg.readUInt16BE(0));
-    const from = addressKey(rinfo.address, rinfo.port);
-    if (waiter?.sentTo.has(from)) waiter.onMessage(msg, from);
+  socket.on('message', (msg) => {
+    // anything shorter than a header, or with an id we did not send, is dropped
+    if (msg.length >= 12) waiters.get(msg.readUInt16BE(0))?.(msg);
   });
-  const bound = new Promise<void>((resolve) => socket.bind(0, family === 6 ? '::' : '0.0.0.0', () => resolve()));
+  const connected = new Promise<boolean>((resolve) => socket.connect(server.port, server.host, (err?: Error) => resolve(!err)));
   socket.unref();
   return {
-    /** Reserves a free random id for a query. */
-    register(waiter: Waiter): number {
+    /** Reserves a free random id (RFC 5452 9.2) for a query. */
+    register(onMessage: (msg: Buffer) => void): number {
       for (;;) {
         const id = Math.floor(Math.random() * 65536);
         if (!waiters.has(id)) {
-          waiters.set(id, waiter);
+          waiters.set(id, onMessage);
           return id;
         }
       }
     },
     release: (id: number) => waiters.delete(id),
-    send: async (msg: Buffer, server: ServerAddress): Promise<void> => {
-      await bound;
-      await new Promise<void>((resolve) => socket.send(msg, server.port, server.host, () => resolve()));
+    load: () => waiters.size,
+    send: async (msg: Buffer): Promise<void> => {
+      if (await connected) socket.send(msg, () => {});
     },
     close: () => {
       waiters.clear();
@@ -194,6 +184,8 @@ const createUdpChannel = (family: 4 | 6) => {
     },
   };
 };
+
+type UdpChannel = ReturnType<typeof createUdpChannel>;
 
 /** One query over TCP (RFC 7766): after a truncated UDP answer. */
 const queryTcp = (server: ServerAddress, query: Buffer, signal: AbortSignal): Promise<Buffer> =>
@@ -234,23 +226,23 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
   if (servers.length === 0) servers.push({ host: '127.0.0.1', port: 53 });
   const udpPayloadSize = options.udpPayloadSize ?? 1232;
   const poolSize = Math.max(1, options.sockets ?? 4);
-  const pools = new Map<4 | 6, ReturnType<typeof createUdpChannel>[]>();
+  const pools = new Map<ServerAddress, UdpChannel[]>();
   const closers = new Set<() => void>();
   let closed = false;
 
-  const channel = (server: ServerAddress) => {
-    const family = net.isIPv6(server.host) ? 6 : 4;
-    let pool = pools.get(family);
+  const channel = (server: ServerAddress): UdpChannel => {
+    let pool = pools.get(server);
     if (!pool) {
       pool = [];
-      pools.set(family, pool);
+      pools.set(server, pool);
     }
-    if (pool.length < poolSize) {
-      const created = createUdpChannel(family);
-      pool.push(created);
-      return created;
-    }
-    return pool[Math.floor(Math.random() * pool.length)]!;
+    // a new socket (a new random port) only when the others are busy: one check needs one
+    let best: UdpChannel | undefined;
+    for (const c of pool) if (!best || c.load() < best.load()) best = c;
+    if (best && (best.load() < 16 || pool.length >= poolSize)) return best;
+    const created = createUdpChannel(server);
+    pool.push(created);
+    return created;
   };
 
   const query = (name: string, type: RRType, ctx: QueryContext): Promise<UpstreamAnswer> =>
@@ -262,51 +254,51 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
       let settled = false;
       let retransmit: NodeJS.Timeout | undefined;
       let tcp: AbortController | undefined;
-      let lastError: DnsError | null = null;
+      const registrations: { channel: UdpChannel; id: number; server: ServerAddress }[] = [];
       const triedAfterError = new Set<ServerAddress>();
-      const server0 = servers[first]!;
-      const udp = channel(server0);
-      const waiter: Waiter = { sentTo: new Set(), onMessage: (msg, from) => onMessage(msg, from) };
-      const id = udp.register(waiter);
 
       const finish = (error: DnsError | null, answer?: UpstreamAnswer) => {
         if (settled) return;
         settled = true;
         clearTimeout(retransmit);
-        udp.release(id);
+        for (const r of registrations) r.channel.release(r.id);
         tcp?.abort();
         ctx.signal.removeEventListener('abort', onAbort);
         closers.delete(onClose);
         if (error) reject(error);
         else resolve(answer!);
       };
-      const onAbort = () => finish(lastError ?? new DnsError('ETIMEOUT', name, type));
+      const onAbort = () => finish(new DnsError('ETIMEOUT', name, type));
       const onClose = () => finish(new DnsError('ECANCELLED', name, type));
       ctx.signal.addEventListener('abort', onAbort);
       closers.add(onClose);
       if (ctx.signal.aborted) return onAbort();
 
-      // retransmissions rotate over the servers the query's socket can reach
-      const reachable = servers.filter((s) => net.isIPv6(s.host) === net.isIPv6(server0.host));
-      const serverAt = (n: number) => reachable[(reachable.indexOf(server0) + n) % reachable.length]!;
+      /** Sends (again) to a server, under this query's id on that server's socket. */
       const send = (server: ServerAddress) => {
         if (settled) return;
         if (sends > 0) ctx.onRetry();
         sends++;
-        waiter.sentTo.add(addressKey(server.host, server.port));
-        udp.send(buildQuery(id, name, type, edns), server).catch(() => {});
+        let reg = registrations.find((r) => r.server === server);
+        if (!reg) {
+          const ch = channel(server);
+          const id: number = ch.register((msg) => onMessage(msg, id, server));
+          reg = { channel: ch, id, server };
+          registrations.push(reg);
+        }
+        reg.channel.send(buildQuery(reg.id, name, type, edns)).catch(() => {});
       };
       const interval = Math.max(1, Math.floor(ctx.timeoutMs / (ctx.retries + 1)));
       const schedule = () => {
         retransmit = setTimeout(() => {
           if (sends <= ctx.retries) {
-            send(serverAt(sends));
+            send(servers[(first + sends) % servers.length]!);
             schedule();
           }
         }, interval);
       };
 
-      const handle = (answer: Buffer, server: ServerAddress, viaTcp: boolean) => {
+      const handle = (answer: Buffer, id: number, server: ServerAddress, viaTcp: boolean) => {
         let packet: DecodedPacket;
         try {
           packet = dnsPacket.decode(answer) as DecodedPacket;
@@ -314,12 +306,8 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
           // this query's answer is broken: this query fails, no other
           return finish(new DnsError('EBADRESP', name, type));
         }
-        if (!answersQuestion(packet, id, name, type)) {
-          // not an answer to this question (QR=0, another question): keep waiting; if nothing
-          // better comes, say so rather than "timeout"
-          lastError = new DnsError('EBADRESP', name, type);
-          return;
-        }
+        // not an answer to this question (QR=0, another question): keep waiting
+        if (!answersQuestion(packet, id, name, type)) return;
         if (!viaTcp && packet.flag_tc) return askTcp(server);
         if (packet.rcode === 'FORMERR' && edns > 0) {
           // RFC 6891 7: a server that does not know EDNS; ask again without it
@@ -331,12 +319,8 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
         } catch (err) {
           const error = err as DnsError;
           triedAfterError.add(server);
-          const next = reachable.find((s) => !triedAfterError.has(s));
-          if (TRY_NEXT_SERVER.has(error.code) && next !== undefined) {
-            triedAfterError.add(next);
-            lastError = error;
-            return send(next);
-          }
+          const next = servers.find((s) => !triedAfterError.has(s));
+          if (TRY_NEXT_SERVER.has(error.code) && next !== undefined) return send(next);
           finish(error);
         }
       };
@@ -347,21 +331,20 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
         clearTimeout(retransmit);
         tcp = new AbortController();
         const signal = AbortSignal.any([tcp.signal, ctx.signal]);
+        const id = registrations.find((r) => r.server === server)!.id;
         queryTcp(server, buildQuery(id, name, type, 0), signal).then(
-          (msg) => handle(msg, server, true),
+          (msg) => handle(msg, id, server, true),
           (err: { code?: string }) => {
             if (!settled) finish(new DnsError(err.code === 'ECONNREFUSED' ? 'ECONNREFUSED' : ctx.signal.aborted ? 'ETIMEOUT' : 'EBADRESP', name, type));
           },
         );
       };
 
-      const onMessage = (msg: Buffer, from: string) => {
-        if (tcp) return;
-        const server = servers.find((s) => addressKey(s.host, s.port) === from) ?? server0;
-        handle(msg, server, false);
+      const onMessage = (msg: Buffer, id: number, server: ServerAddress) => {
+        if (!tcp) handle(msg, id, server, false);
       };
 
-      send(server0);
+      send(servers[first]!);
       schedule();
     });
 

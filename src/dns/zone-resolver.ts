@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { parseZone } from './parse-zone.ts';
-import { DnsError, type RecordMap, type RRType, type UpstreamAnswer, type UpstreamResolver } from './types.ts';
+import { readFile, stat } from 'node:fs/promises';
+import { getDomain } from 'tldts';
+import { iterateZone } from './parse-zone.ts';
+import { DnsError, type QueryContext, type RecordMap, type RRType, type UpstreamAnswer, type UpstreamResolver } from './types.ts';
 import { ZoneIndex, type ZoneRecord } from './zone.ts';
 
 /** Answers from the records of a zone index alone: every name outside it is NXDOMAIN. */
@@ -52,19 +53,108 @@ const toNodeShape = (record: ZoneRecord): unknown => {
   }
 };
 
-/** Reads and parses zone files; throws ZoneSyntaxError (file:line) or the read error. */
-export const loadZoneFiles = async (paths: readonly string[]): Promise<ZoneIndex> => {
-  const all: ZoneRecord[] = [];
-  for (const path of paths) {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      // ENOENT, EISDIR, EACCES...: name the file whatever the error says
-      throw Object.assign(err as Error, { zoneFile: path });
-    }
-    // a byte-order mark, as some Windows editors write, is not part of the first line
-    all.push(...parseZone(text.replace(/^\uFEFF/, ''), path));
+/**
+ * Zone files over the DNS: names at or below the files' origins are answered from the files,
+ * authoritatively (a missing name there is NXDOMAIN, as its real server would say); every
+ * other name goes to the resolver, or, offline (fallback null), fails with EOFFLINE: not
+ * checked, which leaves its part of the outcome open instead of taking it as non-existent.
+ */
+export const createZoneLayer = (zone: ZoneIndex, fallback: UpstreamResolver | null, label: string): UpstreamResolver => ({
+  query: async (name: string, rrtype: RRType, ctx: QueryContext): Promise<UpstreamAnswer> => {
+    if (zone.isAuthoritative(name)) return zoneStepAnswer(zone, name, rrtype);
+    if (!fallback) throw new DnsError('EOFFLINE', name, rrtype);
+    return fallback.query(name, rrtype, ctx);
+  },
+  close: () => fallback?.close(),
+  describe: () => label,
+});
+
+/** One authoritative step: a CNAME is handed back, so that its target is asked wherever it lives. */
+const zoneStepAnswer = (zone: ZoneIndex, name: string, rrtype: RRType): UpstreamAnswer => {
+  const step = zone.step(name, rrtype);
+  switch (step.kind) {
+    case 'fault':
+      throw new DnsError(step.fault === 'timeout' ? 'ETIMEOUT' : 'ESERVFAIL', name, rrtype);
+    case 'nxdomain':
+      return { kind: 'nxdomain', ttl: NEGATIVE_TTL };
+    case 'nodata':
+      return { kind: 'nodata', ttl: NEGATIVE_TTL };
+    case 'cname':
+      return { kind: 'cname', target: step.record.data, ttl: step.record.ttl };
+    case 'answer':
+      return { kind: 'records', records: step.records.map(toNodeShape), ttl: Math.min(...step.records.map((r) => r.ttl)) };
   }
-  return new ZoneIndex(all);
+};
+
+/** A zone file that cannot be used, in plain words; the CLI prints it as one line. */
+export class ZoneFileError extends Error {
+  readonly file: string;
+  constructor(file: string, reason: string) {
+    super(`cannot read zone file ${file}: ${reason}`);
+    this.name = 'ZoneFileError';
+    this.file = file;
+  }
+}
+
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file (ENOENT)',
+  EACCES: 'permission denied (EACCES)',
+  EISDIR: 'a directory, not a file (EISDIR)',
+  ELOOP: 'too many symbolic links (ELOOP)',
+  ENAMETOOLONG: 'file name too long (ENAMETOOLONG)',
+};
+
+/** Refuses anything but a regular file before opening it: reading a FIFO or a device never ends. */
+const checkRegularFile = async (path: string): Promise<void> => {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+    throw new ZoneFileError(path, READ_ERRORS[code] ?? code);
+  }
+  if (info.isFile()) return;
+  const what = info.isDirectory()
+    ? READ_ERRORS.EISDIR!
+    : info.isFIFO()
+      ? 'a named pipe (FIFO), not a file'
+      : info.isCharacterDevice() || info.isBlockDevice()
+        ? 'a device, not a file'
+        : info.isSocket()
+          ? 'a socket, not a file'
+          : 'not a regular file';
+  throw new ZoneFileError(path, what);
+};
+
+/**
+ * Reads and parses zone files into one index, a record at a time. Each file is authoritative
+ * for its SOA owners; without SOA, for its $ORIGINs; without either, for the registrable
+ * domains (Public Suffix List) of the names it holds. Throws ZoneFileError or ZoneSyntaxError.
+ */
+export const loadZoneFiles = async (paths: readonly string[]): Promise<ZoneIndex> => {
+  const index = new ZoneIndex([]);
+  for (const path of paths) {
+    await checkRegularFile(path);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+      throw new ZoneFileError(path, READ_ERRORS[code] ?? code);
+    }
+    const origins = new Set<string>();
+    const soaOwners = new Set<string>();
+    const registrable = new Set<string>();
+    let lastName = '';
+    for (const record of iterateZone(bytes, path, { onOrigin: (o) => origins.add(o) })) {
+      index.add(record);
+      if (record.type === 'OTHER' && record.rrtype === 'SOA') soaOwners.add(record.name);
+      if (record.name !== lastName) {
+        lastName = record.name;
+        registrable.add(getDomain(record.name, { allowPrivateDomains: true }) ?? record.name);
+      }
+    }
+    for (const origin of soaOwners.size ? soaOwners : origins.size ? origins : registrable) index.addAuthority(origin);
+  }
+  return index;
 };

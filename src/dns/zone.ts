@@ -32,10 +32,21 @@ const MAX_CNAME_CHAIN = 8;
  * and an empty non-terminal (a name with nothing but names below it) exists, so a query for it
  * is NODATA rather than NXDOMAIN.
  */
+export type ZoneStep =
+  | { kind: 'answer'; records: ZoneRecord[] }
+  | { kind: 'cname'; record: ZoneRecord & { type: 'CNAME' } }
+  | { kind: 'nxdomain' }
+  | { kind: 'nodata' }
+  | { kind: 'fault'; fault: 'timeout' | 'servfail' };
+
 export class ZoneIndex {
   readonly #byName = new Map<string, ZoneRecord[]>();
   readonly #existing = new Set<string>();
   readonly #faults = new Map<string, ZoneFault>();
+  /** name, type and data of every record: RFC 2181 5, an RRset holds each record once. */
+  readonly #seen = new Set<string>();
+  /** The names the index answers for, with everything below them (zone origins). */
+  readonly #authorities = new Set<string>();
 
   constructor(records: Iterable<ZoneRecord>, faults: Iterable<[string, ZoneFault]> = []) {
     for (const record of records) this.add(record);
@@ -47,6 +58,9 @@ export class ZoneIndex {
 
   add(record: ZoneRecord): void {
     const name = normalizeName(record.name);
+    const key = `${name}\0${recordType(record)}\0${JSON.stringify(record.data)}`;
+    if (this.#seen.has(key)) return;
+    this.#seen.add(key);
     const list = this.#byName.get(name) ?? [];
     list.push({ ...record, name } as ZoneRecord);
     this.#byName.set(name, list);
@@ -56,6 +70,38 @@ export class ZoneIndex {
   #markExisting(name: string): void {
     const labels = name.split('.');
     for (let i = 0; i < labels.length; i++) this.#existing.add(labels.slice(i).join('.'));
+  }
+
+  /** Makes the index authoritative for a name and all names below it. */
+  addAuthority(origin: string): void {
+    this.#authorities.add(normalizeName(origin));
+  }
+
+  get authorities(): readonly string[] {
+    return [...this.#authorities].sort();
+  }
+
+  /** Whether a name is at or below one of the index's origins: there, a missing name does not exist. */
+  isAuthoritative(name: string): boolean {
+    const labels = normalizeName(name).split('.');
+    for (let i = 0; i < labels.length; i++) if (this.#authorities.has(labels.slice(i).join('.'))) return true;
+    return this.#authorities.has('');
+  }
+
+  /** One step of an authoritative answer: the records, or the CNAME to follow, without following it. */
+  step(name: string, type: string): ZoneStep {
+    const current = normalizeName(name);
+    const wanted = type.toUpperCase();
+    const fault = this.#faults.get(current);
+    const records = this.#recordsAt(current);
+    if (fault === 'timeout-when-empty' && !records?.some((r) => recordType(r) === wanted)) return { kind: 'fault', fault: 'timeout' };
+    if (fault === 'timeout' || fault === 'servfail') return { kind: 'fault', fault };
+    if (records === undefined) return { kind: 'nxdomain' };
+    const matching = records.filter((r) => recordType(r) === wanted);
+    if (matching.length > 0) return { kind: 'answer', records: matching };
+    const cname = records.find((r) => r.type === 'CNAME');
+    if (!cname || wanted === 'CNAME') return { kind: 'nodata' };
+    return { kind: 'cname', record: cname as ZoneRecord & { type: 'CNAME' } };
   }
 
   get size(): number {

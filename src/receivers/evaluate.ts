@@ -12,7 +12,8 @@ type DmarcView = Pick<Arrival['dmarc'], 'result' | 'policy'>;
 export const authCase = (arrival: Pick<Arrival, 'spf' | 'dkim'>, dmarc: DmarcView, spfDashAll: boolean): AuthCase => {
   const spfPass = arrival.spf.result === 'pass';
   const dkimPass = arrival.dkim.result === 'pass';
-  const dnsTrouble = arrival.spf.result === 'temperror' || arrival.dkim.result === 'temperror';
+  // an unreadable key lookup leaves aligned DKIM open while no aligned signature passes
+  const dnsTrouble = arrival.spf.result === 'temperror' || arrival.dkim.result === 'temperror' || (!arrival.dkim.aligned && (arrival.dkim.unreadable?.length ?? 0) > 0);
   const enforcing = dmarc.policy === 'reject' || dmarc.policy === 'quarantine';
   // DMARC could not be evaluated: the DMARC replies name "domain's DMARC policy", so they apply
   // only when an enforcing policy was read; otherwise the outcome is simply open

@@ -9,7 +9,8 @@ export type DkimKeyProblem =
   | 'unknown-key-type'
   | 'bad-key-data'
   | 'bad-version'
-  | 'not-for-email'; // s= excludes email
+  | 'not-for-email' // s= excludes email
+  | 'duplicate-tag'; // a tag given twice: the tag-list is invalid (RFC 6376 3.2)
 
 export interface DkimKey {
   keyType: string;
@@ -25,14 +26,22 @@ export interface DkimKey {
 /** A TXT answer that is not a DKIM key record at all (no p= tag): likely a wildcard or stray record. */
 export const looksLikeDkimKey = (txt: string): boolean => /(^|;)\s*p\s*=/.test(txt) && !/^v=spf1/i.test(txt) && !/^v\s*=\s*DMARC1/i.test(txt);
 
-const parseTags = (txt: string): Map<string, string> => {
+/**
+ * RFC 6376 3.2: tag names are case-sensitive, and "Tags with duplicate names MUST NOT occur
+ * within a single tag-list; if a tag name does occur more than once, the entire tag-list is
+ * invalid". The duplicates are returned so the caller can refuse the record.
+ */
+const parseTags = (txt: string): { tags: Map<string, string>; duplicates: string[] } => {
   const tags = new Map<string, string>();
+  const duplicates: string[] = [];
   for (const part of txt.split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0) continue;
-    tags.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).replace(/\s+/g, ''));
+    const name = part.slice(0, eq).trim();
+    if (tags.has(name)) duplicates.push(name);
+    tags.set(name, part.slice(eq + 1).replace(/\s+/g, ''));
   }
-  return tags;
+  return { tags, duplicates };
 };
 
 const rsaBits = (der: Buffer): number | null => {
@@ -50,8 +59,9 @@ const rsaBits = (der: Buffer): number | null => {
 
 /** Parses a DKIM key record (RFC 6376 3.6.1, RFC 8463 for Ed25519) and judges it as Gmail would. */
 export const parseDkimKey = (txt: string): DkimKey => {
-  const tags = parseTags(txt);
+  const { tags, duplicates } = parseTags(txt);
   const problems: DkimKeyProblem[] = [];
+  if (duplicates.length) problems.push('duplicate-tag');
   const version = tags.get('v');
   if (version !== undefined && version !== 'DKIM1') problems.push('bad-version');
   const keyType = (tags.get('k') ?? 'rsa').toLowerCase();
@@ -85,6 +95,19 @@ export const parseDkimKey = (txt: string): DkimKey => {
       problems.push('unknown-key-type');
     }
   }
-  const blocking: ReadonlySet<DkimKeyProblem> = new Set(['revoked', 'weak-key', 'sha1-only', 'unknown-key-type', 'bad-key-data', 'bad-version', 'not-for-email']);
-  return { keyType, bits, testing, hashAlgorithms, problems, usable: !problems.some((x) => blocking.has(x)) };
+  return { keyType, bits, testing, hashAlgorithms, problems, usable: !problems.some((x) => BLOCKING.has(x)) };
+};
+
+const BLOCKING: ReadonlySet<DkimKeyProblem> = new Set(['revoked', 'weak-key', 'sha1-only', 'unknown-key-type', 'bad-key-data', 'bad-version', 'not-for-email', 'duplicate-tag']);
+
+/**
+ * Several key records at one selector: a verifier "can choose one of the key records or may
+ * cycle through" them (RFC 6376 3.6.2.2), so the outcome must not depend on answer order. The
+ * key a signature is judged by is the weakest one, since any verifier may pick it; records are
+ * sorted first so ties break the same way whatever order the answer came in.
+ */
+export const weakestKey = (records: readonly string[]): { record: string; key: DkimKey } => {
+  const parsed = [...records].sort().map((record) => ({ record, key: parseDkimKey(record) }));
+  const rank = (k: DkimKey) => (k.usable ? 1 : 0) * 1e6 + (k.keyType === 'ed25519' ? 4096 : (k.bits ?? 0));
+  return parsed.reduce((a, b) => (rank(b.key) < rank(a.key) ? b : a));
 };

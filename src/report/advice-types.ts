@@ -34,6 +34,8 @@ export interface AdviceArgs {
   RELAY_DO_NOT_MODIFY: Record<string, never>;
   RELAY_ARC_SEAL: Record<string, never>;
   SENDER_SIGN_ALIGNED_DKIM: { domain: string; bits: number; outcome: AdviceOutcome };
+  /** The provider signs with its own domain (or Microsoft 365 DKIM was never enabled): turn on the customer's key there. */
+  SENDER_ENABLE_PROVIDER_DKIM: { provider: string; domain: string; outcome: AdviceOutcome };
   SENDER_STRONGER_DKIM_KEY: { selector: string; bits: number | null };
   SENDER_FIX_SPF: { domain: string; problems: string[] };
   /** The DMARC record to publish instead of a broken one, and the policy it gives. */

@@ -13,6 +13,10 @@ export interface FindingArgs {
   DOMAIN_NOT_FOUND: { domain: string; how: 'nxdomain' | 'no-records' };
   /** DNS lookups that failed and leave the outcome open (verdict unknown). */
   OUTCOME_OPEN: { unread: { name: string; type: string; error: string }[] };
+  /** The check reached its --deadline before its lookups were answered: verdict unknown. */
+  CHECK_DEADLINE: { deadlineMs: number | null };
+  /** The check reached its cap on DNS queries; lookups past it were not made. */
+  CHECK_QUERY_LIMIT: { limit: number };
   SPF_MISSING: { domain: string };
   SPF_MULTIPLE_RECORDS: { domain: string; count: number };
   SPF_SYNTAX_ERROR: { domain: string; term: string; reason: SpfSyntaxReason };
@@ -46,12 +50,20 @@ export interface FindingArgs {
   /** pct=0 (RFC 7489 6.6.4) or t=y (RFC 9989 4.7): receivers apply the next lower policy. */
   DMARC_POLICY_LOWERED: { location: string; published: DmarcPolicy; policy: DmarcPolicy; reason: 'pct' | 'testing' };
   DMARC_DNS_ERROR: { name: string; error: string };
-  DKIM_NO_KEY_FOUND: { domain: string; source: 'given' | 'common'; tried: number };
-  DKIM_KEY_PROBLEM: { selector: string; problem: DkimKeyProblem; bits: number | null };
+  /** skipped: common selectors not asked because _domainkey.DOMAIN does not exist (RFC 8020). */
+  DKIM_NO_KEY_FOUND: { domain: string; source: 'given' | 'common'; tried: number; skipped: number; parents: string[] };
+  DKIM_KEY_PROBLEM: { domain: string; selector: string; problem: DkimKeyProblem; bits: number | null };
   DKIM_NOT_A_KEY: { selector: string; name: string };
-  DKIM_MULTIPLE_KEYS: { selector: string; name: string };
+  DKIM_MULTIPLE_KEYS: { selector: string; name: string; count: number };
   DKIM_WILDCARD: { domain: string };
-  DKIM_DNS_ERROR: { selectors: string[]; error: string };
+  DKIM_DNS_ERROR: { domain: string; selectors: string[]; error: string };
+  DKIM_NOT_CHECKED: { domain: string; selectors: string[]; error: string };
+  DKIM_PARENT_KEY: { domain: string; parent: string; selector: string };
+  DKIM_PARENT_NOT_ALIGNED_STRICT: { domain: string; parent: string; selector: string };
+  DKIM_ED25519_ONLY: { domain: string; selectors: string[] };
+  DKIM_M365_NOT_ENABLED: { domain: string; selectors: string[]; targets: string[] };
+  /** An inference: the provider's own signature (d= not aligned with From), from the evidence named. */
+  DKIM_PROVIDER_DEFAULT: { provider: string; domain: string; from: string; evidence: string[] };
   DKIM_ASSUMED_INTACT: { domain: string; selector: string };
   RELAY_ASSUMED: { relay: string };
   // the path (src/simulate/path.ts)

@@ -3,6 +3,25 @@ import type { Advice, AdviceOutcome, PopImportStatus } from './advice-types.ts';
 import type { Finding } from './findings.ts';
 import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-receivers.ts';
 import type { GmailAction, GmailPrediction, Report } from './types.ts';
+import { providerById, providerName, type ProviderId } from '../records/providers.ts';
+
+/** How a provider's default d= looks in a message (gappssmtp.com -> <domain>.<date>.gappssmtp.com). */
+const providerForm = (provider: string, domain: string): string => {
+  const p = providerById(provider as ProviderId);
+  return p?.defaultSigner && p.defaultSigner.domain === domain ? p.defaultSigner.form : domain;
+};
+
+/** The provider-specific way to turn on a key of the customer's own (the providers' admin pages, 2026). */
+const providerDkimFix = (provider: string, domain: string): string => {
+  switch (provider) {
+    case 'google-workspace':
+      return `Sender domain: in the Google Admin console (Apps > Google Workspace > Gmail > Authenticate email), generate a 2048-bit DKIM key for ${domain}, publish it as TXT at google._domainkey.${domain}, then click "Start authentication"; Google then signs with d=${domain}, which aligns.`;
+    case 'microsoft-365':
+      return `Sender domain: enable DKIM for ${domain} in Microsoft 365 (Defender portal > Email & collaboration > Policies > Email authentication settings > DKIM, or PowerShell: New-DkimSigningConfig -DomainName ${domain} -KeySize 2048 -Enabled $true), keeping the selector1/selector2 CNAMEs it shows; Exchange Online then signs with d=${domain}, which aligns.`;
+    default:
+      return `Sender domain: set up DKIM for ${domain} at ${providerName(provider)} (its "domain authentication" page) with a 2048-bit RSA key, so that it signs with d=${domain}, which aligns, instead of its own domain.`;
+  }
+};
 
 /** "2027-01" -> "January 2027" */
 const monthName = (ym: string): string => new Date(`${ym}-15T00:00:00Z`).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -30,6 +49,10 @@ export const findingMessage = (f: Finding): string => {
         : `${f.domain} has no DNS records of any kind (no address, MX, TXT or NS records, no DMARC record, no DKIM key): it is not a mail domain. Check the spelling of the address.`;
     case 'OUTCOME_OPEN':
       return `DNS trouble leaves the outcome open: ${f.unread.length ? f.unread.map((u) => `${u.type} ${u.name} ${u.error === 'EOFFLINE' ? '(not checked: outside the zone files)' : `(${u.error})`}`).join(', ') : 'a lookup'} could not be read.`;
+    case 'CHECK_DEADLINE':
+      return `The check reached its deadline${f.deadlineMs === null ? '' : ` of ${f.deadlineMs} ms`} (--deadline) before every DNS lookup was answered, so the outcome is open.`;
+    case 'CHECK_QUERY_LIMIT':
+      return `The check reached its cap of ${f.limit} DNS queries; the lookups past it were not made (records that ask for unbounded work cannot flood the resolver).`;
     case 'SPF_MISSING':
       return `${f.domain} publishes no SPF record: SPF gives "none" everywhere.`;
     case 'SPF_MULTIPLE_RECORDS':
@@ -86,22 +109,38 @@ export const findingMessage = (f: Finding): string => {
       return f.error === 'EOFFLINE'
         ? `The DMARC record at ${f.name} was not checked (outside the zone files, --offline): not known.`
         : `The DMARC lookup of ${f.name} failed (${f.error}): not known whether a record is there.`;
-    case 'DKIM_NO_KEY_FOUND':
-      return f.source === 'given'
-        ? `No DKIM key found for ${f.domain} at the ${f.tried} selector(s) given.`
-        : `No DKIM key found for ${f.domain} at ${f.tried} common selectors; if the domain signs with another selector, pass it with --selector.`;
+    case 'DKIM_NO_KEY_FOUND': {
+      const where = f.parents.length ? ` or its parent domain${f.parents.length > 1 ? 's' : ''} ${f.parents.join(', ')}` : '';
+      if (f.source === 'given') return `No DKIM key found for ${f.domain}${where} at the ${f.tried} selector(s) given.`;
+      if (f.skipped > 0) {
+        return `No DKIM key found for ${f.domain}${where}: _domainkey.${f.domain} does not exist (NXDOMAIN), so no selector can exist below it (RFC 8020); ${f.tried} provider selector(s) confirmed it.`;
+      }
+      return `No DKIM key found for ${f.domain}${where} at ${f.tried} common selectors; if the domain signs with another selector, pass it with --selector (or --dkim-domain for another signing domain).`;
+    }
     case 'DKIM_KEY_PROBLEM':
-      return `DKIM key ${f.selector}: ${dkimProblem(f.problem, f.bits)}.`;
+      return `DKIM key ${f.selector}._domainkey.${f.domain}: ${dkimProblem(f.problem, f.bits)}.`;
     case 'DKIM_NOT_A_KEY':
       return `${f.name} answers with a TXT record that is not a DKIM key.`;
     case 'DKIM_MULTIPLE_KEYS':
-      return `${f.name} has several key records; verifiers may pick any of them (RFC 6376 3.6.2.2).`;
+      return `${f.name} has ${f.count} key records; verifiers may pick any of them (RFC 6376 3.6.2.2), so fwdcheck judges the weakest. Publish one.`;
     case 'DKIM_WILDCARD':
       return `_domainkey.${f.domain} answers any selector (a wildcard); such answers are not counted as keys.`;
     case 'DKIM_DNS_ERROR':
       return f.selectors.length === 1
-        ? `The DKIM key lookup for selector ${f.selectors[0]} failed (${f.error}).`
-        : `The DKIM key lookups for ${f.selectors.length} selectors failed (${f.error}): ${f.selectors.join(', ')}.`;
+        ? `The DKIM key lookup ${f.selectors[0]}._domainkey.${f.domain} failed (${f.error}): not known whether a key is there.`
+        : `The DKIM key lookups for ${f.selectors.length} selectors of ${f.domain} failed (${f.error}): ${f.selectors.join(', ')}; not known whether a key is there.`;
+    case 'DKIM_NOT_CHECKED':
+      return `DKIM selectors of ${f.domain} not checked: outside the zone files in --offline mode (${f.selectors.join(', ')}).`;
+    case 'DKIM_PARENT_KEY':
+      return `${f.domain} has no usable DKIM key of its own; mail signed with d=${f.parent} (selector ${f.selector}) aligns under relaxed alignment (RFC 7489 3.1.1).`;
+    case 'DKIM_PARENT_NOT_ALIGNED_STRICT':
+      return `${f.parent} publishes a DKIM key (${f.selector}), but the DMARC record asks for strict alignment (adkim=s): a d=${f.parent} signature does not align with ${f.domain}.`;
+    case 'DKIM_ED25519_ONLY':
+      return `${f.domain} publishes only Ed25519 DKIM keys (${f.selectors.join(', ')}): Gmail and Microsoft do not verify Ed25519 (RFC 8463), so there the mail counts as unsigned.`;
+    case 'DKIM_M365_NOT_ENABLED':
+      return `${f.selectors.map((s) => `${s}._domainkey.${f.domain}`).join(' and ')} point (CNAME) to ${f.targets.join(', ')}, which do${f.targets.length === 1 ? 'es' : ''} not exist: DKIM was never enabled for ${f.domain} in the Microsoft 365 tenant.`;
+    case 'DKIM_PROVIDER_DEFAULT':
+      return `Inferred, not seen: ${providerName(f.provider)} signs mail without a key of ${f.from} as d=${providerForm(f.provider, f.domain)} (evidence: ${f.evidence.join('; ')}). That signature passes DKIM and meets Gmail's "SPF or DKIM" rule, but it does not align with ${f.from}: it never satisfies DMARC.`;
     case 'DKIM_ASSUMED_INTACT':
       return `Assumed: mail from ${f.domain} is signed with selector ${f.selector}, and the relay does not modify it. fwdcheck has no message to verify.`;
     case 'RELAY_ASSUMED':
@@ -164,6 +203,8 @@ const dkimProblem = (problem: string, bits: number | null): string => {
       return 'v= is not DKIM1';
     case 'not-for-email':
       return 'its service type (s=) excludes email';
+    case 'duplicate-tag':
+      return 'a tag appears twice, which makes the whole key record invalid (RFC 6376 3.2)';
     default:
       return problem;
   }
@@ -193,7 +234,10 @@ export const adviceMessage = (a: Advice): string => {
     case 'RELAY_ARC_SEAL':
       return 'Relay operator: ARC seals (RFC 8617) may help at some receivers (Microsoft, Yahoo, iCloud ask forwarders for them); never a guarantee, and Google withdrew its ARC advice on 2026-03-12.';
     case 'SENDER_SIGN_ALIGNED_DKIM':
-      return `Sender domain: sign all mail with DKIM using d=${a.domain} (aligned with From) and a ${a.bits}-bit RSA key ${changes(a.outcome)}.`;
+      // Gmail and Microsoft do not verify Ed25519: RSA first, Ed25519 only beside it
+      return `Sender domain: sign all mail with DKIM using d=${a.domain} (aligned with From) and a ${a.bits}-bit RSA key (optionally dual-signed with Ed25519 as well; never Ed25519 alone, which Gmail does not verify) ${changes(a.outcome)}.`;
+    case 'SENDER_ENABLE_PROVIDER_DKIM':
+      return `${providerDkimFix(a.provider, a.domain).replace(/\.$/, '')} ${changes(a.outcome)}.`;
     case 'SENDER_STRONGER_DKIM_KEY':
       return `Sender domain: replace DKIM key ${a.selector}${a.bits ? ` (${a.bits} bits)` : ''} with a 2048-bit RSA key.`;
     case 'SENDER_FIX_SPF':

@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import { adviceMessage, findingMessage, gmailReason } from './messages.ts';
 import { pathLines } from './render-path.ts';
 import type { Audience } from './advice-types.ts';
+import { providerName } from '../records/providers.ts';
 import { renderReceivers } from './render-receivers.ts';
 import type { Arrival, Report, Verdict } from './types.ts';
 
@@ -93,11 +94,7 @@ const recordTables = (report: Report, table: (head: string[], colWidths: number[
         ? `could not be read: ${dmarc.errorName ?? ''} ${dmarc.status === 'not-checked' ? 'not checked (outside the zone files)' : `(${dmarc.error ?? 'DNS error'})`}`
         : `no record (RFC 7489: ${dmarc.rfc7489.location ?? 'none'}, RFC 9989: ${dmarc.rfc9989.location ?? 'none'})`,
   ]);
-  const keys = report.records.dkim.selectors.filter((s) => s.status === 'key' || s.status === 'multiple');
-  const dkimDetails = keys.length
-    ? keys.map((k) => `${k.selector}: ${k.key?.keyType}${k.key?.bits ? ` ${k.key.bits} bits` : ''}${k.key?.testing ? ', testing' : ''}${k.key?.usable ? '' : ', unusable'}`).join('\n')
-    : `no key at ${report.records.dkim.selectors.length} ${report.records.dkim.source === 'given' ? 'given' : 'common'} selectors`;
-  records.push(['DKIM', keys.length ? 'found' : 'missing', dkimDetails]);
+  records.push(dkimRow(report));
   lines.push(records.toString());
   lines.push('');
 
@@ -107,7 +104,7 @@ const recordTables = (report: Report, table: (head: string[], colWidths: number[
       `${i + 1}. ${a.receiver}`,
       `${a.relay}${a.relaySource === 'assumed' ? '\na forwarder your SPF does not list' : a.preset ? `\n(${a.preset})` : ''}`,
       colourResult(c, a.spf.result, `${a.spf.result}\n${a.spf.domain}`),
-      colourResult(c, a.dkim.result, `${a.dkim.result}${a.dkim.basis === 'assumed-intact' ? ' (assumed)' : ''}${a.dkim.selector ? `\n${a.dkim.selector}` : ''}`),
+      colourResult(c, a.dkim.result, dkimCell(a)),
       colourResult(c, a.dmarc.result, `${a.dmarc.result}${a.dmarc.policy ? `\np=${a.dmarc.policy}` : ''}`),
     ]);
   });
@@ -133,4 +130,31 @@ const colourResult = (c: ChalkInstance, result: string, text: string): string =>
     default:
       return c.magenta(text);
   }
+};
+
+/** The DKIM records row: keys at every probed domain, else what the probes said. */
+const dkimRow = (report: Report): [string, string, string] => {
+  const dkim = report.records.dkim;
+  const lines: string[] = [];
+  let unreadable = 0;
+  let probed = 0;
+  for (const d of dkim.domains) {
+    probed += d.selectors.length;
+    for (const k of d.selectors) {
+      if (k.status === 'dns-error' || k.status === 'not-checked') unreadable++;
+      if (k.status !== 'key' && k.status !== 'multiple') continue;
+      const where = d.domain === dkim.domain ? k.selector : `${k.selector}._domainkey.${d.domain}`;
+      lines.push(`${where}: ${k.key?.keyType}${k.key?.bits ? ` ${k.key.bits} bits` : ''}${k.key?.testing ? ', testing' : ''}${k.key?.usable ? '' : ', unusable'}`);
+    }
+  }
+  const status = lines.length ? 'found' : unreadable ? 'dns-error' : 'missing';
+  if (!lines.length) lines.push(unreadable ? `${unreadable} of ${probed} key lookups could not be read` : `no key at ${probed} ${dkim.source === 'given' ? 'given' : 'probed'} selectors`);
+  for (const s of dkim.expected) if (s.basis === 'provider-default') lines.push(`inferred: ${providerName(s.provider ?? '')} signs as ${s.domain} (not aligned)`);
+  return ['DKIM', status, lines.join('\n')];
+};
+
+const dkimCell = (a: Arrival): string => {
+  const basis = a.dkim.basis === 'assumed-intact' ? ' (assumed)' : a.dkim.basis === 'provider-default' ? ' (inferred)' : '';
+  const who = a.dkim.basis === 'provider-default' ? a.dkim.domain : a.dkim.selector;
+  return `${a.dkim.result}${basis}${who ? `\n${who}` : ''}`;
 };

@@ -1,7 +1,8 @@
 // The Report: the one typed value a check produces. Renderers turn it into text or JSON; the
 // CLI derives the exit code from it. Nothing in here is wording: findings and advice are codes
 // with arguments, and the renderers own the sentences.
-import type { DkimSelectorProbe } from '../records/fetch-dkim.ts';
+import type { DkimRecords, DkimSelectorProbe } from '../records/fetch-dkim.ts';
+import type { ExpectedSignature, ProviderMatch } from '../records/signers.ts';
 import type { AppliedDmarc, DmarcDiscovery } from '../records/fetch-dmarc.ts';
 import type { DmarcTags } from '../records/parse-dmarc.ts';
 import type { SpfNode } from '../records/fetch-spf.ts';
@@ -60,6 +61,14 @@ export interface DkimSummary {
   source: 'given' | 'common';
   selectors: DkimSelectorProbe[];
   wildcard: boolean;
+  /** The applied DMARC adkim: which signing domains align with From. */
+  adkim: 'r' | 's';
+  /** Every domain probed: the From domain, its parents up to the organizational domain, --dkim-domain. */
+  domains: DkimRecords[];
+  /** Sending providers the SPF tree (or MX) names, with the evidence. */
+  providers: ProviderMatch[];
+  /** The signatures the mail is expected to carry (published keys, or a provider's default: an inference). */
+  expected: ExpectedSignature[];
 }
 
 export interface ArrivalSpf {
@@ -97,9 +106,15 @@ export interface ArrivalDkim {
   domain: string | null;
   selector: string | null;
   /** How the result was reached: a verified message, or an assumption about the sender's signing. */
-  basis: 'assumed-intact' | 'no-usable-key' | 'unusable-key' | 'dns-error' | 'modified' | 'message';
+  basis: 'assumed-intact' | 'provider-default' | 'no-usable-key' | 'unusable-key' | 'dns-error' | 'modified' | 'message';
   /** Every signature on the message as this receiver sees it. */
   signatures: ArrivalSignature[];
+  /**
+   * Key lookups at domains that would align whose answer could not be read. Non-empty while no
+   * aligned signature passes (or only an Ed25519 one does): an aligned signature may rest on
+   * them, so DMARC stays open. Empty when the message is real or a hop breaks every signature.
+   */
+  unreadable: string[];
 }
 
 export interface ArrivalDmarc {

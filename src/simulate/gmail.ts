@@ -63,7 +63,8 @@ const decide = (fromDomain: string, arrival: Arrival, dmarc: { result: DmarcResu
   const spfPass = arrival.spf.result === 'pass';
   const dkimPass = arrival.dkim.result === 'pass';
   // a DNS failure only matters when it leaves the outcome open: an aligned pass stands on its own
-  const dnsTrouble = arrival.spf.result === 'temperror' || arrival.dkim.result === 'temperror';
+  // an unreadable key lookup leaves aligned DKIM open while no aligned signature passes
+  const dnsTrouble = arrival.spf.result === 'temperror' || arrival.dkim.result === 'temperror' || (!arrival.dkim.aligned && (arrival.dkim.unreadable?.length ?? 0) > 0);
   const enforcing = dmarc.policy === 'reject' || dmarc.policy === 'quarantine';
   if (dmarc.result === 'temperror') {
     // the policy was read (it is the alignment or the np existence test that failed): Google's

@@ -8,7 +8,7 @@
 // --message, the real bytes are modified and verified again after every change.
 import { createHash } from 'node:crypto';
 import type { Resolver } from '../dns/types.ts';
-import type { DkimRecords, DkimSelectorProbe } from '../records/fetch-dkim.ts';
+import { unsignedOutcome, type ExpectedSignature, type SignerModel, type UnsignedOutcome } from '../records/signers.ts';
 import { appliedLookup, organizationalDomain7489, type DmarcRecords } from '../records/fetch-dmarc.ts';
 import { fetchRelayIdentity, type RelayIdentity } from '../records/fetch-ptr.ts';
 import { finding, type Finding } from '../report/findings.ts';
@@ -21,20 +21,7 @@ import { addReceived, applyModification, type ModifyContext } from './message.ts
 /** RFC 5737 TEST-NET-1: stands for "a forwarder your SPF record does not list". */
 export const ASSUMED_RELAY = '192.0.2.1';
 
-/**
- * A signature the sender's mail is expected to carry (PLAN.md; produced by src/records/signers.ts
- * once it lands, derived from the published keys until then).
- */
-export interface ExpectedSignature {
-  domain: string;
-  selector: string | null;
-  keyType: 'rsa' | 'ed25519' | null;
-  bits: number | null;
-  aligned: boolean;
-  basis: 'published-key' | 'provider-default';
-  provider: string | null;
-  evidence: string[];
-}
+export type { ExpectedSignature } from '../records/signers.ts';
 
 export interface PathInput {
   fromDomain: string;
@@ -44,9 +31,10 @@ export interface PathInput {
   /** --helo was given: it wins over the relay's PTR name. */
   heloGiven: boolean;
   hops: Hop[];
-  dkim: DkimRecords;
+  /** Who signs the sender's mail (src/records/signers.ts). */
+  signers: SignerModel;
   dmarc: DmarcRecords;
-  /** The sender's expected signatures; derived from `dkim` when absent. */
+  /** The sender's expected signatures; `signers.signatures` when absent. */
   expected?: ExpectedSignature[];
   /** A real message, as received from the sender (--message). */
   message?: { bytes: Buffer; source: string };
@@ -62,34 +50,6 @@ export interface PathResult {
 }
 
 // ---------- the sender's signatures, modelled ----------
-
-const strength = (p: DkimSelectorProbe) => p.key?.bits ?? 0;
-
-/**
- * The signatures fwdcheck expects on the sender's mail when it has no message: the strongest
- * usable RSA key at the From domain, and the strongest Ed25519 key beside it (a domain that
- * publishes both dual-signs, RFC 8463 4).
- */
-export const expectedFromKeys = (dkim: DkimRecords): ExpectedSignature[] => {
-  const usable = dkim.selectors.filter((p) => (p.status === 'key' || p.status === 'multiple') && p.key?.usable).sort((a, b) => strength(b) - strength(a));
-  const out: ExpectedSignature[] = [];
-  for (const type of ['rsa', 'ed25519'] as const) {
-    const best = usable.find((p) => (p.key?.keyType === 'ed25519' ? 'ed25519' : 'rsa') === type);
-    if (best) {
-      out.push({ domain: dkim.domain, selector: best.selector, keyType: type, bits: best.key?.bits ?? null, aligned: true, basis: 'published-key', provider: null, evidence: [`key at ${best.name}`] });
-    }
-  }
-  return out;
-};
-
-/** No usable signature is expected: why (for the arrival's "basis"). */
-const noSignatureBasis = (dkim: DkimRecords): { result: ArrivalDkim['result']; basis: ArrivalDkim['basis']; unusable: DkimSelectorProbe | null } => {
-  const unusable = dkim.selectors.find((p) => p.status === 'key' || p.status === 'multiple') ?? null;
-  if (unusable) return { result: 'fail', basis: 'unusable-key', unusable };
-  // a probe that failed may be the selector the domain signs with: the outcome is open
-  if (dkim.selectors.some((p) => p.status === 'dns-error')) return { result: 'temperror', basis: 'dns-error', unusable: null };
-  return { result: 'none', basis: 'no-usable-key', unusable: null };
-};
 
 // ---------- message state ----------
 
@@ -113,6 +73,8 @@ interface MessageState {
   /** The real bytes (--message), and which signatures passed as received. */
   bytes: Buffer | null;
   arc: ArcSet[];
+  /** The first modification a hop made (model): from then on no signature of the sender survives. */
+  modifiedAt: { modification: Modification; hop: number } | null;
 }
 
 // ---------- envelope rewriting ----------
@@ -175,45 +137,55 @@ const relaxedAligned = (domain: string, fromDomain: string): boolean => organiza
 const toTopResult = (r: ArrivalSignature['result']): ArrivalDkim['result'] => (r === 'pass' ? 'pass' : r === 'temperror' ? 'temperror' : r === 'none' ? 'none' : 'fail');
 
 /** The signature that speaks for the message: an aligned pass, else any pass, else the first. */
-const summarizeDkim = (signatures: ArrivalSignature[], fallback: ReturnType<typeof noSignatureBasis> & { domain: string }, fromMessage: boolean): ArrivalDkim => {
+const summarizeDkim = (signatures: ArrivalSignature[], fallback: UnsignedOutcome, fromMessage: boolean, modified: boolean): ArrivalDkim => {
   const best =
     signatures.find((s) => s.result === 'pass' && s.aligned) ??
     signatures.find((s) => s.result === 'pass') ??
     signatures.find((s) => s.result !== 'none') ??
     signatures[0];
+  // an unread key lookup keeps aligned DKIM open, unless a real message decides it, a hop broke
+  // every signature anyway, or an aligned (non-Ed25519) signature already passes
+  const settled = fromMessage || modified || (best?.result === 'pass' && best.aligned && best.keyType !== 'ed25519');
+  const unreadable = settled ? [] : fallback.unreadable;
   if (!best) {
-    if (fromMessage) return { result: 'none', aligned: false, domain: null, selector: null, basis: 'message', signatures };
+    if (fromMessage) return { result: 'none', aligned: false, domain: null, selector: null, basis: 'message', signatures, unreadable };
     const unusable = fallback.unusable;
     return {
-      result: fallback.result,
+      result: modified || unreadable.length === 0 ? (fallback.result === 'temperror' ? 'none' : fallback.result) : 'temperror',
       aligned: fallback.basis === 'unusable-key',
-      domain: unusable ? fallback.domain : null,
+      domain: unusable?.domain ?? null,
       selector: unusable?.selector ?? null,
       basis: fallback.basis,
       signatures,
+      unreadable,
     };
   }
-  const basis: ArrivalDkim['basis'] = fromMessage ? 'message' : best.problem?.code === 'modified' ? 'modified' : best.problem?.code === 'unusable-key' ? 'unusable-key' : 'assumed-intact';
-  return { result: toTopResult(best.result), aligned: best.aligned, domain: best.domain, selector: best.selector, basis, signatures };
+  const basis: ArrivalDkim['basis'] = fromMessage
+    ? 'message'
+    : best.problem?.code === 'modified'
+      ? 'modified'
+      : best.problem?.code === 'unusable-key'
+        ? 'unusable-key'
+        : best.basis === 'provider-default'
+          ? 'provider-default'
+          : 'assumed-intact';
+  return { result: toTopResult(best.result), aligned: best.aligned, domain: best.domain, selector: best.selector, basis, signatures, unreadable };
 };
 
 // Whether a receiver verifies Ed25519 (RFC 8463) is its own capability: the receiver models
 // (src/receivers) apply it to the arrival; the path reports the signatures as they are.
-const modelSignaturesAt = (state: MessageState, dkim: DkimRecords): ArrivalSignature[] => {
+const modelSignaturesAt = (state: MessageState, fallback: UnsignedOutcome): ArrivalSignature[] => {
   const fromKeys = state.model.map(({ sig, problem }): ArrivalSignature => {
     const base = { domain: sig.domain, selector: sig.selector, aligned: sig.aligned, basis: sig.basis, keyType: sig.keyType, bits: sig.bits, bodyLengthLimit: null };
     if (problem) return { ...base, result: 'fail', problem };
     return { ...base, result: 'pass', problem: null };
   });
   if (fromKeys.length) return fromKeys;
-  // a key that exists but cannot verify: the sender signs, the signature fails (RFC 8301 3.2)
-  const nb = noSignatureBasis(dkim);
-  if (nb.unusable) {
-    const key = nb.unusable.key;
-    return [{
-      domain: dkim.domain, selector: nb.unusable.selector, result: 'fail', aligned: true, basis: 'published-key',
-      keyType: key?.keyType === 'ed25519' ? 'ed25519' : key ? 'rsa' : null, bits: key?.bits ?? null, bodyLengthLimit: null, problem: { code: 'unusable-key' },
-    }];
+  // a key that exists but cannot verify: the sender signs, the signature fails (RFC 8301 3.2);
+  // not while another key lookup could not be read, which may hold the key the sender uses
+  const u = fallback.unusable;
+  if (u && fallback.result === 'fail') {
+    return [{ domain: u.domain, selector: u.selector, result: 'fail', aligned: true, basis: 'published-key', keyType: u.keyType, bits: u.bits, bodyLengthLimit: null, problem: { code: 'unusable-key' } }];
   }
   return [];
 };
@@ -247,8 +219,8 @@ const modifyContext = (hop: Hop, i: number): ModifyContext => {
 export const simulatePath = async (resolver: Resolver, input: PathInput): Promise<PathResult> => {
   const findings: Finding[] = [];
   const { hops, fromDomain } = input;
-  const expected = input.expected ?? expectedFromKeys(input.dkim);
-  const fallback = { ...noSignatureBasis(input.dkim), domain: input.dkim.domain };
+  const expected = input.expected ?? input.signers.signatures;
+  const fallback = unsignedOutcome(input.signers);
 
   // the relays' own names, all at once; an assumed relay has no identity to check
   const identities = await Promise.all(hops.map((h) => (h.source === 'assumed' ? Promise.resolve(null) : fetchRelayIdentity(resolver, h.relay))));
@@ -258,6 +230,7 @@ export const simulatePath = async (resolver: Resolver, input: PathInput): Promis
     model: input.message ? [] : expected.map((sig) => ({ sig, problem: null })),
     bytes: input.message?.bytes ?? null,
     arc: [],
+    modifiedAt: null,
   };
 
   // --message: the signatures as the sender's mail reaches the first relay
@@ -325,6 +298,7 @@ export const simulatePath = async (resolver: Resolver, input: PathInput): Promis
           }
         }
       } else {
+        state.modifiedAt ??= { modification: mod, hop: i + 1 };
         for (const m of state.model) {
           if (m.problem) continue;
           // RFC 6376 5.4.1: Subject, Reply-To and the List-* fields are signed; a footer or a new
@@ -360,12 +334,12 @@ export const simulatePath = async (resolver: Resolver, input: PathInput): Promis
       if (!hop.modify.length) verified = (await verifyMessageDkim(resolver, state.bytes, input.nowMs)).signatures;
       signatures = verified.map((s) => fromMessageSignature(s, brokenBy.get(s.id) ?? null));
     } else {
-      signatures = modelSignaturesAt(state, input.dkim);
+      signatures = modelSignaturesAt(state, fallback);
     }
     const passingDomains = [...new Set(signatures.filter((s) => s.result === 'pass').map((s) => s.domain))];
     const spfDomain = spf.result === 'pass' ? spf.domain : null;
     const evaluated = await evaluateDmarc(resolver, { fromDomain, spfDomain, dkimDomains: passingDomains });
-    let dkim = summarizeDkim(signatures, fallback, state.bytes !== null);
+    let dkim = summarizeDkim(signatures, fallback, state.bytes !== null, state.modifiedAt !== null);
     if (dkim.result === 'pass' && dkim.domain) {
       // mailauth applies adkim: a relaxed-aligned d= under adkim=s is not aligned
       dkim = { ...dkim, aligned: dkim.domain === fromDomain || (evaluated.dkimAligned && relaxedAligned(dkim.domain, fromDomain)) };

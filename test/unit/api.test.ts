@@ -52,13 +52,17 @@ describe('check(): input is validated as the CLI validates it', () => {
     });
   }
   it('zoneResolver names an unreadable file in plain words', async () => {
-    await assert.rejects(zoneResolver(join(FIXTURES, 'nope.zone')), (e: unknown) => e instanceof UsageError && /nope\.zone: no such file$/.test(e.message));
+    await assert.rejects(zoneResolver(join(FIXTURES, 'nope.zone')), (e: unknown) => e instanceof UsageError && /^cannot read zone file .*nope\.zone: no such file/.test(e.message));
   });
 });
 
 describe('check(): resolvers', () => {
   it('zone files, a DNS server and a custom function give the same document', async () => {
-    const fromZone = await check('bank.example', { relays: ['203.0.113.7'], resolver: await zoneResolver(DEMO), clock });
+    // the zone file for its origins, the server for the rest (the CLI's --zone without --offline)
+    const fromZone = await check('bank.example', { relays: ['203.0.113.7'], resolver: await zoneResolver(DEMO, { then: serverResolver(server.address) }), clock });
+    const offline = await check('bank.example', { relays: ['203.0.113.7'], resolver: await zoneResolver(DEMO), clock });
+    assert.deepEqual([offline.verdict, offline.gmail], [fromZone.verdict, fromZone.gmail]);
+    assert.match(offline.dns.source, /\(offline\)$/);
     const fromServer = await check('bank.example', { relays: ['203.0.113.7'], resolver: serverResolver(server.address), clock });
     const zone = new ZoneIndex(parseZone(readFileSync(DEMO, 'utf8'), 'demo.zone'));
     const names: string[] = [];
