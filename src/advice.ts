@@ -8,7 +8,7 @@ import { parseDmarc } from './records/parse-dmarc.ts';
 import { advice, type Advice, type AdviceOutcome } from './report/advice-types.ts';
 import type { Finding } from './report/findings.ts';
 import type { Arrival, GmailAction, GmailPrediction, Verdict } from './report/types.ts';
-import { predictGmail, type GmailContext } from './simulate/gmail.ts';
+import { predictGmail, type GmailContext } from './receivers/gmail.ts';
 
 export interface AdviceInput {
   domain: string;

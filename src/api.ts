@@ -13,7 +13,7 @@ import { createZoneLayer, loadZoneFiles, ZoneFileError } from './dns/zone-resolv
 import { toV1 } from './contract/to-v1.ts';
 import type { Report, Verdict } from './contract/v1.ts';
 import { parseRelaySpec } from './simulate/hops.ts';
-import { parseDomain, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, parseDeadline, UsageError } from './options.ts';
+import { parseHelo, parseDomain, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, parseDeadline, UsageError } from './options.ts';
 import { renderMarkdown as renderMarkdownV1 } from './contract/render-markdown.ts';
 import type { Report as InternalReport } from './report/types.ts';
 import { renderTable } from './report/render-table.ts';
@@ -98,7 +98,7 @@ export const check = async (domain: string, options: CheckOptions = {}): Promise
     dkimDomains: (options.dkimDomains ?? []).map((d) => parseDomain(d, '--dkim-domain')),
   };
   if (options.mailFrom !== undefined) core.mailFrom = parseMailFrom(options.mailFrom);
-  if (options.helo !== undefined) core.helo = parseDomain(options.helo, '--helo name');
+  if (options.helo !== undefined) core.helo = parseHelo(options.helo);
   const clock = options.clock ?? systemClock;
   const source = options.resolver ?? systemResolver();
   const dns = createDnsClient(typeof source === 'function' ? fromFunction(source) : source, { timeoutMs, deadlineMs, clock });

@@ -1,6 +1,7 @@
 // The pure core: one domain in, one Report out. Every effect comes through deps.
 import { isIP } from 'node:net';
 import { buildAdvice } from './advice.ts';
+import { envelopeNotes } from './envelope.ts';
 import type { Clock } from './clock.ts';
 import type { DnsClient } from './dns/client.ts';
 import { dkimFindings, dmarcFindings, spfFindings } from './findings.ts';
@@ -13,8 +14,8 @@ import { finding, type Finding } from './report/findings.ts';
 import type { DmarcSummary, Report, SpfSummary } from './report/types.ts';
 import { receiverAdvice } from './receivers/advice.ts';
 import { asSeenBy } from './receivers/evaluate.ts';
+import { noDomainPrediction, predictGmail, verdictOf } from './receivers/gmail.ts';
 import { predictReceivers, RECEIVERS, receiverInput, type ReceiverId } from './receivers/index.ts';
-import { noDomainPrediction, predictGmail, verdictOf } from './simulate/gmail.ts';
 import { parseRelaySpec, resolveHops } from './simulate/hops.ts';
 import { messageFacts } from './simulate/message.ts';
 import { ASSUMED_RELAY, simulatePath } from './simulate/path.ts';
@@ -160,7 +161,15 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   // either, but it is not "no records of any kind": it holds a DMARC record or a key
   const ownRecords = dmarc.rfc9989.queried.some((q) => q.domain === fromDomain && q.status !== 'missing') || dkim.selectors.some((p) => p.status !== 'missing');
   const absent = existence.status === 'nxdomain' ? 'nxdomain' : existence.status === 'no-records' && !ownRecords ? 'no-records' : null;
-  const receiverFacts = receiverInput({ fromDomain, arrival: last, spfDashAll: endsInDashAll(spfTree.root), selectors: signers.domains.flatMap((d) => d.selectors), aspf: appliedAspf(dmarc) });
+  const receiverFacts = receiverInput({
+    fromDomain,
+    arrival: last,
+    spfDashAll: endsInDashAll(spfTree.root),
+    selectors: signers.domains.flatMap((d) => d.selectors),
+    aspf: appliedAspf(dmarc),
+    domainExists: absent === null,
+    relayFcrdns,
+  });
   // Gmail does not verify Ed25519 (DOMAIN.md): its verdict and advice rest on the arrival as Gmail sees it
   const gmailArrival = asSeenBy(RECEIVERS.gmail, receiverFacts).arrival;
   const gmail = absent ? noDomainPrediction() : predictGmail(fromDomain, gmailArrival, gmailContext);
@@ -179,6 +188,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     if (dnsLimits.deadlineHit) findings.push(finding('CHECK_DEADLINE', 'error', { deadlineMs: dnsLimits.deadlineMs }));
     if (dnsLimits.limitHit) findings.push(finding('CHECK_QUERY_LIMIT', 'warning', { limit: dnsLimits.maxQueries }));
     if (verdict === 'unknown') findings.push(finding('OUTCOME_OPEN', 'error', { unread: unreadLookups(deps.dns) }));
+    for (const note of envelopeNotes(mailFrom, helo, options.helo !== undefined)) findings.push(finding('ENVELOPE_UNUSUAL', 'warning', note));
     findings.push(...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(signers));
     for (const hop of hops) if (hop.source === 'assumed') findings.push(finding('RELAY_ASSUMED', 'info', { relay: hop.relay }));
     findings.push(...simulated.findings);

@@ -14,7 +14,7 @@ import { openUpstream } from './dns/open.ts';
 import { SESSION_DEFAULTS } from './dns/session.ts';
 import type { UpstreamResolver } from './dns/types.ts';
 import { ZoneFileError } from './dns/zone-resolver.ts';
-import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
+import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseHelo, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
 import { renderMarkdown } from './contract/render-markdown.ts';
 import { toV1 } from './contract/to-v1.ts';
 import { parseRelaySpec } from './simulate/hops.ts';
@@ -180,7 +180,7 @@ const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
   if (raw.mailbox !== undefined) check.mailbox = parseMailbox(raw.mailbox);
   if (domainArg === undefined && raw.message === undefined) throw new UsageError('missing the domain to check (for example: fwdcheck example.com; or try fwdcheck --demo)');
-  if (raw.helo !== undefined) check.helo = parseDomain(raw.helo, '--helo name');
+  if (raw.helo !== undefined) check.helo = parseHelo(raw.helo);
   const parsed: Parsed = {
     domain: domainArg === undefined ? null : parseDomain(domainArg),
     messageFile: raw.message ?? null,

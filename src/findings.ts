@@ -1,4 +1,5 @@
 // Turns fetched records into coded findings. Pure: no DNS, no wording.
+import { isSpfDomain } from './envelope.ts';
 import { NEXT_LOWER } from './records/dmarc-policy.ts';
 import type { DmarcRecords } from './records/fetch-dmarc.ts';
 import { closestValue } from './records/parse-dmarc.ts';
@@ -16,7 +17,8 @@ const walkNodes = (node: SpfNode, visit: (n: SpfNode, parent: SpfNode | null) =>
 export const spfFindings = (tree: SpfTree): Finding[] => {
   const out: Finding[] = [];
   const root = tree.root;
-  if (root.status === 'missing') out.push(finding('SPF_MISSING', 'warning', { domain: root.domain }));
+  // a name that is no domain has no record to miss: the envelope warning says what is odd
+  if (root.status === 'missing' && isSpfDomain(root.domain)) out.push(finding('SPF_MISSING', 'warning', { domain: root.domain }));
   walkNodes(root, (node, parent) => {
     const from = parent?.domain ?? node.domain;
     switch (node.status) {

@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import type { ServerAddress } from './dns/system.ts';
+import { domainOddity, splitMailbox } from './envelope.ts';
 import { RECEIVER_IDS, receiverIdOf, type ReceiverId } from './receivers/index.ts';
 
 /** Bad usage or input: exit code 2, one line on stderr. */
@@ -15,6 +16,8 @@ const LDH_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 export const parseDomain = (input: string, what = 'domain'): string => {
   const raw = input.trim().replace(/\.$/, '');
   if (raw === '') throw new UsageError(`invalid ${what} ${JSON.stringify(input)}: empty`);
+  // domainToASCII decodes percent escapes (bank%2eexample -> bank.example): refuse them first
+  if (raw.includes('%')) throw new UsageError(`invalid ${what} ${JSON.stringify(input)}: contains "%" (percent escapes are not decoded)`);
   // domainToASCII silently drops tabs and line breaks: refuse them first
   if (/\s/.test(raw)) throw new UsageError(`invalid ${what} ${JSON.stringify(input)}: contains white space`);
   const ascii = domainToASCII(raw);
@@ -37,16 +40,39 @@ export const parseIp = (input: string): string => {
   return family === 6 ? ip.toLowerCase() : ip;
 };
 
-/** An envelope sender: local@domain, or "" / "<>" for the null sender (RFC 5321 4.5.5). */
+// C0 controls and DEL: no SMTP client sends them in a command argument, and they would break the
+// one-line report of what was given
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/**
+ * An envelope sender as an SMTP client may send it (RFC 5321 4.1.2): local@domain, "<>" or ""
+ * for the null sender, a quoted local part ("a@b"@example.com), an empty local part, a domain
+ * literal, labels over 63 octets. What is unusual is reported as a warning by the check (see
+ * src/envelope.ts), and SPF treats it as RFC 7208 4.3 says. Refused: control characters, an
+ * unquoted second @, and an address with nothing after @.
+ */
 export const parseMailFrom = (input: string): string => {
   // the SMTP form <local@domain> is accepted as well as the bare address
   const value = input.trim().replace(/^<(.*)>$/, '$1');
   if (value === '') return '';
-  const at = value.lastIndexOf('@');
-  if (at <= 0 || at === value.length - 1) throw new UsageError(`invalid --mail-from "${input}": expected local-part@domain, or <> for the null sender`);
-  const local = value.slice(0, at);
-  if (/[\s<>]/.test(local) || local.length > 64) throw new UsageError(`invalid --mail-from "${input}": bad local-part`);
-  return `${local}@${parseDomain(value.slice(at + 1), '--mail-from domain')}`;
+  if (CONTROL.test(value)) throw new UsageError(`invalid --mail-from ${JSON.stringify(input)}: contains control characters`);
+  const parts = splitMailbox(value);
+  if (typeof parts === 'string') throw new UsageError(`invalid --mail-from ${JSON.stringify(input)}: ${parts}`);
+  if (domainOddity(parts.domain) !== null) return `${parts.local}@${parts.domain}`;
+  return `${parts.local}@${parseDomain(parts.domain, '--mail-from domain')}`;
+};
+
+/**
+ * A HELO/EHLO name as a client may send it: a domain, one label (OEMCOMPUTER), an address
+ * literal ([192.0.2.1]) or junk. Only an empty name and control characters are refused; the
+ * check warns about the rest, and SPF of a name that is no domain is "none" (RFC 7208 2.3, 4.3).
+ */
+export const parseHelo = (input: string): string => {
+  const value = input.trim();
+  if (value === '') throw new UsageError('invalid --helo "": empty');
+  if (CONTROL.test(value)) throw new UsageError(`invalid --helo ${JSON.stringify(input)}: contains control characters`);
+  if (domainOddity(value) !== null) return value;
+  return parseDomain(value, '--helo name');
 };
 
 /** RFC 6376 3.1: selector = sub-domain *( "." sub-domain ). */

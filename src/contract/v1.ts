@@ -86,7 +86,11 @@ export type Basis = (typeof BASES)[number];
  * The authentication case at the last arrival, the same for every receiver: what their rules
  * are keyed by.
  */
-export const AUTH_CASES = ['dmarc-pass', 'dmarc-dns-trouble', 'dmarc-reject', 'dmarc-quarantine', 'authenticated', 'auth-dns-trouble', 'spf-hard-fail', 'unauthenticated'] as const;
+export const AUTH_CASES = [
+  'dmarc-pass', 'dmarc-dns-trouble', 'dmarc-reject', 'dmarc-quarantine', 'authenticated', 'auth-dns-trouble', 'spf-hard-fail', 'unauthenticated', 'no-domain',
+  // the relay's address has no forward-confirmed reverse DNS (Gmail: all senders), decided before authentication
+  'relay-no-fcrdns',
+] as const;
 export type AuthCase = (typeof AUTH_CASES)[number];
 
 /** A page a receiver's rules come from. */

@@ -19,7 +19,8 @@ export interface ReceiverAdviceInput {
 export const receiverAdvice = (input: ReceiverAdviceInput): Advice[] => {
   const others = input.receivers.filter((r) => r.id !== 'gmail');
   // only when forwarding to Gmail loses the mail, and there is something to compare with
-  if (!others.length || input.verdict === 'pass' || input.verdict === 'unknown') return [];
+  // (a From domain that does not exist is no sender to forward for)
+  if (!others.length || input.verdict === 'pass' || input.verdict === 'unknown' || input.verdict === 'no-domain') return [];
   const asOf = new Date(input.nowMs).toISOString().slice(0, 10);
   const mention = (r: ReceiverPrediction): ReceiverMention => ({ id: r.id, name: r.name, action: r.action });
   const keepers = others.filter((r) => KEEPS.has(r.action));

@@ -1,7 +1,7 @@
 // One evaluation for every receiver: the arrival is reduced to an authentication case, and the
 // receiver's rule for that case (data) gives the action and the reply.
 import type { Arrival } from '../report/types.ts';
-import { ACTION_RANK, type AuthCase, type ReceiverAction, type ReceiverInput, type ReceiverModel, type ReceiverPrediction } from './types.ts';
+import { ACTION_RANK, type AuthCase, type PredictionCase, type ReceiverAction, type ReceiverInput, type ReceiverModel, type ReceiverPrediction, type ReceiverRule } from './types.ts';
 
 type DmarcView = Pick<Arrival['dmarc'], 'result' | 'policy'>;
 
@@ -9,7 +9,8 @@ type DmarcView = Pick<Arrival['dmarc'], 'result' | 'policy'>;
  * The authentication case of an arrival under one DMARC view, in Gmail's decision order: a DNS
  * failure only matters when it leaves the outcome open (an aligned pass stands on its own).
  */
-export const authCase = (arrival: Pick<Arrival, 'spf' | 'dkim'>, dmarc: DmarcView, spfDashAll: boolean): AuthCase => {
+export const authCase = (arrival: Pick<Arrival, 'spf' | 'dkim'>, dmarc: DmarcView, spfDashAll: boolean, domainExists = true): AuthCase => {
+  if (!domainExists) return 'no-domain';
   const spfPass = arrival.spf.result === 'pass';
   const dkimPass = arrival.dkim.result === 'pass';
   // an unreadable key lookup leaves aligned DKIM open while no aligned signature passes
@@ -61,6 +62,22 @@ interface Outcome {
   case: AuthCase;
 }
 
+const fromRule = (model: ReceiverModel, rule: ReceiverRule, c: PredictionCase, vars: Parameters<typeof fillReply>[1], ed25519Ignored: boolean): ReceiverPrediction => {
+  const reply = rule.reply === null ? undefined : model.replies[rule.reply];
+  const sourceIds = new Set([rule.source, reply?.source].filter((s): s is string => s !== null && s !== undefined));
+  return {
+    id: model.id,
+    name: model.name,
+    action: rule.action,
+    smtp: reply ? fillReply(reply.text, vars) : null,
+    case: c,
+    basis: rule.basis,
+    smtpBasis: reply?.basis ?? null,
+    ed25519Ignored,
+    sources: model.sources.filter((s) => sourceIds.has(s.id)),
+  };
+};
+
 /**
  * One receiver's prediction for its arrival. Receivers run both DMARC generations today; when
  * RFC 7489 and RFC 9989 lead to different actions, the worse one is predicted and the other is
@@ -68,29 +85,20 @@ interface Outcome {
  */
 export const predictReceiver = (model: ReceiverModel, input: ReceiverInput): ReceiverPrediction => {
   const { arrival, ed25519Ignored } = asSeenBy(model, input);
+  const vars = { domain: input.fromDomain, spfDomain: arrival.spf.domain, ip: arrival.relay, policy: arrival.dmarc.policy ?? 'none' };
+  // a rule about the relay's IP comes first: the receiver knows the IP before it sees the message
+  const ipRule = input.relayFcrdns === 'failed' && input.domainExists ? model.relayRules.noFcrdns : null;
+  if (ipRule) return fromRule(model, ipRule, 'relay-no-fcrdns', vars, ed25519Ignored);
   const outcome = (dmarc: DmarcView): Outcome => {
-    const c = authCase(arrival, dmarc, input.spfDashAll);
+    const c = authCase(arrival, dmarc, input.spfDashAll, input.domainExists);
     return { action: model.rules[c].action, case: c };
   };
   const modern = outcome(arrival.dmarc);
   const legacy = outcome(arrival.dmarc.rfc7489);
   const legacyWorse = ACTION_RANK[legacy.action] > ACTION_RANK[modern.action];
   const chosen = legacyWorse ? legacy : modern;
-  const rule = model.rules[chosen.case];
-  const reply = rule.reply === null ? undefined : model.replies[rule.reply];
   const policy = (legacyWorse ? arrival.dmarc.rfc7489.policy : arrival.dmarc.policy) ?? 'none';
-  const sourceIds = new Set([rule.source, reply?.source].filter((s): s is string => s !== null && s !== undefined));
-  const prediction: ReceiverPrediction = {
-    id: model.id,
-    name: model.name,
-    action: chosen.action,
-    smtp: reply ? fillReply(reply.text, { domain: input.fromDomain, spfDomain: arrival.spf.domain, ip: arrival.relay, policy }) : null,
-    case: chosen.case,
-    basis: rule.basis,
-    smtpBasis: reply?.basis ?? null,
-    ed25519Ignored,
-    sources: model.sources.filter((s) => sourceIds.has(s.id)),
-  };
+  const prediction = fromRule(model, model.rules[chosen.case], chosen.case, { ...vars, policy }, ed25519Ignored);
   if (modern.action !== legacy.action) {
     prediction.alternative = legacyWorse ? { action: modern.action, method: 'rfc9989' } : { action: legacy.action, method: 'rfc7489' };
   }

@@ -42,5 +42,8 @@ export const icloud: ReceiverModel = {
     // Apple recommends SPF and DKIM but publishes no rule for mail that has neither
     'spf-hard-fail': { action: 'unknown', reply: null, basis: 'not-published', source: null },
     unauthenticated: { action: 'unknown', reply: null, basis: 'not-published', source: null },
+    'no-domain': { action: 'unknown', reply: null, basis: 'not-published', source: null },
   },
+  // no published rule about the relay's reverse DNS: the authentication rules decide
+  relayRules: { noFcrdns: null },
 };

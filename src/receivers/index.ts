@@ -45,6 +45,10 @@ export interface ReceiverFacts {
   selectors: readonly Pick<DkimSelectorProbe, 'selector' | 'keyType' | 'key'>[];
   /** aspf of the DMARC record that applies ("r" without one). */
   aspf: 'r' | 's';
+  /** false when the From domain does not exist. */
+  domainExists?: boolean;
+  /** Forward-confirmed reverse DNS of the last relay; absent: not checked. */
+  relayFcrdns?: 'ok' | 'failed';
 }
 
 /** The facts every receiver needs, taken from a check. */
@@ -58,6 +62,8 @@ export const receiverInput = (facts: ReceiverFacts): ReceiverInput => {
     spfDashAll: facts.spfDashAll,
     keyTypes,
     spfAligned: arrival.spf.result === 'pass' && spfAligns(arrival.spf.domain, fromDomain, facts.aspf),
+    domainExists: facts.domainExists ?? true,
+    ...(facts.relayFcrdns ? { relayFcrdns: facts.relayFcrdns } : {}),
   };
 };
 

@@ -48,5 +48,9 @@ export const outlook: ReceiverModel = {
     'auth-dns-trouble': { action: 'unknown', reply: null, basis: 'not-published', source: null },
     'spf-hard-fail': { action: 'unknown', reply: null, basis: 'not-published', source: null },
     unauthenticated: { action: 'unknown', reply: null, basis: 'not-published', source: null },
+    // a domain that does not exist can pass nothing; Microsoft publishes no rule for it
+    'no-domain': { action: 'unknown', reply: null, basis: 'not-published', source: null },
   },
+  // no published rule about the relay's reverse DNS: the authentication rules decide
+  relayRules: { noFcrdns: null },
 };

@@ -31,5 +31,9 @@ export const proton: ReceiverModel = {
     // the banner covers a failed SPF, DKIM or DMARC check alike
     'spf-hard-fail': { action: 'inbox-warning', reply: null, basis: 'published', source: 'proton-banner' },
     unauthenticated: { action: 'inbox-warning', reply: null, basis: 'published', source: 'proton-banner' },
+    // it fails every authentication check: the banner is all Proton publishes
+    'no-domain': { action: 'inbox-warning', reply: null, basis: 'published', source: 'proton-banner' },
   },
+  // no published rule about the relay's reverse DNS: the authentication rules decide
+  relayRules: { noFcrdns: null },
 };

@@ -30,11 +30,18 @@ export type AuthCase =
   | 'authenticated' // no enforcing policy; SPF or DKIM passed (unaligned is enough)
   | 'auth-dns-trouble' // no enforcing policy; nothing passed and DNS errors left it open
   | 'spf-hard-fail' // no enforcing policy; nothing passed, SPF fails against a "-all" record
-  | 'unauthenticated'; // no enforcing policy; neither SPF nor DKIM passed
+  | 'unauthenticated' // no enforcing policy; neither SPF nor DKIM passed
+  | 'no-domain'; // the From domain does not exist (NXDOMAIN, or no records of any kind)
 
 export const AUTH_CASES: readonly AuthCase[] = [
-  'dmarc-pass', 'dmarc-dns-trouble', 'dmarc-reject', 'dmarc-quarantine', 'authenticated', 'auth-dns-trouble', 'spf-hard-fail', 'unauthenticated',
+  'dmarc-pass', 'dmarc-dns-trouble', 'dmarc-reject', 'dmarc-quarantine', 'authenticated', 'auth-dns-trouble', 'spf-hard-fail', 'unauthenticated', 'no-domain',
 ];
+
+/**
+ * What a prediction rests on: an authentication case, or a rule about the connecting IP that the
+ * receiver applies before it looks at the message (Gmail's forward-confirmed reverse DNS).
+ */
+export type PredictionCase = AuthCase | 'relay-no-fcrdns';
 
 /** How a rule or a reply text is known. */
 export type Basis =
@@ -91,6 +98,11 @@ export interface ReceiverModel {
   sources: readonly ReceiverSource[];
   replies: Readonly<Record<string, ReplyTemplate>>;
   rules: Readonly<Record<AuthCase, ReceiverRule>>;
+  /**
+   * Rules about the connecting relay's IP, applied first. null: the receiver publishes none, and
+   * its authentication rules decide.
+   */
+  relayRules: { noFcrdns: ReceiverRule | null };
 }
 
 /** What a receiver sees: its arrival (the last one), plus facts its rules need. */
@@ -103,6 +115,10 @@ export interface ReceiverInput {
   keyTypes: Readonly<Record<string, string | null>>;
   /** Whether a passing SPF result aligns with From (RFC 7489 3.1.2), for re-evaluating DMARC without DKIM. */
   spfAligned: boolean;
+  /** false when the From domain does not exist: every receiver then sees mail from nowhere. */
+  domainExists: boolean;
+  /** Forward-confirmed reverse DNS of the relay that hands the message over; absent: not checked. */
+  relayFcrdns?: 'ok' | 'failed';
 }
 
 export interface ReceiverPrediction {
@@ -111,7 +127,7 @@ export interface ReceiverPrediction {
   action: ReceiverAction;
   /** The SMTP reply, filled in, or null (accepted, or no reply text is published). */
   smtp: string | null;
-  case: AuthCase;
+  case: PredictionCase;
   basis: Basis;
   /** How the reply text is known, when there is one. */
   smtpBasis: Exclude<Basis, 'not-published'> | null;

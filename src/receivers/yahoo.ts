@@ -50,5 +50,9 @@ export const yahoo: ReceiverModel = {
     // all senders must authenticate with SPF or DKIM; the reply text is not on Yahoo's pages
     'spf-hard-fail': { action: 'reject', reply: null, basis: 'published', source: 'yahoo-best-practices' },
     unauthenticated: { action: 'reject', reply: null, basis: 'published', source: 'yahoo-best-practices' },
+    // a domain that does not exist can pass neither SPF nor DKIM: the all-senders rule
+    'no-domain': { action: 'reject', reply: null, basis: 'published', source: 'yahoo-best-practices' },
   },
+  // no published rule about the relay's reverse DNS: the authentication rules decide
+  relayRules: { noFcrdns: null },
 };

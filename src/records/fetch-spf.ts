@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { isSpfDomain } from '../envelope.ts';
 import { errorCode, isNoRecord, normalizeName, type Resolver } from '../dns/types.ts';
 import { LOOKUP_MECHANISMS, isSpfRecord, parseSpf, type SpfSyntaxIssue, type SpfTerm } from './parse-spf.ts';
 
@@ -192,6 +193,10 @@ export const fetchSpfTree = async (resolver: Resolver, domain: string, options: 
   const termKey = (mechanism: string, name: string) => `${mechanism} ${name}`;
 
   const rootName = normalizeName(domain);
+  // RFC 7208 4.3: a malformed or single-label domain is "none" without a lookup
+  if (!isSpfDomain(rootName)) {
+    return { root: emptyNode(rootName, 'root', 'missing'), lookups: 0, voidLookups: [], mxOverLimit: [], dynamicTerms: [], stopped: null, networks: [] };
+  }
   settledNodes.set(nodeKey(rootName, 'root'), await fetchNode(resolver, rootName, 'root'));
 
   for (;;) {

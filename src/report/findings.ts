@@ -1,3 +1,4 @@
+import type { EnvelopeOddity } from '../envelope.ts';
 import type { DkimKeyProblem } from '../records/parse-dkim.ts';
 import type { DmarcPolicy } from '../auth/types.ts';
 import type { DmarcIssueCode } from '../records/parse-dmarc.ts';
@@ -9,6 +10,8 @@ export type Severity = 'error' | 'warning' | 'info';
 
 /** The arguments of each finding, by code. The wording is in src/report/messages.ts. */
 export interface FindingArgs {
+  /** Something unusual about the HELO name or MAIL FROM address given (src/envelope.ts). */
+  ENVELOPE_UNUSUAL: { what: 'helo' | 'mail-from'; value: string; oddity: EnvelopeOddity };
   /** The From domain does not exist: NXDOMAIN, or no records of any kind at the name. */
   DOMAIN_NOT_FOUND: { domain: string; how: 'nxdomain' | 'no-records' };
   /** DNS lookups that failed and leave the outcome open (verdict unknown). */

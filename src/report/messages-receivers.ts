@@ -1,6 +1,6 @@
 // Wording of the receiver predictions (--to) and of the advice they lead to. The core only
 // produces codes (an authentication case, an action, a basis); the sentences live here.
-import type { AuthCase, Basis, ReceiverAction, ReceiverPrediction } from '../receivers/types.ts';
+import type { Basis, PredictionCase, ReceiverAction, ReceiverPrediction } from '../receivers/types.ts';
 import type { AdviceArgs, ReceiverMention } from './advice-types.ts';
 import type { Arrival, Report } from './types.ts';
 
@@ -23,7 +23,7 @@ export const RECEIVER_ACTION_SHORT: Record<ReceiverAction, string> = {
   unknown: 'not published',
 };
 
-const cause = (c: AuthCase, last: Arrival | undefined, domain: string): string => {
+const cause = (c: PredictionCase, last: Arrival | undefined, domain: string): string => {
   const spf = `SPF ${last?.spf.result ?? '?'} from ${last?.relay ?? '?'}`;
   switch (c) {
     case 'dmarc-pass':
@@ -40,6 +40,10 @@ const cause = (c: AuthCase, last: Arrival | undefined, domain: string): string =
       return 'no DMARC policy is enforced and DNS errors left SPF and DKIM undecided';
     case 'spf-hard-fail':
       return `no DMARC policy is enforced, neither SPF nor DKIM passes, and the SPF record hard-fails (-all) ${last?.relay ?? 'the relay'}`;
+    case 'relay-no-fcrdns':
+      return `the relay ${last?.relay ?? '?'} that hands the message over has no PTR record, or its name does not resolve back to it`;
+    case 'no-domain':
+      return `the From domain ${domain} does not exist in the DNS, so mail from it authenticates nothing`;
     case 'unauthenticated':
       return `no DMARC policy is enforced and neither SPF (${last?.spf.result ?? '?'} from ${last?.relay ?? '?'}) nor DKIM passes`;
   }

@@ -1,4 +1,5 @@
 // All wording of findings, advice and Gmail's reasons. The core only produces codes.
+import type { EnvelopeOddity } from '../envelope.ts';
 import type { Advice, AdviceOutcome, PopImportStatus } from './advice-types.ts';
 import type { Finding } from './findings.ts';
 import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-receivers.ts';
@@ -41,12 +42,27 @@ const SPF_REASON: Record<string, string> = {
   'non-ascii': 'contains non-ASCII characters',
 };
 
+const ENVELOPE_ODDITY: Record<EnvelopeOddity, string> = {
+  'one-label': 'is a single label, not a domain',
+  'address-literal': 'is an address literal, not a domain',
+  'not-a-domain': 'has characters no domain name has',
+  'label-too-long': 'has a label over 63 octets',
+  'name-too-long': 'is longer than 253 octets',
+  'empty-label': 'has an empty label',
+  'empty-local-part': 'has an empty local part',
+  'quoted-local-part': 'has a quoted local part',
+  'unquoted-special': 'has characters in its local part that SMTP allows only quoted',
+  'local-part-too-long': 'has a local part over 64 octets (RFC 5321 4.5.3.1.1)',
+};
+
 export const findingMessage = (f: Finding): string => {
   switch (f.code) {
     case 'DOMAIN_NOT_FOUND':
       return f.how === 'nxdomain'
         ? `${f.domain} does not exist in the DNS (NXDOMAIN): no mail can come from it. Check the spelling of the address.`
         : `${f.domain} has no DNS records of any kind (no address, MX, TXT or NS records, no DMARC record, no DKIM key): it is not a mail domain. Check the spelling of the address.`;
+    case 'ENVELOPE_UNUSUAL':
+      return `${f.what === 'helo' ? 'The HELO name' : 'The MAIL FROM address'} "${f.value}" ${ENVELOPE_ODDITY[f.oddity]}; fwdcheck checks it as a receiver would${f.what === 'helo' || ['one-label', 'address-literal', 'not-a-domain', 'label-too-long', 'name-too-long', 'empty-label'].includes(f.oddity) ? ' (SPF of a name that is no domain is "none", RFC 7208 4.3)' : ''}.`;
     case 'OUTCOME_OPEN':
       return `DNS trouble leaves the outcome open: ${f.unread.length ? f.unread.map((u) => `${u.type} ${u.name} ${u.error === 'EOFFLINE' ? '(not checked: outside the zone files)' : `(${u.error})`}`).join(', ') : 'a lookup'} could not be read.`;
     case 'CHECK_DEADLINE':

@@ -22,7 +22,7 @@ after(() => server.close());
 type Json = any;
 
 const checkJson = async (domain: string, ...args: string[]): Promise<{ res: CliResult; json: Json }> => {
-  const res = await runCli([domain, '--resolver', server.address, '--json', '--timeout', '400', ...args]);
+  const res = await runCli([domain, '--resolver', server.address, '--json', '--timeout', '2000', ...args]);
   const json: Json = parseReport(res.stdout);
   return { res, json };
 };
@@ -184,5 +184,38 @@ describe('the unlisted forwarder', { concurrency: 4 }, () => {
   it('the documentation address when the SPF does not list it', async () => {
     const { json } = await checkJson('bank.example');
     assert.equal(json.path[0].relay, '192.0.2.1');
+  });
+});
+
+describe('what SMTP clients really send', { concurrency: 4 }, () => {
+  const note = (json: Json) => json.findings.filter((f: Json) => f.code === 'ENVELOPE_UNUSUAL').map((f: Json) => `${f.args.what}:${f.args.oddity}`);
+  it('--helo hosed (one label) with a null sender: a warning, SPF none for the HELO identity', async () => {
+    const { res, json } = await checkJson('bank.example', '--relay', RELAY, '--helo', 'hosed', '--mail-from', '<>');
+    assert.notEqual(res.code, 2);
+    assert.deepEqual([json.helo, json.path[0].spf.result, json.path[0].spf.identity], ['hosed', 'none', 'helo']);
+    assert.deepEqual(note(json), ['helo:one-label']);
+    assert.ok(!codes(json).includes('SPF_MISSING'));
+  });
+  it('--helo [192.0.2.1] and junk', async () => {
+    assert.deepEqual(note((await checkJson('bank.example', '--relay', RELAY, '--helo', '[192.0.2.1]')).json), ['helo:address-literal']);
+    assert.deepEqual(note((await checkJson('bank.example', '--relay', RELAY, '--helo', "JUMPIN' JUPITER")).json), ['helo:not-a-domain']);
+  });
+  it('--mail-from with an empty or quoted local part, a domain literal, an over-long label', async () => {
+    const empty = (await checkJson('bank.example', '--relay', RELAY, '--mail-from', '@bank.example')).json;
+    assert.deepEqual([empty.mailFrom, empty.path[0].spf.result, note(empty)], ['@bank.example', 'fail', ['mail-from:empty-local-part']]);
+    const quoted = (await checkJson('bank.example', '--relay', RELAY, '--mail-from', '"a@b"@bank.example')).json;
+    assert.deepEqual([quoted.mailFrom, quoted.path[0].spf.domain, note(quoted)], ['"a@b"@bank.example', 'bank.example', ['mail-from:quoted-local-part']]);
+    const literal = (await checkJson('bank.example', '--relay', RELAY, '--mail-from', 'foo@[192.0.2.1]')).json;
+    assert.deepEqual([literal.path[0].spf.result, note(literal)], ['none', ['mail-from:address-literal']]);
+    const long = (await checkJson('bank.example', '--relay', RELAY, '--mail-from', `x@${'a'.repeat(64)}.example`)).json;
+    assert.deepEqual([long.path[0].spf.result, note(long)], ['none', ['mail-from:label-too-long']]);
+  });
+  it('refuses an unquoted second @ and percent escapes in the domain', async () => {
+    const twoAt = await runCli(['bank.example', '--mail-from', 'a@b@bank.example', '--resolver', server.address]);
+    assert.deepEqual([twoAt.code, twoAt.stdout], [2, '']);
+    assert.match(twoAt.stderr, /^fwdcheck: invalid --mail-from "a@b@bank\.example": more than one @/);
+    const percent = await runCli(['bank%2eexample', '--resolver', server.address]);
+    assert.deepEqual([percent.code, percent.stdout], [2, '']);
+    assert.match(percent.stderr, /^fwdcheck: invalid domain "bank%2eexample": contains "%"/);
   });
 });

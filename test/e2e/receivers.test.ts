@@ -109,6 +109,15 @@ describe('--to all over the demo world (JSON)', () => {
     assert.match(outlook.reason, /Ed25519 key, which Outlook\.com is not known to verify/);
   });
 
+  it('a From domain that does not exist: every receiver says so, and no mailbox is recommended', async () => {
+    const { res, json } = await toAll('nowhere.example');
+    assert.equal(json.verdict, 'no-domain');
+    assert.equal(res.code, 1);
+    assert.deepEqual(order(json), ['proton:inbox-warning', 'outlook:unknown', 'icloud:unknown', 'gmail:reject', 'yahoo:reject']);
+    assert.ok(json.receivers.every((r: Json) => r.case === 'no-domain' && /nowhere\.example does not exist in the DNS/.test(r.reason)));
+    assert.deepEqual(adviceCodes(json).filter((c) => c.startsWith('RECIPIENT_FORWARD') || c === 'RECIPIENT_ONLY_FETCH_IS_SAFE'), []);
+  });
+
   it('without --to, no receivers and no receiver advice', async () => {
     const res = await runCli(['bank.example', '--resolver', server.address, '--relay', RELAY, '--json']);
     const json = parseReport(res.stdout) as Json;

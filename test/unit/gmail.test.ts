@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Arrival } from '../../src/report/types.ts';
-import { gmailReply, predictGmail, verdictOf } from '../../src/simulate/gmail.ts';
+import { gmailReply, predictGmail, verdictOf } from '../../src/receivers/gmail.ts';
 
 type Row = [spf: string, dkim: string, dmarc: string, policy: string | null, action: string, code: string | null, verdict: string, dashAll?: boolean];
 

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { colorLevel, parseDomain, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, UsageError } from '../../src/options.ts';
+import { colorLevel, parseDomain, parseHelo, parseIp, parseMailFrom, parseResolver, parseSelector, parseTimeout, UsageError } from '../../src/options.ts';
 
 describe('option parsers', () => {
   it('normalizes domains to lower-case A-labels', () => {
     assert.equal(parseDomain('Example.COM.'), 'example.com');
     assert.equal(parseDomain('bücher.example'), 'xn--bcher-kva.example');
   });
-  for (const bad of ['', 'localhost', 'exa mple.com', '-x.example', '192.0.2.1', 'a..example', `${'a'.repeat(64)}.example`, 'example.123']) {
+  for (const bad of ['', 'bank%2eexample', 'localhost', 'exa mple.com', '-x.example', '192.0.2.1', 'a..example', `${'a'.repeat(64)}.example`, 'example.123']) {
     it(`refuses domain ${JSON.stringify(bad)}`, () => assert.throws(() => parseDomain(bad), UsageError));
   }
   it('parses IPs, resolvers, selectors, senders and timeouts', () => {
@@ -20,6 +20,13 @@ describe('option parsers', () => {
     assert.equal(parseMailFrom('<a@b.example>'), 'a@b.example');
     assert.equal(parseMailFrom('bounce+x@Mail.Example.com'), 'bounce+x@mail.example.com');
     assert.equal(parseTimeout('250'), 250);
+    // what SMTP clients send: taken as given, warned about by the check (src/envelope.ts)
+    assert.equal(parseMailFrom('@example.net'), '@example.net');
+    assert.equal(parseMailFrom('"a@b"@Example.net'), '"a@b"@example.net');
+    assert.equal(parseMailFrom('foo@[1.2.3.5]'), 'foo@[1.2.3.5]');
+    assert.equal(parseMailFrom('Macro Error@e8.example.com'), 'Macro Error@e8.example.com');
+    for (const helo of ['hosed', '[192.0.2.1]', 'OEMCOMPUTER', "JUMPIN' JUPITER", '%%%%']) assert.equal(parseHelo(helo), helo);
+    assert.equal(parseHelo('Mail.Example.COM'), 'mail.example.com');
   });
   for (const [f, v] of [
     [parseIp, '203.0.113.300'],
@@ -27,6 +34,12 @@ describe('option parsers', () => {
     [parseResolver, '127.0.0.1:70000'],
     [parseSelector, 'bad selector'],
     [parseMailFrom, 'nobody'],
+    [parseMailFrom, 'a@b@bank.example'],
+    [parseMailFrom, '"unclosed@bank.example'],
+    [parseMailFrom, 'a@'],
+    [parseMailFrom, 'a\n@bank.example'],
+    [parseHelo, ''],
+    [parseHelo, 'bad\x1bname'],
     [parseTimeout, '0'],
     [parseTimeout, '5s'],
   ] as const) {
