@@ -102,7 +102,8 @@ export const buildAdvice = (input: AdviceInput): Advice[] => {
     }
   }
   // a result that rests on DKIM holds only while no relay touches the message
-  if (last.dkim.result === 'pass') out.push(advice('RELAY_DO_NOT_MODIFY', 'relay', {}));
+  // (an unaligned signature, such as a provider's default, carries nothing under an enforcing policy)
+  if (last.dkim.result === 'pass' && (last.dkim.aligned || !enforcing)) out.push(advice('RELAY_DO_NOT_MODIFY', 'relay', {}));
   // ARC: a receiver may, by its own policy, accept a DMARC failure a trusted sealer vouches
   // for; Google withdrew its ARC advice on 2026-03-12, so it is never the main advice
   if (enforcing && last.dmarc.result === 'fail') out.push(advice('RELAY_ARC_SEAL', 'relay', {}));

@@ -19,6 +19,8 @@ import { predictReceivers, RECEIVERS, receiverInput, type ReceiverId } from './r
 import { parseRelaySpec, resolveHops } from './simulate/hops.ts';
 import { messageFacts } from './simulate/message.ts';
 import { ASSUMED_RELAY, simulatePath } from './simulate/path.ts';
+import { fetchMailbox } from './records/fetch-srv.ts';
+import { mailboxAdvice } from './mailbox-advice.ts';
 
 export interface CheckOptions {
   /**
@@ -125,12 +127,13 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   deps.onProgress?.('records');
   // everything independent in flight at once
   const spfTreeP = fetchSpfTree(resolve, spfDomain, { families: options.relays.length ? options.relays.map((r) => (isIP(r.split(',')[0] ?? '') === 6 ? 6 : 4)) : [4] });
-  const [existence, spfTree, dmarc, signerRecords] = await Promise.all([
+  const [existence, spfTree, dmarc, signerRecords, mailbox] = await Promise.all([
     fetchExistence(resolve, fromDomain),
     spfTreeP,
     fetchDmarc(resolve, fromDomain),
     // the provider the SPF tree names only adds its own selectors: the probes do not wait for it
     fetchSignerRecords(resolve, { fromDomain, selectors: options.selectors, dkimDomains: options.dkimDomains ?? [] }, spfTreeP),
+    options.mailbox ? fetchMailbox(resolve, options.mailbox) : Promise.resolve(null),
   ]);
   const signers = expectSigners({ fromDomain, adkim: appliedAdkim(dmarc), ...signerRecords });
   const dkim = signers.domains.find((d) => d.role === 'from')!;
@@ -218,11 +221,14 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
       dkim: dkimSummary(signers),
     },
     ...(simulated.message ? { message: simulated.message } : {}),
+    ...(mailbox ? { mailbox } : {}),
     path,
     findings,
     advice: [
       // what the other receivers (--to) change for the recipient comes first: it is the recipient's best move
       ...receiverAdvice({ verdict, gmailAction: gmail.action, receivers, nowMs: now }),
+      // --mailbox: the settings to fetch it instead, right where the recipient reads what to do
+      ...(mailbox ? [mailboxAdvice(mailbox, now)] : []),
       ...buildAdvice({ domain: fromDomain, verdict, gmail, gmailContext, path: [...path.slice(0, -1), gmailArrival], findings, dmarc, nowMs: now }),
     ],
     dns: { source: deps.dns.describe(), queries: stats.queries, cacheHits: stats.cacheHits, failures: stats.failures, reachable: stats.anyAnswer },

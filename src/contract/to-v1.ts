@@ -5,7 +5,9 @@ import { createRequire } from 'node:module';
 import type { SpfNode } from '../records/fetch-spf.ts';
 import { adviceMessage, findingMessage, gmailReason } from '../report/messages.ts';
 import { receiverReason } from '../report/messages-receivers.ts';
+import type { ProviderEndpoint } from '../data/mail-providers.ts';
 import type { DkimSelectorProbe } from '../records/fetch-dkim.ts';
+import type { MailboxDiscovery, ServiceDiscovery } from '../records/fetch-srv.ts';
 import type { DmarcDiscovery as InternalDiscovery } from '../records/fetch-dmarc.ts';
 import type { RelayIdentity } from '../records/fetch-ptr.ts';
 import type { Arrival as InternalArrival, ArrivalSignature, DmarcSummary, HopChange, Report as InternalReport } from '../report/types.ts';
@@ -63,6 +65,7 @@ const dkimSelector = (s: DkimSelectorProbe): v1.DkimSelector => ({
   keyType: s.keyType,
   bits: s.bits,
   record: s.record,
+  records: [...(s.records ?? [])],
   cname: s.cname ?? null,
   error: s.error ?? null,
 });
@@ -164,6 +167,7 @@ const arrival = (a: InternalArrival): v1.Arrival => ({
     selector: a.dkim.selector,
     basis: a.dkim.basis,
     signatures: a.dkim.signatures.map(signature),
+    unreadable: [...a.dkim.unreadable],
   },
   dmarc: {
     result: a.dmarc.result,
@@ -172,6 +176,30 @@ const arrival = (a: InternalArrival): v1.Arrival => ({
     rfc7489: { result: a.dmarc.rfc7489.result, policy: a.dmarc.rfc7489.policy, policyDomain: a.dmarc.rfc7489.policyDomain },
   },
   arc: { sets: a.arc.sets, sealers: [...a.arc.sealers], vouchedPass: a.arc.vouchedPass },
+});
+
+const endpoint = (e: ProviderEndpoint): v1.Endpoint => ({ host: e.host, port: e.port, tls: e.tls });
+
+const service = (s: ServiceDiscovery): v1.MailboxService => ({
+  service: s.service,
+  status: s.status,
+  endpoints: s.endpoints.map((e) => ({ ...endpoint(e), priority: e.priority, weight: e.weight })),
+  lookups: s.lookups.map((l) => ({ name: l.name, status: l.status, error: l.error ?? null })),
+});
+
+const mailbox = (m: MailboxDiscovery): v1.Mailbox => ({
+  address: m.address,
+  domain: m.domain,
+  services: { imap: service(m.services.imap), pop3: service(m.services.pop3), submission: service(m.services.submission) },
+  mx: { hosts: [...m.mx.hosts], error: m.mx.error ?? null },
+  provider: m.provider && {
+    id: m.provider.id,
+    name: m.provider.name,
+    source: m.provider.source,
+    imap: m.provider.imap && endpoint(m.provider.imap),
+    pop3: m.provider.pop3 && endpoint(m.provider.pop3),
+    submission: m.provider.submission && endpoint(m.provider.submission),
+  },
 });
 
 export interface ToV1Options {
@@ -254,6 +282,7 @@ export const toV1 = (report: InternalReport, options: ToV1Options = {}): v1.Repo
     message: report.message
       ? { source: report.message.source, fromDomain: report.message.fromDomain, returnPath: report.message.returnPath, signatures: report.message.signatures.map(signature) }
       : null,
+    mailbox: report.mailbox ? mailbox(report.mailbox) : null,
     path: report.path.map(arrival),
     findings: report.findings.map((f) => ({ code: f.code, severity: f.severity, message: findingMessage(f), args: argsOf(f, ['code', 'severity']) })),
     advice: report.advice.map((a) => ({ code: a.code, audience: a.audience, message: adviceMessage(a), args: argsOf(a, ['code', 'audience']) })),

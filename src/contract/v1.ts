@@ -237,6 +237,8 @@ export interface DkimSelector {
   keyType: string | null;
   bits: number | null;
   record: string | null;
+  /** Every key record at the name, for status multiple; else empty. */
+  records: string[];
   /** The CNAME target, for dangling-cname. */
   cname: string | null;
   /** The DNS error code when status is dns-error. */
@@ -414,6 +416,11 @@ export interface Arrival {
     basis: 'assumed-intact' | 'provider-default' | 'no-usable-key' | 'unusable-key' | 'dns-error' | 'modified' | 'message';
     /** Every signature on the message as this receiver sees it. */
     signatures: Signature[];
+    /**
+     * Key lookups (names) at domains that would align whose answer could not be read: while no
+     * aligned signature passes, an aligned one may rest on them, so DMARC stays open.
+     */
+    unreadable: string[];
   };
   dmarc: {
     result: DmarcResult;
@@ -424,6 +431,36 @@ export interface Arrival {
   };
   /** ARC sets on the message (RFC 8617) and whether one vouches for an earlier DMARC pass. */
   arc: { sets: number; sealers: (string | null)[]; vouchedPass: boolean };
+}
+
+/** A server a mail client connects to. */
+export interface Endpoint {
+  host: string;
+  port: number;
+  /** implicit: TLS from the first byte (RFC 8314); starttls: upgraded on the connection. */
+  tls: 'implicit' | 'starttls';
+}
+
+/** One client service of the forwarded mailbox, from its RFC 6186 SRV records. */
+export interface MailboxService {
+  service: 'imap' | 'pop3' | 'submission';
+  /** found: at least one server; not-offered: the domain says so (target "."); missing: nothing published. */
+  status: 'found' | 'not-offered' | 'missing' | 'dns-error';
+  /** The servers in the order a client tries them (priority, then weight; RFC 2782). */
+  endpoints: (Endpoint & { priority: number; weight: number })[];
+  /** The SRV names queried and what each gave. */
+  lookups: { name: string; status: 'found' | 'not-offered' | 'missing' | 'dns-error'; error: string | null }[];
+}
+
+/** --mailbox: where the forwarded mailbox can be fetched from instead. */
+export interface Mailbox {
+  address: string;
+  domain: string;
+  services: { imap: MailboxService; pop3: MailboxService; submission: MailboxService };
+  /** The mailbox domain's MX hosts (a hint when it publishes no SRV records). */
+  mx: { hosts: string[]; error: string | null };
+  /** A provider recognized by its MX host, with its published client settings, when there are no SRV records. */
+  provider: { id: string; name: string; source: string; imap: Endpoint | null; pop3: Endpoint | null; submission: Endpoint | null } | null;
 }
 
 /** The real message given with --message. */
@@ -486,6 +523,8 @@ export interface Report {
   basis: 'model' | 'message';
   /** The message given with --message, or null. */
   message: Message | null;
+  /** The forwarded mailbox's client services (--mailbox), or null. */
+  mailbox: Mailbox | null;
   /** One entry per arrival, in order; the last is Gmail's view. */
   path: Arrival[];
   findings: Finding[];

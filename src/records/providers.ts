@@ -48,7 +48,7 @@ export const PROVIDERS: readonly Provider[] = [
     mx: ['aspmx.l.google.com', '.aspmx.l.google.com', 'smtp.google.com', '.googlemail.com'],
     selectors: ['google'],
     // Google signs d=<domain-with-dashes>.<yyyymmdd>.gappssmtp.com until a custom key is turned on
-    defaultSigner: { domain: 'gappssmtp.com', form: '<domain>.<date>.gappssmtp.com' },
+    defaultSigner: { domain: 'gappssmtp.com', form: '{domain-dashes}.<yyyymmdd>.gappssmtp.com' },
   },
   {
     id: 'microsoft-365',
@@ -113,6 +113,13 @@ export const PROVIDERS: readonly Provider[] = [
 ];
 
 export const providerById = (id: ProviderId): Provider => PROVIDERS.find((p) => p.id === id)!;
+
+/** How the provider's default d= looks in a message for mail From `from` (gappssmtp.com -> from-example.<yyyymmdd>.gappssmtp.com). */
+export const defaultSignerForm = (id: string, domain: string, from: string): string => {
+  const p = PROVIDERS.find((x) => x.id === id);
+  if (!p?.defaultSigner || p.defaultSigner.domain !== domain) return domain;
+  return p.defaultSigner.form.replace('{domain-dashes}', from.replace(/\./g, '-'));
+};
 
 /** A provider's name for the report; the id itself for one fwdcheck does not know. */
 export const providerName = (id: string): string => PROVIDERS.find((p) => p.id === id)?.name ?? id;

@@ -213,7 +213,11 @@ export const expectSigners = (input: SignerModelInput): SignerModel => {
 
   const fromRecords = input.domains.find((r) => r.role === 'from');
   const dangling = fromRecords?.selectors.filter((p) => p.status === 'dangling-cname') ?? [];
-  const m365 = input.providers.some((m) => m.id === 'microsoft-365') && dangling.length
+  // never enabled: the CNAMEs lead nowhere and no Microsoft selector holds a key (a tenant with
+  // DKIM on may publish only the selector in use)
+  const m365Selectors = providerById('microsoft-365').selectors;
+  const m365Key = fromRecords?.selectors.some((p) => m365Selectors.includes(p.selector) && holdsKey(p)) ?? false;
+  const m365 = input.providers.some((m) => m.id === 'microsoft-365') && dangling.length && !m365Key
     ? { domain: from, selectors: dangling.map((p) => p.selector), targets: dangling.map((p) => p.cname!) }
     : null;
 

@@ -19,7 +19,32 @@ export interface ReceiverMention {
   action: string;
 }
 
+/** One server setting a person types into a mail client. */
+export interface ClientSetting {
+  host: string;
+  port: number;
+  /** implicit: "SSL/TLS" in most clients; starttls: "STARTTLS". */
+  tls: 'implicit' | 'starttls';
+}
+
 export interface AdviceArgs {
+  /** --mailbox: the forwarded mailbox's client settings, for fetching it instead (RFC 6186 SRV, else the MX's provider). */
+  RECIPIENT_MAILBOX_SETTINGS: {
+    address: string;
+    source: 'srv' | 'provider' | 'none';
+    provider: { name: string; source: string } | null;
+    imap: ClientSetting | null;
+    pop3: ClientSetting | null;
+    submission: ClientSetting | null;
+    /** The domain says it does not offer the service (SRV target "."). */
+    notOffered: ('imap' | 'pop3' | 'submission')[];
+    /** The username most servers expect: the full address. */
+    username: string;
+    popImport: PopImportStatus;
+    /** Existing POP3 imports are reported to work until about this month (src/data/gmail-fetch.ts). */
+    existingUntil: string;
+    asOf: string;
+  };
   /** Forwarding to Gmail loses the mail, another receiver checked (--to) keeps it. */
   RECIPIENT_FORWARD_ELSEWHERE: { asOf: string; gmailAction: 'inbox' | 'spam' | 'reject' | 'tempfail'; receivers: ReceiverMention[] };
   /** No receiver checked (--to) is known to keep the forwarded mail: fetching is the safe way. */

@@ -4,13 +4,7 @@ import type { Advice, AdviceOutcome, PopImportStatus } from './advice-types.ts';
 import type { Finding } from './findings.ts';
 import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-receivers.ts';
 import type { GmailAction, GmailPrediction, Report } from './types.ts';
-import { providerById, providerName, type ProviderId } from '../records/providers.ts';
-
-/** How a provider's default d= looks in a message (gappssmtp.com -> <domain>.<date>.gappssmtp.com). */
-const providerForm = (provider: string, domain: string): string => {
-  const p = providerById(provider as ProviderId);
-  return p?.defaultSigner && p.defaultSigner.domain === domain ? p.defaultSigner.form : domain;
-};
+import { defaultSignerForm, providerName } from '../records/providers.ts';
 
 /** The provider-specific way to turn on a key of the customer's own (the providers' admin pages, 2026). */
 const providerDkimFix = (provider: string, domain: string): string => {
@@ -156,7 +150,7 @@ export const findingMessage = (f: Finding): string => {
     case 'DKIM_M365_NOT_ENABLED':
       return `${f.selectors.map((s) => `${s}._domainkey.${f.domain}`).join(' and ')} point (CNAME) to ${f.targets.join(', ')}, which do${f.targets.length === 1 ? 'es' : ''} not exist: DKIM was never enabled for ${f.domain} in the Microsoft 365 tenant.`;
     case 'DKIM_PROVIDER_DEFAULT':
-      return `Inferred, not seen: ${providerName(f.provider)} signs mail without a key of ${f.from} as d=${providerForm(f.provider, f.domain)} (evidence: ${f.evidence.join('; ')}). That signature passes DKIM and meets Gmail's "SPF or DKIM" rule, but it does not align with ${f.from}: it never satisfies DMARC.`;
+      return `Inferred, not seen: ${providerName(f.provider)} signs mail without a key of ${f.from} as d=${defaultSignerForm(f.provider, f.domain, f.from)} (evidence: ${f.evidence.join('; ')}). That signature passes DKIM and meets Gmail's "SPF or DKIM" rule, but it does not align with ${f.from}: it never satisfies DMARC.`;
     case 'DKIM_ASSUMED_INTACT':
       return `Assumed: mail from ${f.domain} is signed with selector ${f.selector}, and the relay does not modify it. fwdcheck has no message to verify.`;
     case 'RELAY_ASSUMED':
@@ -235,6 +229,8 @@ export const adviceMessage = (a: Advice): string => {
       return forwardElsewhereMessage(a);
     case 'RECIPIENT_ONLY_FETCH_IS_SAFE':
       return onlyFetchIsSafeMessage(a);
+    case 'RECIPIENT_MAILBOX_SETTINGS':
+      return mailboxSettings(a);
     case 'RECIPIENT_FETCH_INSTEAD':
       return fetchInstead(a.popImport, a.asOf, a.existingUntil);
     case 'RECIPIENT_IMAP_IN_GMAIL_APP':
@@ -261,6 +257,41 @@ export const adviceMessage = (a: Advice): string => {
     case 'SENDER_FIX_DMARC':
       return `Sender domain: publish this one record at ${a.name}, replacing what is there: "${a.record}". Receivers then apply ${a.policy ? `p=${a.policy}` : 'no policy'}${a.outcome.after !== a.outcome.before ? ` ${changes(a.outcome)}` : ' (the forwarded outcome stays the same)'}.`;
   }
+};
+
+const TLS_WORDS = { implicit: 'SSL/TLS', starttls: 'STARTTLS' } as const;
+const SERVICE_WORDS = { imap: 'IMAP', pop3: 'POP3', submission: 'outgoing SMTP' } as const;
+
+const mailboxSettings = (a: Extract<Advice, { code: 'RECIPIENT_MAILBOX_SETTINGS' }>): string => {
+  const domain = a.address.slice(a.address.lastIndexOf('@') + 1);
+  const server = (what: string, c: { host: string; port: number; tls: 'implicit' | 'starttls' }) => `${what} server ${c.host}, port ${c.port}, ${TLS_WORDS[c.tls]}`;
+  if (a.source === 'none' || (!a.imap && !a.pop3)) {
+    const said = a.notOffered.length ? ` (${domain} says it offers no ${a.notOffered.map((s) => SERVICE_WORDS[s]).join(' or ')})` : '';
+    return `To fetch ${a.address} instead of forwarding it: ${domain} publishes no IMAP or POP3 server settings (RFC 6186 SRV records)${said}, and its MX is no provider fwdcheck knows. Ask its provider for the IMAP server; the username is usually the full address, ${a.username}.`;
+  }
+  const parts: string[] = [];
+  if (a.imap) parts.push(server('incoming IMAP', a.imap));
+  if (a.submission) parts.push(server('outgoing SMTP', a.submission));
+  const from = a.source === 'srv' ? `from ${domain}'s SRV records, RFC 6186` : `${a.provider?.name}'s settings, recognized by ${domain}'s MX; see ${a.provider?.source}`;
+  let text = `To fetch ${a.address} instead of forwarding it, enter in the Gmail app (Add another account > Other) or a mail client: ${parts.join('; ')}; username ${a.username} (the full address) and the mailbox's own password (${from}).`;
+  if (a.notOffered.length) text += ` ${domain} says it does not offer ${a.notOffered.map((s) => SERVICE_WORDS[s]).join(' or ')}.`;
+  if (a.pop3) {
+    const pop = server('POP3', a.pop3);
+    switch (a.popImport) {
+      case 'available':
+        text += ` Gmail on the web can also fetch it by POP3 (Settings > Accounts > Check mail from other accounts): ${pop}.`;
+        break;
+      case 'existing-only':
+        text += ` Gmail on the web's POP3 import (${pop}) takes no new accounts as of ${a.asOf}; an import set up before then keeps working until about ${monthName(a.existingUntil)}.`;
+        break;
+      case 'ended':
+        text += ` Gmail on the web's POP3 import has ended as of ${a.asOf}; use IMAP.`;
+        break;
+    }
+  } else if (a.notOffered.includes('pop3')) {
+    text += ` Gmail's POP3 import could not fetch it anyway.`;
+  }
+  return text;
 };
 
 const fetchInstead = (status: PopImportStatus, asOf: string, existingUntil: string): string => {

@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { adviceMessage, findingMessage, gmailReason } from './messages.ts';
 import { pathLines } from './render-path.ts';
 import type { Audience } from './advice-types.ts';
-import { providerName } from '../records/providers.ts';
+import { defaultSignerForm, providerName } from '../records/providers.ts';
 import { renderReceivers } from './render-receivers.ts';
 import type { Arrival, Report, Verdict } from './types.ts';
 
@@ -149,7 +149,7 @@ const dkimRow = (report: Report): [string, string, string] => {
   }
   const status = lines.length ? 'found' : unreadable ? 'dns-error' : 'missing';
   if (!lines.length) lines.push(unreadable ? `${unreadable} of ${probed} key lookups could not be read` : `no key at ${probed} ${dkim.source === 'given' ? 'given' : 'probed'} selectors`);
-  for (const s of dkim.expected) if (s.basis === 'provider-default') lines.push(`inferred: ${providerName(s.provider ?? '')} signs as ${s.domain} (not aligned)`);
+  for (const s of dkim.expected) if (s.basis === 'provider-default') lines.push(`inferred: ${providerName(s.provider ?? '')} signs as d=${defaultSignerForm(s.provider ?? '', s.domain, report.domain)} (not aligned)`);
   return ['DKIM', status, lines.join('\n')];
 };
 

@@ -8,6 +8,7 @@ import type { DmarcTags } from '../records/parse-dmarc.ts';
 import type { SpfNode } from '../records/fetch-spf.ts';
 import type { DmarcPolicy, DmarcResult, SpfResult } from '../auth/types.ts';
 import type { RelayIdentity } from '../records/fetch-ptr.ts';
+import type { MailboxDiscovery } from '../records/fetch-srv.ts';
 import type { AddressOrigin, EnvelopeStyle, Hop, Modification, PresetId } from '../simulate/hops.ts';
 import type { Finding } from './findings.ts';
 import type { Advice } from './advice-types.ts';
@@ -188,6 +189,8 @@ export interface Report {
   /** "message": DKIM rests on a real message verified hop by hop; "model": on the published keys. */
   basis: 'model' | 'message';
   message?: MessageSummary;
+  /** --mailbox: the forwarded mailbox's client services (RFC 6186), for fetching it instead. */
+  mailbox?: MailboxDiscovery;
   path: Arrival[];
   findings: Finding[];
   advice: Advice[];
