@@ -1,74 +1,199 @@
-// npm run bench: how long a check takes, where the time goes, and what DNS it costs.
-// Numbers, not assertions: run it on an idle machine and compare runs by their ratios.
-import { execFile } from 'node:child_process';
+// npm run bench: fwdcheck against a local DNS server that answers every query after a fixed
+// delay (0 and 20 ms), in a world of N domains sharing providers' includes (bench/world.ts).
+// Prints start-up next to a bare `node -e 0`, one nested domain next to its critical-path
+// bound, and a batch of N domains: wall time, domains/s, queries sent against distinct
+// (name, type) pairs, retries and timeouts, unknown verdicts, peak memory.
+// Numbers, not assertions: compare runs on an idle machine.
+//
+//   npm run bench                         1,000 domains at 0 and 20 ms
+//   npm run bench -- --domains 100000 --delays 0 --skip-single    the bounded-memory run
+import { spawn, fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { check } from '../src/check.ts';
-import { systemClock } from '../src/clock.ts';
-import { createDnsClient } from '../src/dns/client.ts';
-import { createWireResolver } from '../src/dns/wire.ts';
-import { createZoneResolver, loadZoneFiles } from '../src/dns/zone-resolver.ts';
-import { evaluateSpf } from '../src/auth/mailauth.ts';
-import { loadConformanceSuite } from '../test/helpers/conformance.ts';
-import { startDnsServer } from '../test/helpers/dns-server.ts';
+import { parseArgs } from 'node:util';
+import { buildWorld, RELAY } from './world.ts';
 
-const run = promisify(execFile);
+const { values: args } = parseArgs({
+  options: {
+    domains: { type: 'string', default: '1000' },
+    delays: { type: 'string', default: '0,20' },
+    runs: { type: 'string', default: '7' },
+    'skip-single': { type: 'boolean', default: false },
+  },
+});
+const N = Number(args.domains);
+const DELAYS = args.delays.split(',').map(Number);
+const RUNS = Number(args.runs);
+
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 const BIN = root('bin/fwdcheck.js');
-const DEMO = root('fixtures/zones/demo.zone');
+const RSS_PROBE = root('bench/rss-probe.ts');
+const dir = mkdtempSync(join(tmpdir(), 'fwdcheck-bench-'));
+
+interface Run {
+  ms: number;
+  code: number;
+  stdout: string;
+  stderr: string;
+  maxRssMb: number | null;
+}
+
+/** Spawns a command and times it from spawn to exit; the child's peak RSS through rss-probe.ts. */
+const time = (argv: string[], opts: { rss?: boolean; onLine?: (line: string) => void } = {}): Promise<Run> =>
+  new Promise((resolve) => {
+    const rssFile = join(dir, `rss-${Math.random().toString(36).slice(2)}`);
+    const nodeArgs = opts.rss ? ['--import', RSS_PROBE] : [];
+    const started = performance.now();
+    const child = spawn(process.execPath, [...nodeArgs, ...argv], { env: { ...process.env, NO_COLOR: '1', FWDCHECK_BENCH_RSS: rssFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let partial = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      if (!opts.onLine) {
+        stdout += chunk;
+        return;
+      }
+      // a batch's ndjson is read line by line, not kept
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop()!;
+      for (const l of lines) opts.onLine(l);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('close', (code) => {
+      const ms = performance.now() - started;
+      if (partial && opts.onLine) opts.onLine(partial);
+      let maxRssMb: number | null = null;
+      try {
+        maxRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+      } catch {
+        // no probe
+      }
+      resolve({ ms, code: code ?? -1, stdout, stderr, maxRssMb });
+    });
+  });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const time = async (n: number, f: () => Promise<unknown>): Promise<number> => {
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await f();
-    samples.push(performance.now() - t);
-  }
-  return median(samples);
+const medianOf = async (n: number, argv: string[]) => {
+  await time(argv); // warm: the compile cache and the page cache
+  const runs: Run[] = [];
+  for (let i = 0; i < n; i++) runs.push(await time(argv));
+  return { ms: median(runs.map((r) => r.ms)), last: runs[runs.length - 1]! };
 };
-const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } }).catch((e: { stdout: string }) => e);
 
-const zone = await loadZoneFiles([DEMO, root('fixtures/zones/dns-behaviour.zone')]);
-const server = await startDnsServer({ zone });
-const N = 15;
-const rows: [string, string][] = [];
+/** The DNS server in its own process, with a delay on every answer. */
+const startServer = (zoneFile: string, delayMs: number): Promise<{ address: string; stats(): Promise<{ total: number; distinct: number; tcp: number }>; reset(): void; close(): void }> =>
+  new Promise((resolve) => {
+    const child: ChildProcess = fork(root('bench/dns-server-child.ts'), [zoneFile, String(delayMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (msg: { address: string }) =>
+      resolve({
+        address: msg.address,
+        reset: () => child.send('reset'),
+        stats: () =>
+          new Promise((r) => {
+            child.once('message', r as never);
+            child.send('stats');
+          }),
+        close: () => child.send('close'),
+      }),
+    );
+  });
 
-const startup = await time(N, () => cli('--version'));
-rows.push(['CLI start-up (fwdcheck --version)', `${startup.toFixed(0)} ms`]);
-const cliServer = await time(N, () => cli('bank.example', '--relay', '203.0.113.7', '--resolver', server.address, '--json'));
-rows.push(['one check, CLI, local DNS server (bank.example)', `${cliServer.toFixed(0)} ms`]);
-const cliZone = await time(N, () => cli('bank.example', '--relay', '203.0.113.7', '--zone', DEMO, '--offline', '--json'));
-rows.push(['one check, CLI, --zone (offline)', `${cliZone.toFixed(0)} ms`]);
+const world = buildWorld(N);
+const zoneFile = join(dir, 'world.zone');
+const listFile = join(dir, 'domains.txt');
+writeFileSync(zoneFile, world.zone);
+writeFileSync(listFile, `# ${N} bench domains\n${world.domains.join('\n')}\n`);
 
-let queries = 0;
-const inProcess = await time(N, async () => {
-  const dns = createDnsClient(createWireResolver({ servers: [{ host: server.host, port: server.port }] }), { timeoutMs: 2000, clock: systemClock });
-  await check('bank.example', { relays: ['203.0.113.7'], selectors: [] }, { dns, clock: systemClock });
-  queries = dns.stats().queries;
-  dns.close();
-});
-rows.push(['one check, in process, local DNS server', `${inProcess.toFixed(1)} ms (${queries} DNS queries)`]);
+const out: string[] = [];
+const say = (line = '') => {
+  out.push(line);
+  console.log(line);
+};
+say(`fwdcheck bench: node ${process.versions.node}, ${N.toLocaleString('en')} domains, median of ${RUNS} runs for single commands; load average ${loadavg()[0]!.toFixed(2)}`);
 
-const domains = ['bank.example', 'signed.example', 'quarantine.example', 'monitor.example', 'nodmarc.example', 'nospf.example', 'relayed.example', 'toomany.example'];
-const batchShared = await time(5, async () => {
-  const dns = createDnsClient(createWireResolver({ servers: [{ host: server.host, port: server.port }] }), { timeoutMs: 2000, clock: systemClock });
-  await Promise.all(domains.map((d) => check(d, { relays: ['203.0.113.7'], selectors: [] }, { dns, clock: systemClock })));
-  dns.close();
-});
-rows.push([`${domains.length} checks in parallel, one shared resolver`, `${batchShared.toFixed(1)} ms (${(batchShared / domains.length).toFixed(1)} ms per domain)`]);
+let bare = 0;
+if (!args['skip-single']) {
+  bare = (await medianOf(RUNS, ['-e', '0'])).ms;
+  const version = (await medianOf(RUNS, [BIN, '--version'])).ms;
+  const help = (await medianOf(RUNS, [BIN, '--help'])).ms;
+  say();
+  say('start-up                          time     x node -e 0');
+  say(`node -e 0                     ${bare.toFixed(0).padStart(6)} ms     1.00`);
+  say(`fwdcheck --version            ${version.toFixed(0).padStart(6)} ms     ${(version / bare).toFixed(2)}   (target <= 2.50)`);
+  say(`fwdcheck --help               ${help.toFixed(0).padStart(6)} ms     ${(help / bare).toFixed(2)}`);
+}
 
-const cases = loadConformanceSuite(root('fixtures/conformance/rfc7208-tests.yml'));
-const suite = await time(5, async () => {
-  for (const c of cases) {
-    const dns = createDnsClient(createZoneResolver(c.zone), { timeoutMs: 2000, clock: systemClock });
-    await evaluateSpf(dns.resolve, { ip: c.host, mailFrom: c.mailfrom, helo: c.helo, receiver: 'mx.example.org' });
+const rows: string[][] = [];
+const header = ['delay', 'what', 'wall', 'domains/s', 'queries sent', 'distinct (name,type)', 'retries / timeouts', 'unknown', 'peak RSS'];
+for (const delay of DELAYS) {
+  const server = await startServer(zoneFile, delay);
+  const common = ['--resolver', server.address, '--relay', RELAY];
+
+  if (!args['skip-single']) {
+    const nestedArgs = [BIN, world.nested.domain, ...common, '--json'];
+    await time(nestedArgs);
+    server.reset();
+    const first = await time(nestedArgs, { rss: true });
+    const sent = await server.stats();
+    const { ms } = await medianOf(RUNS, nestedArgs);
+    const report = JSON.parse(first.stdout) as { verdict: string; dns: { failures: number } };
+    const path = world.nested.dependentLookups * delay;
+    rows.push([
+      `${delay} ms`,
+      `1 nested domain (${report.verdict})`,
+      `${ms.toFixed(0)} ms`,
+      (1000 / ms).toFixed(1),
+      String(sent.total),
+      String(sent.distinct),
+      `${sent.total - sent.distinct - sent.tcp} / ${report.dns.failures}`,
+      report.verdict === 'unknown' ? '1' : '0',
+      `${first.maxRssMb?.toFixed(0) ?? '?'} MB`,
+    ]);
+    if (delay > 0) {
+      rows.push([
+        '',
+        `  bound: ${world.nested.dependentLookups} dependent lookups x ${delay} ms + node -e 0 = ${(path + bare).toFixed(0)} ms; target node -e 0 + 1.3 x ${path} ms = ${(bare + 1.3 * path).toFixed(0)} ms; measured ${ms.toFixed(0)} ms`,
+      ]);
+    }
   }
-});
-rows.push([`RFC 7208 suite, ${cases.length} evaluations in process`, `${suite.toFixed(1)} ms (${((suite / cases.length) * 1000).toFixed(0)} µs each)`]);
 
-await server.close();
-const width = Math.max(...rows.map(([k]) => k.length));
-console.log(`fwdcheck bench, node ${process.versions.node}, median of ${N} (5 for the last two)`);
-for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
-console.log(`ratios: CLI check / start-up = ${(cliServer / startup).toFixed(2)}; CLI check / in-process check = ${(cliServer / inProcess).toFixed(1)}; offline / DNS server = ${(cliZone / cliServer).toFixed(2)}; parallel batch per domain / single in-process = ${(batchShared / domains.length / inProcess).toFixed(2)}`);
+  // the batch: every domain of the world, as ndjson, through one session
+  server.reset();
+  const verdicts: Record<string, number> = {};
+  const batch = await time([BIN, '--domains-file', listFile, ...common, '--format', 'ndjson', '--debug'], {
+    rss: true,
+    onLine: (line) => {
+      if (!line) return;
+      const v = (JSON.parse(line) as { verdict?: string }).verdict ?? 'error';
+      verdicts[v] = (verdicts[v] ?? 0) + 1;
+    },
+  });
+  const sent = await server.stats();
+  const session = /dns session: .* (\d+) retries, (\d+) timeouts/.exec(batch.stderr);
+  const checked = Object.values(verdicts).reduce((a, b) => a + b, 0);
+  rows.push([
+    `${delay} ms`,
+    `${N.toLocaleString('en')} domains (exit ${batch.code})`,
+    `${(batch.ms / 1000).toFixed(2)} s`,
+    (checked / (batch.ms / 1000)).toFixed(0),
+    String(sent.total),
+    String(sent.distinct),
+    session ? `${session[1]} / ${session[2]}` : '?',
+    String(verdicts.unknown ?? 0),
+    `${batch.maxRssMb?.toFixed(0) ?? '?'} MB`,
+  ]);
+  rows.push(['', `  verdicts: ${Object.entries(verdicts).map(([v, n]) => `${v} ${n}`).join(', ')}${checked !== N ? `; ${N - checked} missing!` : ''}`]);
+  server.close();
+}
+
+const widths = header.map((h, i) => Math.max(h.length, ...rows.filter((r) => r.length > 2).map((r) => r[i]!.length)));
+const fmt = (r: string[]) => (r.length > 2 ? r.map((c, i) => c.padEnd(widths[i]!)).join(' | ') : r.join(' '));
+say();
+say(fmt(header));
+say(widths.map((w) => '-'.repeat(w)).join('-|-'));
+for (const r of rows) say(fmt(r));
+say();
+say('queries sent and distinct pairs are counted by the server; "retries" are fwdcheck\'s retransmissions (UDP again, TCP after TC), "timeouts" queries that got no answer in --timeout.');
+rmSync(dir, { recursive: true, force: true });

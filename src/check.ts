@@ -16,6 +16,7 @@ import { receiverAdvice } from './receivers/advice.ts';
 import { asSeenBy } from './receivers/evaluate.ts';
 import { noDomainPrediction, predictGmail, verdictOf } from './receivers/gmail.ts';
 import { predictReceivers, RECEIVERS, receiverInput, type ReceiverId } from './receivers/index.ts';
+import { preloadMailauth } from './auth/mailauth.ts';
 import { parseRelaySpec, resolveHops } from './simulate/hops.ts';
 import { messageFacts } from './simulate/message.ts';
 import { ASSUMED_RELAY, simulatePath } from './simulate/path.ts';
@@ -127,7 +128,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   deps.onProgress?.('records');
   // everything independent in flight at once
   const spfTreeP = fetchSpfTree(resolve, spfDomain, { families: options.relays.length ? options.relays.map((r) => (isIP(r.split(',')[0] ?? '') === 6 ? 6 : 4)) : [4] });
-  const [existence, spfTree, dmarc, signerRecords, mailbox] = await Promise.all([
+  const records = Promise.all([
     fetchExistence(resolve, fromDomain),
     spfTreeP,
     fetchDmarc(resolve, fromDomain),
@@ -135,6 +136,9 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     fetchSignerRecords(resolve, { fromDomain, selectors: options.selectors, dkimDomains: options.dkimDomains ?? [] }, spfTreeP),
     options.mailbox ? fetchMailbox(resolve, options.mailbox) : Promise.resolve(null),
   ]);
+  // mailauth compiles while the first queries are in flight, not before they are sent (issue 7)
+  preloadMailauth();
+  const [existence, spfTree, dmarc, signerRecords, mailbox] = await records;
   const signers = expectSigners({ fromDomain, adkim: appliedAdkim(dmarc), ...signerRecords });
   const dkim = signers.domains.find((d) => d.role === 'from')!;
 

@@ -2,33 +2,30 @@
 // writes to the terminal or decides the exit code, and it does so in one place each.
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Chalk } from 'chalk';
 import { Command, CommanderError, Option } from 'commander';
 import type { Ora } from 'ora';
-import { check, type CheckOptions } from './check.ts';
+import { parseShard, type Shard } from './batch-input.ts';
+import type { CheckOptions } from './check.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { createDnsClient, type DnsClient } from './dns/client.ts';
-import { ZoneSyntaxError } from './dns/parse-zone.ts';
+import type { DnsClient } from './dns/client.ts';
 import { DNS_DEFAULTS } from './dns/defaults.ts';
-import { openUpstream } from './dns/open.ts';
 import { SESSION_DEFAULTS } from './dns/session.ts';
-import type { UpstreamResolver } from './dns/types.ts';
-import { ZoneFileError } from './dns/zone-resolver.ts';
+import type { ServerAddress } from './dns/types.ts';
+import { EXIT, exitCodeFor } from './exit.ts';
 import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseHelo, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
-import { renderMarkdown } from './contract/render-markdown.ts';
-import { toV1 } from './contract/to-v1.ts';
+import { readMessage } from './read-message.ts';
 import { parseRelaySpec } from './simulate/hops.ts';
 import { looksLikeMessage, messageFacts } from './simulate/message.ts';
-import { readMessage } from './read-message.ts';
-import { renderJson } from './report/render-json.ts';
-import { renderTable } from './report/render-table.ts';
-import type { Report } from './report/types.ts';
+
+// Start-up: this module loads only commander and the option parsers. Everything a check needs
+// (DNS, mailauth, the renderers, chalk) is imported once a check is about to run, so --help and
+// --version stay close to a bare `node -e 0`.
 
 /** Exit codes: the contract of DESIGN.md, plus 4 for a bug. */
-export const EXIT = { ok: 0, atRiskOrFail: 1, usage: 2, dns: 3, internal: 4 } as const;
+export { EXIT, exitCodeFor };
 
 export interface CliIo {
-  /** Standard input, for --message - (read to its end). */
+  /** Standard input, for --message - and --domains-file -. */
   stdin?: NodeJS.ReadableStream;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown; isTTY?: boolean };
@@ -39,8 +36,6 @@ export interface CliIo {
 }
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** The demo zone shipped in the package (fixtures/zones/demo.zone), beside src/ and dist/. */
 export const DEMO_ZONE = fileURLToPath(new URL('../fixtures/zones/demo.zone', import.meta.url));
@@ -59,98 +54,139 @@ interface RawOptions {
   dkimDomain: string[];
   to: string[];
   zone: string[];
-  demo?: boolean;
   resolver?: string;
-  timeout: string;
+  timeout?: string;
   offline?: boolean;
-  concurrency: string;
-  deadline: string;
+  demo?: boolean;
+  concurrency?: string;
+  deadline?: string;
   json?: boolean;
   format?: string;
-  failOn: string;
+  domainsFile?: string;
+  shard?: string;
+  jobs?: string;
+  failOn?: string;
   color: boolean;
   debug?: boolean;
 }
 
+// Repeatable options start empty without a default, so that --help shows no "(default: [])".
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+const ARRAY_OPTIONS = ['relay', 'selector', 'dkimDomain', 'to', 'zone'] as const;
+
+const HELP_AFTER = `
+Exit codes:
+  0    the forwarded mail is expected to reach the inbox (with --fail-on fail: at-risk too)
+  1    it is at risk or will be lost (see --fail-on), or the From domain does not exist
+  2    bad usage or input (one line on stderr, nothing on stdout)
+  3    no verdict: DNS trouble or --deadline left the outcome open
+  4    internal error (a bug; run with --debug)
+  5    the output could not be written (stdout closed, disk full)
+  130  interrupted (Ctrl-C)
+  A batch exits with its worst domain: 4 > 3 > 1 > 0.
+
+Examples:
+  fwdcheck --demo                                   try it on the demo zone shipped with fwdcheck
+  fwdcheck bank.example --relay 203.0.113.7         will mail from bank.example survive my forward?
+  fwdcheck uni.example --relay 198.51.100.25 --relay microsoft365,srs=company.example --relay gmail
+  fwdcheck bank.example --relay list@lists.example --relay 203.0.113.7,srs=fwd.example,modify=footer,arc
+  fwdcheck --message received.eml --relay list@lists.example
+  fwdcheck example.com --zone dns/example.com.zone --fail-on fail --json   (CI, before publishing a zone)
+  fwdcheck example.com --zone dns/example.com.zone --format markdown       (a pull-request comment)
+  fwdcheck --domains-file senders.txt --relay 203.0.113.7 --format ndjson > reports.ndjson
+  fwdcheck bank.example --to all                    Gmail, Outlook.com, Yahoo, iCloud and Proton
+
+JSON: schema version 1, described by the JSON Schema shipped as fwdcheck/schema.`;
+
 const buildProgram = (io: CliIo) =>
   new Command('fwdcheck')
-    .description('Predict whether mail From DOMAIN, forwarded through a relay to Gmail, reaches the inbox; explain why, and what to do instead.')
-    .argument('[domain]', 'the From domain of the mail to check (example.com); with --message, taken from the message when left out')
+    .description('Predict whether mail From DOMAIN, forwarded through relays to Gmail, reaches the inbox; explain why, and what to do instead.')
+    .usage('[options] <domain...>')
+    .argument('[domains...]', 'the From domain of the mail to check (example.com); several make a batch; with --message, taken from the message when left out')
+    .optionsGroup('What to check:')
+    .option('--domains-file <file>', 'check the domains listed in FILE, one per line (# comments, blank lines ignored); - for stdin')
+    .option('--shard <K/N>', 'check only the K-th of N parts of the domains (stable by domain name), to split a list across machines')
+    .option('--jobs <n>', `domains checked at once in a batch (default: ${DEFAULT_JOBS})`)
+    .option('--message <file.eml>', 'a real message as the sender sent it (with its DKIM-Signature fields); "-" reads standard input')
+    .option('--selector <s>', 'DKIM selector to probe; repeatable (default: the provider\'s and a list of common selectors)', collect)
+    .option('--dkim-domain <d>', 'a further domain the mail is signed with (d=), probed beside DOMAIN and its parents; repeatable', collect)
+    .option('--to <receiver>', 'also predict this mailbox: gmail, outlook, yahoo, icloud, proton, or all; repeatable (the verdict and exit code stay Gmail\'s)', collect)
+    .option('--mailbox <address>', 'the forwarded mailbox: its IMAP/POP3/submission servers are looked up (RFC 6186) for the fetch-instead advice')
+    .optionsGroup('The path:')
     .option(
       '--relay <spec>',
       'a forwarding hop; repeat for each, in order (default: an address your SPF does not list). SPEC is an IP, or a preset (gmail, microsoft365, list, postfix) optionally @IP or @DOMAIN, followed by ,srs=DOMAIN ,nosrs ,modify=subject+footer+reencode+headers ,arc ,noarc ,helo=NAME',
       collect,
-      [],
     )
-    .option('--message <file.eml>', 'a real message as the sender sent it (with its DKIM-Signature fields); "-" reads standard input')
-    .option('--mailbox <address>', 'the forwarded mailbox: its IMAP/POP3/submission servers are looked up (RFC 6186) for the fetch-instead advice')
     .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
-    .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
-    .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
-    .option('--dkim-domain <d>', 'a further domain the mail is signed with (d=), probed beside DOMAIN and its parents; repeatable', collect, [])
-    .option('--to <receiver>', 'also predict this mailbox: gmail, outlook, yahoo, icloud, proton, or all; repeatable (the verdict and exit code stay Gmail\'s)', collect, [])
-    .option('--zone <file>', 'answer the names under this RFC 1035 zone file\'s origin from it, the rest from the DNS; repeatable', collect, [])
+    .option('--helo <name>', 'the name the relay gives in HELO/EHLO (default: forwarder.invalid)')
+    .optionsGroup('DNS:')
+    .option('--zone <file>', 'answer the names under this RFC 1035 zone file\'s origin from it, the rest from the DNS; repeatable', collect)
     .option('--offline', 'with --zone: no network at all; names outside the zone files are reported as not checked')
-    .option('--demo', `check against the demo zone shipped with fwdcheck (offline; domain: ${DEMO_DEFAULT_DOMAIN} unless given)`)
+    .option('--demo', `the demo zone shipped with fwdcheck, offline (domain: ${DEMO_DEFAULT_DOMAIN} unless given)`)
     .option('--resolver <host[:port]>', 'DNS server to ask instead of the system\'s name servers')
-    .option('--timeout <ms>', 'time given to each DNS query, retransmissions included', String(DNS_DEFAULTS.timeoutMs))
-    .option('--deadline <ms>', 'time given to the whole check; past it, the verdict is unknown', String(DNS_DEFAULTS.deadlineMs))
-    .option('--concurrency <n>', 'DNS queries in flight at once', String(SESSION_DEFAULTS.concurrency))
-    .option('--json', 'print the JSON report (schema version 1) on stdout; same as --format json')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']))
-    .addOption(new Option('--fail-on <level>', 'exit 1 from this verdict up').choices(['at-risk', 'fail']).default('at-risk'))
-    .option('--no-color', 'no colours (also NO_COLOR=1, or when stdout is not a terminal)')
-    .option('--debug', 'stack traces and the DNS query trace on stderr')
-    .version(version, '-V, --version')
-    .helpOption('-h, --help')
-    .showSuggestionAfterError(false)
+    .option('--timeout <ms>', `time given to each DNS query, retransmissions included (default: ${DNS_DEFAULTS.timeoutMs})`)
+    .option('--deadline <ms>', `time given to the whole check; past it, the verdict is unknown (default: ${DNS_DEFAULTS.deadlineMs})`)
+    .option('--concurrency <n>', `DNS queries in flight at once, for the whole run (default: ${SESSION_DEFAULTS.concurrency})`)
+    .optionsGroup('Output:')
+    .option('--json', 'the JSON report (schema version 1) on stdout; same as --format json. Several domains: one document { schemaVersion, reports, errors, summary }')
+    .addOption(
+      new Option('--format <format>', 'text; json; ndjson (one report per line, as each domain finishes); markdown (short, for a pull-request comment)').choices([
+        'text',
+        'json',
+        'ndjson',
+        'markdown',
+      ]),
+    )
+    .addOption(new Option('--fail-on <level>', 'exit 1 from this verdict up (default: at-risk)').choices(['at-risk', 'fail']))
+    .option('--no-color', 'no colours (also NO_COLOR=1, or when stdout is not a terminal; FORCE_COLOR forces them)')
+    .option('--debug', 'internal state in the JSON (under "debug"), stack traces and the DNS query trace on stderr')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'print this help')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      // errors are printed by run(), as one line
+      // errors are printed by run(), as one line (with commander's "Did you mean" on it)
       outputError: () => {},
     })
-    .addHelpText(
-      'after',
-      `
-Exit codes:
-  0  the forwarded mail is expected to reach the inbox
-  1  it is at risk or will fail (see --fail-on), or the domain does not exist
-  2  bad usage or input
-  3  DNS trouble prevented a verdict
-  4  internal error (a bug; run with --debug)
+    .addHelpText('after', HELP_AFTER);
 
-Examples:
-  fwdcheck bank.example --relay 203.0.113.7
-  fwdcheck uni.example --relay 198.51.100.25 --relay microsoft365,srs=company.example --relay gmail
-  fwdcheck bank.example --relay list@lists.example --relay 203.0.113.7,srs=fwd.example,modify=footer,arc
-  fwdcheck --message received.eml --relay list@lists.example
-  fwdcheck example.com --json --fail-on fail
-  fwdcheck bank.example --to all
-  fwdcheck example.com --zone example.com.zone --selector s2048`,
-    );
+export type OutputFormat = 'text' | 'json' | 'ndjson' | 'markdown';
 
-interface Parsed {
-  domain: string | null;
+export const DEFAULT_JOBS = 64;
+
+export interface Parsed {
+  /** Domains given as arguments, validated. */
+  domains: string[];
+  domainsFile?: string;
+  shard?: Shard;
+  jobs: number;
+  /** --message FILE (one domain only). */
   messageFile: string | null;
   check: CheckOptions;
   zones: string[];
-  resolver?: ReturnType<typeof parseResolver>;
+  resolver?: ServerAddress;
   offline: boolean;
   timeoutMs: number;
   deadlineMs: number;
   concurrency: number;
-  format: 'text' | 'json' | 'markdown';
+  format: OutputFormat;
   failOn: FailOn;
   color: boolean;
   debug: boolean;
 }
 
-const formatOf = (raw: RawOptions): Parsed['format'] => {
-  if (raw.json && raw.format !== undefined && raw.format !== 'json') throw new UsageError(`--json and --format ${raw.format} cannot be combined`);
-  if (raw.json) return 'json';
-  return raw.format === 'json' || raw.format === 'markdown' ? raw.format : 'text';
+const parseJobs = (input: string): number => {
+  const value = input.trim();
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 4096) throw new UsageError(`invalid --jobs "${input}": a number of domains from 1 to 4096`);
+  return Number(value);
+};
+
+const parseFormat = (raw: RawOptions): OutputFormat => {
+  const format = (raw.format ?? (raw.json ? 'json' : 'text')) as OutputFormat;
+  if (raw.json && format !== 'json') throw new UsageError(`--json and --format ${format} cannot be combined`);
+  return format;
 };
 
 const parseMailbox = (input: string): string => {
@@ -160,15 +196,20 @@ const parseMailbox = (input: string): string => {
   return `${value.slice(0, at)}@${parseDomain(value.slice(at + 1), '--mailbox domain')}`;
 };
 
-const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
+const validate = (argsGiven: readonly string[], raw: RawOptions): Parsed => {
+  let args = argsGiven;
   if (raw.demo) {
     if (raw.zone.length || raw.resolver) throw new UsageError('--demo uses the demo zone: it cannot be combined with --zone or --resolver');
     raw.zone = [DEMO_ZONE];
     raw.offline = true;
-    if (raw.message === undefined) domainArg ??= DEMO_DEFAULT_DOMAIN;
+    if (!args.length && raw.message === undefined && raw.domainsFile === undefined) args = [DEMO_DEFAULT_DOMAIN];
   }
   if (raw.offline && raw.zone.length === 0) throw new UsageError('--offline needs --zone: without zone files there is nothing to answer from');
   if (raw.offline && raw.resolver) throw new UsageError('--offline and --resolver cannot be combined: --offline asks no server');
+  if (!args.length && raw.domainsFile === undefined && raw.message === undefined) throw new UsageError('missing the domain to check (or --domains-file FILE)');
+  if (raw.message !== undefined && (args.length > 1 || raw.domainsFile !== undefined || raw.shard !== undefined)) {
+    throw new UsageError('--message checks one message: it cannot be combined with several domains, --domains-file or --shard');
+  }
   // parsed here for the usage errors; the core takes the specs as typed
   for (const r of raw.relay) parseRelaySpec(r);
   const check: CheckOptions = {
@@ -179,61 +220,94 @@ const validate = (domainArg: string | undefined, raw: RawOptions): Parsed => {
   };
   if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
   if (raw.mailbox !== undefined) check.mailbox = parseMailbox(raw.mailbox);
-  if (domainArg === undefined && raw.message === undefined) throw new UsageError('missing the domain to check (for example: fwdcheck example.com; or try fwdcheck --demo)');
   if (raw.helo !== undefined) check.helo = parseHelo(raw.helo);
   const parsed: Parsed = {
-    domain: domainArg === undefined ? null : parseDomain(domainArg),
+    domains: args.map((d) => parseDomain(d)),
+    jobs: raw.jobs === undefined ? DEFAULT_JOBS : parseJobs(raw.jobs),
     messageFile: raw.message ?? null,
     check,
     zones: raw.zone,
     offline: raw.offline === true,
-    timeoutMs: parseTimeout(raw.timeout),
-    deadlineMs: parseDeadline(raw.deadline),
-    concurrency: parseConcurrency(raw.concurrency),
-    format: formatOf(raw),
-    failOn: parseFailOn(raw.failOn),
+    timeoutMs: raw.timeout === undefined ? DNS_DEFAULTS.timeoutMs : parseTimeout(raw.timeout),
+    deadlineMs: raw.deadline === undefined ? DNS_DEFAULTS.deadlineMs : parseDeadline(raw.deadline),
+    concurrency: raw.concurrency === undefined ? SESSION_DEFAULTS.concurrency : parseConcurrency(raw.concurrency),
+    format: parseFormat(raw),
+    failOn: parseFailOn(raw.failOn ?? 'at-risk'),
     color: raw.color,
     debug: raw.debug === true,
   };
+  if (raw.domainsFile !== undefined) parsed.domainsFile = raw.domainsFile;
+  if (raw.shard !== undefined) parsed.shard = parseShard(raw.shard);
   if (raw.resolver !== undefined) parsed.resolver = parseResolver(raw.resolver);
   return parsed;
 };
 
-export const exitCodeFor = (report: Report, failOn: FailOn): number => {
-  switch (report.verdict) {
-    case 'pass':
-      return EXIT.ok;
-    case 'at-risk':
-      return failOn === 'at-risk' ? EXIT.atRiskOrFail : EXIT.ok;
-    case 'fail':
-    case 'no-domain':
-      return EXIT.atRiskOrFail;
-    case 'unknown':
-      return EXIT.dns;
-  }
-};
+/** A batch: several domains, or a list, or a shard of one. One domain keeps the full report. */
+export const isBatch = (parsed: Parsed): boolean => (parsed.domains.length !== 1 && parsed.messageFile === null) || parsed.domainsFile !== undefined || parsed.shard !== undefined;
 
-const openDns = async (parsed: Parsed): Promise<UpstreamResolver> => {
-  try {
-    return await openUpstream({ zones: parsed.zones, offline: parsed.offline, ...(parsed.resolver ? { resolver: parsed.resolver } : {}) });
-  } catch (err) {
-    if (err instanceof ZoneSyntaxError) throw new UsageError(`zone file error: ${err.message}`);
-    if (err instanceof ZoneFileError) throw new UsageError(err.message);
-    throw err;
+/** One domain: the full report, on a terminal with a spinner while it resolves. */
+const runOne = async (parsed: Parsed, domain: string, io: CliIo, ui: { spinner?: Ora; dns?: DnsClient }): Promise<number> => {
+  // loaded now, not at start-up; the renderer only for the format asked, while the queries run
+  const checkModule = import('./check.ts');
+  const renderer = parsed.format === 'text' ? import('./report/render-table.ts') : import('./report/render-json.ts');
+  const markdown = parsed.format === 'markdown' ? import('./contract/render-markdown.ts') : null;
+  const dns = await (await import('./upstream.ts')).openDnsClient(parsed, io.clock);
+  ui.dns = dns;
+
+  // progress on stderr, only for a person at a terminal
+  if (io.stderr.isTTY && !io.env.CI) {
+    // loaded only here: it is a quarter of the start-up time, and pipes and CI never need it
+    const { default: ora } = await import('ora');
+    ui.spinner = ora({ stream: io.stderr as NodeJS.WritableStream, text: `Resolving ${domain}` }).start();
   }
+  const { check } = await checkModule;
+  const report = await check(domain, parsed.check, {
+    dns,
+    clock: io.clock,
+    onProgress: (stage) => {
+      if (ui.spinner && stage === 'simulate') ui.spinner.text = 'Simulating the forwarding path';
+    },
+  });
+  ui.spinner?.stop();
+
+  const unreachable = !report.dns.reachable && report.dns.queries > 0;
+  // the JSON document is printed whatever the verdict; a person gets the one line below
+  // instead of a report made of nothing but DNS errors
+  const render = await renderer;
+  if ('renderTable' in render) {
+    if (!unreachable) {
+      const { Chalk } = await import('chalk');
+      const level = colorLevel({ flag: parsed.color, env: io.env, isTTY: io.stdoutIsTTY });
+      io.stdout.write(render.renderTable(report, { chalk: new Chalk({ level }), width: io.columns }));
+    }
+  } else if (markdown) io.stdout.write((await markdown).renderMarkdown(render.toV1(report)));
+  else if (parsed.format === 'ndjson') io.stdout.write(`${JSON.stringify(render.toV1(report, { debug: parsed.debug }))}\n`);
+  else io.stdout.write(render.renderJson(report, { debug: parsed.debug }));
+  if (parsed.debug) for (const t of dns.trace()) io.stderr.write(`dns: ${t.type} ${t.name} -> ${t.outcome} (${t.count}) ${t.ms} ms\n`);
+  if (unreachable) {
+    const codes = [...new Set(dns.trace().map((t) => t.outcome))].join(', ');
+    io.stderr.write(`fwdcheck: the DNS resolver (${report.dns.source}) did not answer any query (${codes})\n`);
+    return EXIT.dns;
+  }
+  return exitCodeFor(report, parsed.failOn);
 };
 
 /** Runs the CLI and returns its exit code; never throws, never exits the process. */
 export const run = async (argv: readonly string[], io: CliIo): Promise<number> => {
   const program = buildProgram(io);
   let debug = argv.includes('--debug');
-  let dns: DnsClient | undefined;
-  let spinner: Ora | undefined;
+  const ui: { spinner?: Ora; dns?: DnsClient } = {};
   try {
     program.parse([...argv], { from: 'user' });
-    const parsed = validate(program.args[0], program.opts<RawOptions>());
+    const opts = program.opts<RawOptions>();
+    for (const key of ARRAY_OPTIONS) opts[key] ??= [];
+    const parsed = validate(program.args, opts);
     debug = parsed.debug;
-    let domain = parsed.domain;
+    if (isBatch(parsed)) {
+      if (parsed.format === 'markdown') throw new UsageError('--format markdown reports on one domain; for several use --json or --format ndjson');
+      return await (await import('./batch-cli.ts')).runBatch(parsed, io);
+    }
+    let domain = parsed.domains[0] ?? null;
     if (parsed.messageFile !== null) {
       const bytes = await readMessage(parsed.messageFile, io.stdin);
       if (!looksLikeMessage(bytes)) throw new UsageError(`${parsed.messageFile === '-' ? 'standard input' : parsed.messageFile} is not an email message: no header section with a From field`);
@@ -244,40 +318,10 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
         domain = parseDomain(from, 'From domain of the message');
       }
     }
-    if (domain === null) throw new UsageError("missing required argument 'domain'");
-    dns = createDnsClient(await openDns(parsed), { timeoutMs: parsed.timeoutMs, concurrency: parsed.concurrency, deadlineMs: parsed.deadlineMs, clock: io.clock });
-
-    // progress on stderr, only for a person at a terminal
-    if (io.stderr.isTTY && !io.env.CI) {
-      // loaded only here: it is a quarter of the start-up time, and pipes and CI never need it
-      const { default: ora } = await import('ora');
-      spinner = ora({ stream: io.stderr as NodeJS.WritableStream, text: `Resolving ${domain}` }).start();
-    }
-    const report = await check(domain, parsed.check, {
-      dns,
-      clock: io.clock,
-      onProgress: (stage) => {
-        if (spinner && stage === 'simulate') spinner.text = 'Simulating the forwarding path';
-      },
-    });
-    spinner?.stop();
-
-    const unreachable = !report.dns.reachable && report.dns.queries > 0;
-    const level = colorLevel({ flag: parsed.color, env: io.env, isTTY: io.stdoutIsTTY });
-    // the JSON document is printed whatever the verdict; a person gets the one line below
-    // instead of a report made of nothing but DNS errors
-    if (parsed.format === 'json') io.stdout.write(renderJson(report, { debug }));
-    else if (parsed.format === 'markdown') io.stdout.write(renderMarkdown(toV1(report)));
-    else if (!unreachable) io.stdout.write(renderTable(report, { chalk: new Chalk({ level }), width: io.columns }));
-    if (debug) for (const t of dns.trace()) io.stderr.write(`dns: ${t.type} ${t.name} -> ${t.outcome} (${t.count}) ${t.ms} ms\n`);
-    if (unreachable) {
-      const codes = [...new Set(dns.trace().map((t) => t.outcome))].join(', ');
-      io.stderr.write(`fwdcheck: the DNS resolver (${report.dns.source}) did not answer any query (${codes})\n`);
-      return EXIT.dns;
-    }
-    return exitCodeFor(report, parsed.failOn);
+    if (domain === null) throw new UsageError('missing the domain to check (or --domains-file FILE)');
+    return await runOne(parsed, domain, io, ui);
   } catch (err) {
-    spinner?.stop();
+    ui.spinner?.stop();
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
       io.stderr.write(`fwdcheck: ${oneLine(err.message.replace(/^error: /, ''))} (see fwdcheck --help)\n`);
@@ -293,7 +337,7 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     if (debug && e?.stack) io.stderr.write(`${e.stack}\n`);
     return EXIT.internal;
   } finally {
-    dns?.close();
+    ui.dns?.close();
   }
 };
 

@@ -1,9 +1,10 @@
 // Typed parsers for the command-line values. Each throws UsageError naming what is wrong.
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
-import type { ServerAddress } from './dns/system.ts';
+import type { ServerAddress } from './dns/types.ts';
 import { domainOddity, splitMailbox } from './envelope.ts';
-import { RECEIVER_IDS, receiverIdOf, type ReceiverId } from './receivers/index.ts';
+import { receiverIdOf } from './receivers/ids.ts';
+import { RECEIVER_IDS, type ReceiverId } from './receivers/types.ts';
 
 /** Bad usage or input: exit code 2, one line on stderr. */
 export class UsageError extends Error {

@@ -1,12 +1,26 @@
 // The one place mailauth is called. Its results are normalized here into fwdcheck's own types,
 // so that none of mailauth's loose shapes leak into the Report.
 import { isIP } from 'node:net';
-import { dmarc as mailauthDmarc } from 'mailauth/lib/dmarc/index.js';
-import getDmarcRecord from 'mailauth/lib/dmarc/get-dmarc-record.js';
-import { spf as mailauthSpf } from 'mailauth/lib/spf/index.js';
-import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import type { Resolver } from '../dns/types.ts';
 import { isDmarcPolicy, isDmarcResult, isSpfResult, type DmarcPolicy, type DmarcResult, type SpfResult } from './types.ts';
+
+// mailauth (with joi and libmime) takes ~100 ms to load, more than a check's first round trips:
+// it is imported on first use, and check() starts the import at once (preloadMailauth) so that
+// it compiles while the first queries are in flight instead of before they are sent.
+let loading: Promise<typeof import('./mailauth-modules.ts')> | undefined;
+const mailauth = () => (loading ??= import('./mailauth-modules.ts'));
+
+/**
+ * Starts loading mailauth once the queries started in this turn are on the wire (setImmediate
+ * runs after them: their sends go through promises and next-tick callbacks, and compiling
+ * mailauth blocks the event loop). The first evaluation awaits it.
+ */
+export const preloadMailauth = (): void => {
+  setImmediate(() => {
+    // a failed import is reported by the call that needs it
+    mailauth().catch(() => {});
+  });
+};
 
 export type { DmarcPolicy, DmarcResult, SpfResult } from './types.ts';
 
@@ -37,6 +51,7 @@ export const evaluateSpf = async (resolver: Resolver, input: SpfInput): Promise<
   // mailauth silently answers neutral for an invalid address: refuse it here instead
   if (isIP(input.ip) === 0) throw new TypeError(`not an IP address: ${input.ip}`);
   const identity = input.mailFrom === '' ? 'helo' : 'mailfrom';
+  const { mailauthSpf } = await mailauth();
   const res = await mailauthSpf({
     sender: input.mailFrom === '' ? undefined : input.mailFrom,
     ip: input.ip,
@@ -87,6 +102,7 @@ const asPolicy = (v: unknown): DmarcPolicy | null => (isDmarcPolicy(v) ? v : nul
  * and applies sp, np and t=y itself; fwdcheck's RFC 7489 view is computed beside it.
  */
 export const evaluateDmarc = async (resolver: Resolver, input: DmarcInput): Promise<DmarcEvaluation> => {
+  const { mailauthDmarc } = await mailauth();
   const res = await mailauthDmarc({
     headerFrom: `postmaster@${input.fromDomain}`,
     spfDomains: input.spfDomain ? [input.spfDomain] : [],
@@ -124,7 +140,7 @@ export const evaluateDmarc = async (resolver: Resolver, input: DmarcInput): Prom
  * Whether a domain exists, for DMARC's np tag (RFC 9989 A.4): mailauth's own test, so that the
  * policy fwdcheck reports is the one mailauth applies. Throws on DNS errors.
  */
-export const dmarcDomainExists = (resolver: Resolver, domain: string): Promise<boolean> => getDmarcRecord.domainExists(domain, resolver);
+export const dmarcDomainExists = async (resolver: Resolver, domain: string): Promise<boolean> => (await mailauth()).getDmarcRecord.domainExists(domain, resolver);
 
 // ---- DKIM on a real message (--message) ----
 
@@ -162,6 +178,7 @@ const DKIM_RESULTS: ReadonlySet<string> = new Set(['pass', 'fail', 'neutral', 'p
  * strict mode (a body hash mismatch is "fail", RFC 6376 6.1.3). `nowMs` checks x= expiry.
  */
 export const verifyMessageDkim = async (resolver: Resolver, message: Buffer, nowMs: number): Promise<MessageDkimVerification> => {
+  const { dkimVerify } = await mailauth();
   const res = (await dkimVerify(message, { resolver: resolver as never, strict: true, curTime: new Date(nowMs) } as never)) as unknown as {
     headerFrom?: string[];
     results?: Array<{

@@ -539,38 +539,39 @@ export interface Report {
   debug?: unknown;
 }
 
-/** A line of the domains file that is not a domain (batch mode). */
-export interface InputError {
+/** A domain or a line of --domains-file that was not checked (batch mode). */
+export interface BatchError {
   schemaVersion: 1;
   /** The text given. */
   input: string;
   /** Its line in --domains-file, or null for a command-line argument. */
   line: number | null;
-  error: { code: 'usage'; message: string };
+  /** INVALID_DOMAIN: not a domain name (the message says why); INTERNAL_ERROR: a bug. */
+  error: { code: 'INVALID_DOMAIN' | 'INTERNAL_ERROR'; message: string };
 }
 
 /** The tally of a batch run. */
 export interface BatchSummary {
-  /** Domains given (input errors included). */
+  /** Domains and lines processed, checked or not. */
   total: number;
+  checked: number;
   /** Domains per verdict; every verdict is present, with 0 when none. */
   verdicts: Record<Verdict, number>;
   inputErrors: number;
-  /** The domains whose verdict is fail or no-domain, sorted. */
-  failing: string[];
-  /** The process's exit code: the worst of all domains. */
+  internalErrors: number;
+  /** The process's exit code: the worst of all domains (4 > 3 > 1 > 0). */
   exitCode: number;
+  elapsedMs: number;
 }
 
 /** `fwdcheck A B C --json` or `--domains-file F --json`: one document for the run. */
 export interface BatchDocument {
   schemaVersion: 1;
-  generator: { name: 'fwdcheck'; version: string };
-  /** In input order. */
+  /** In the order the checks finished. */
   reports: Report[];
-  inputErrors: InputError[];
+  errors: BatchError[];
   summary: BatchSummary;
 }
 
 /** One line of `--format ndjson`: a report, or a line of input that is not a domain. */
-export type NdjsonLine = Report | InputError;
+export type NdjsonLine = Report | BatchError;

@@ -6,7 +6,8 @@ export class ZoneSyntaxError extends Error {
   readonly file: string;
   readonly line: number;
   constructor(file: string, line: number, message: string) {
-    super(`${file}:${line}: ${message}`);
+    // the message quotes the file's text: control characters are shown, not sent to a terminal
+    super(`${file}:${line}: ${message.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}`);
     this.name = 'ZoneSyntaxError';
     this.file = file;
     this.line = line;

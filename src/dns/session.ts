@@ -2,6 +2,7 @@
 // queries in flight, seen by each check through its own view (a DnsClient) that counts that
 // check's own work. Every lookup fwdcheck makes, mailauth's included, goes through a view.
 import type { Clock } from '../clock.ts';
+import { setLoopTimeout } from './loop-timer.ts';
 import {
   DnsError,
   errorCode,
@@ -257,7 +258,8 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       shared.started = true;
       let timedOut = false;
       let onAbort: (() => void) | undefined;
-      const timer = setTimeout(() => {
+      // time the event loop was busy is not counted (see loop-timer.ts)
+      const timer = setLoopTimeout(() => {
         timedOut = true;
         controller.abort();
       }, opts.timeoutMs);
@@ -281,7 +283,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
         if (error.code === 'ETIMEOUT') totals.timeouts++;
         throw error;
       } finally {
-        clearTimeout(timer);
+        timer.clear();
         closing.signal.removeEventListener('abort', stopOnClose);
         if (onAbort) controller.signal.removeEventListener('abort', onAbort);
         limiter.release();

@@ -5,6 +5,7 @@ import dgram from 'node:dgram';
 import { getServers } from 'node:dns';
 import net from 'node:net';
 import * as dnsPacket from 'dns-packet';
+import { setLoopTimeout } from './loop-timer.ts';
 import {
   DnsError,
   normalizeName,
@@ -147,32 +148,40 @@ const buildQuery = (id: number, name: string, type: RRType, udpPayloadSize: numb
  * A UDP socket connected to one server (so the kernel drops datagrams from any other address,
  * and sends skip the address lookup), shared by many queries told apart by message id.
  */
-const createUdpChannel = (server: ServerAddress) => {
-  const waiters = new Map<number, (msg: Buffer) => void>();
+const createUdpChannel = (server: ServerAddress, health: { refusedAt: number }) => {
+  const waiters = new Map<number, { onMessage(msg: Buffer): void; onRefused(): void }>();
   const socket = dgram.createSocket({ type: net.isIPv6(server.host) ? 'udp6' : 'udp4', recvBufferSize: 4 << 20 });
-  // an ICMP error or a closed socket: the queries time out or retry, the process goes on
-  socket.on('error', () => {});
+  socket.on('error', (err: NodeJS.ErrnoException) => {
+    // ICMP port unreachable on a connected socket: nothing listens there, say so at once
+    // rather than after --timeout; the socket can still be used (other errors: the queries
+    // time out or retry)
+    if (err.code !== 'ECONNREFUSED') return;
+    health.refusedAt = Date.now();
+    for (const w of [...waiters.values()]) w.onRefused();
+  });
   socket.on('message', (msg) => {
     // anything shorter than a header, or with an id we did not send, is dropped
-    if (msg.length >= 12) waiters.get(msg.readUInt16BE(0))?.(msg);
+    if (msg.length >= 12) waiters.get(msg.readUInt16BE(0))?.onMessage(msg);
   });
   const connected = new Promise<boolean>((resolve) => socket.connect(server.port, server.host, (err?: Error) => resolve(!err)));
   socket.unref();
   return {
     /** Reserves a free random id (RFC 5452 9.2) for a query. */
-    register(onMessage: (msg: Buffer) => void): number {
+    register(waiter: { onMessage(msg: Buffer): void; onRefused(): void }): number {
       for (;;) {
         const id = Math.floor(Math.random() * 65536);
         if (!waiters.has(id)) {
-          waiters.set(id, onMessage);
+          waiters.set(id, waiter);
           return id;
         }
       }
     },
     release: (id: number) => waiters.delete(id),
     load: () => waiters.size,
-    send: async (msg: Buffer): Promise<void> => {
+    send: async (msg: Buffer, onRefused: () => void): Promise<void> => {
       if (await connected) socket.send(msg, () => {});
+      // the kernel rate-limits ICMP errors: a port that refused a moment ago is taken as still closed
+      if (Date.now() - health.refusedAt < 5000) onRefused();
     },
     close: () => {
       waiters.clear();
@@ -227,6 +236,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
   const udpPayloadSize = options.udpPayloadSize ?? 1232;
   const poolSize = Math.max(1, options.sockets ?? 4);
   const pools = new Map<ServerAddress, UdpChannel[]>();
+  const health = new Map(servers.map((s) => [s, { refusedAt: -Infinity }]));
   const closers = new Set<() => void>();
   let closed = false;
 
@@ -240,7 +250,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
     let best: UdpChannel | undefined;
     for (const c of pool) if (!best || c.load() < best.load()) best = c;
     if (best && (best.load() < 16 || pool.length >= poolSize)) return best;
-    const created = createUdpChannel(server);
+    const created = createUdpChannel(server, health.get(server)!);
     pool.push(created);
     return created;
   };
@@ -252,7 +262,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
       let sends = 0;
       let edns = udpPayloadSize;
       let settled = false;
-      let retransmit: NodeJS.Timeout | undefined;
+      let retransmit: { clear(): void } | undefined;
       let tcp: AbortController | undefined;
       const registrations: { channel: UdpChannel; id: number; server: ServerAddress }[] = [];
       const triedAfterError = new Set<ServerAddress>();
@@ -260,7 +270,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
       const finish = (error: DnsError | null, answer?: UpstreamAnswer) => {
         if (settled) return;
         settled = true;
-        clearTimeout(retransmit);
+        retransmit?.clear();
         for (const r of registrations) r.channel.release(r.id);
         tcp?.abort();
         ctx.signal.removeEventListener('abort', onAbort);
@@ -282,15 +292,17 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
         let reg = registrations.find((r) => r.server === server);
         if (!reg) {
           const ch = channel(server);
-          const id: number = ch.register((msg) => onMessage(msg, id, server));
+          const id: number = ch.register({ onMessage: (msg) => onMessage(msg, id, server), onRefused: () => onRefused(server) });
           reg = { channel: ch, id, server };
           registrations.push(reg);
         }
-        reg.channel.send(buildQuery(reg.id, name, type, edns)).catch(() => {});
+        const target = server;
+        reg.channel.send(buildQuery(reg.id, name, type, edns), () => onRefused(target)).catch(() => {});
       };
       const interval = Math.max(1, Math.floor(ctx.timeoutMs / (ctx.retries + 1)));
       const schedule = () => {
-        retransmit = setTimeout(() => {
+        // time the event loop was busy is not counted: an answer read late is not resent for
+        retransmit = setLoopTimeout(() => {
           if (sends <= ctx.retries) {
             send(servers[(first + sends) % servers.length]!);
             schedule();
@@ -328,7 +340,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
       const askTcp = (server: ServerAddress) => {
         if (tcp) return;
         ctx.onRetry();
-        clearTimeout(retransmit);
+        retransmit?.clear();
         tcp = new AbortController();
         const signal = AbortSignal.any([tcp.signal, ctx.signal]);
         const id = registrations.find((r) => r.server === server)!.id;
@@ -342,6 +354,13 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
 
       const onMessage = (msg: Buffer, id: number, server: ServerAddress) => {
         if (!tcp) handle(msg, id, server, false);
+      };
+      const onRefused = (server: ServerAddress) => {
+        if (tcp) return;
+        triedAfterError.add(server);
+        const next = servers.find((s) => !triedAfterError.has(s));
+        if (next) send(next);
+        else finish(new DnsError('ECONNREFUSED', name, type));
       };
 
       send(servers[first]!);

@@ -13,23 +13,7 @@ import { ACTION_RANK, RECEIVER_IDS, type ReceiverId, type ReceiverInput, type Re
 
 export const RECEIVERS: Readonly<Record<ReceiverId, ReceiverModel>> = { gmail, outlook, yahoo, icloud, proton };
 
-/** Other names people use for the same mailboxes. */
-const ALIASES: Readonly<Record<string, ReceiverId>> = {
-  'outlook.com': 'outlook', hotmail: 'outlook', live: 'outlook', msn: 'outlook',
-  aol: 'yahoo', 'yahoo/aol': 'yahoo',
-  apple: 'icloud', 'me.com': 'icloud',
-  protonmail: 'proton', 'proton.me': 'proton',
-  'gmail.com': 'gmail', google: 'gmail',
-};
-
-export const isReceiverId = (value: string): value is ReceiverId => (RECEIVER_IDS as readonly string[]).includes(value);
-
-/** The receiver a --to value names ("all" is handled by the caller), or null. */
-export const receiverIdOf = (value: string): ReceiverId | null => {
-  const v = value.trim().toLowerCase();
-  if (isReceiverId(v)) return v;
-  return ALIASES[v] ?? null;
-};
+export { isReceiverId, receiverIdOf } from './ids.ts';
 
 /** Whether an SPF pass for spfDomain aligns with From under aspf (RFC 7489 3.1.2). */
 export const spfAligns = (spfDomain: string, fromDomain: string, aspf: 'r' | 's'): boolean =>

@@ -1,4 +1,6 @@
 import { toV1, type ToV1Options } from '../contract/to-v1.ts';
+
+export { toV1 };
 import type { Report } from './types.ts';
 
 /**

@@ -18,7 +18,7 @@ type Discovery = v1.DmarcRecord['discovery'];
 type ArrivalSpf = v1.Arrival['spf'];
 type ArrivalDkim = v1.Arrival['dkim'];
 type ArrivalDmarc = v1.Arrival['dmarc'];
-type InputErrorDetail = v1.InputError['error'];
+type BatchErrorDetail = v1.BatchError['error'];
 type ReceiverAlt = NonNullable<v1.Receiver['alternative']>;
 
 const WITNESS: Record<string, Record<string, 'required' | 'optional'>> = {
@@ -78,11 +78,11 @@ const WITNESS: Record<string, Record<string, 'required' | 'optional'>> = {
   Finding: w<v1.Finding>(all<v1.Finding>(['code', 'severity', 'message', 'args'])),
   Advice: w<v1.Advice>(all<v1.Advice>(['code', 'audience', 'message', 'args'])),
   DnsStats: w<v1.DnsStats>(all<v1.DnsStats>(['source', 'queries', 'cacheHits', 'failures', 'reachable'])),
-  InputError: w<v1.InputError>(all<v1.InputError>(['schemaVersion', 'input', 'line', 'error'])),
-  'InputError.error': w<InputErrorDetail>(all<InputErrorDetail>(['code', 'message'])),
-  BatchSummary: w<v1.BatchSummary>(all<v1.BatchSummary>(['total', 'verdicts', 'inputErrors', 'failing', 'exitCode'])),
+  BatchError: w<v1.BatchError>(all<v1.BatchError>(['schemaVersion', 'input', 'line', 'error'])),
+  'BatchError.error': w<BatchErrorDetail>(all<BatchErrorDetail>(['code', 'message'])),
+  BatchSummary: w<v1.BatchSummary>(all<v1.BatchSummary>(['total', 'checked', 'verdicts', 'inputErrors', 'internalErrors', 'exitCode', 'elapsedMs'])),
   'BatchSummary.verdicts': w<v1.BatchSummary['verdicts']>(all<v1.BatchSummary['verdicts']>([...v1.VERDICTS])),
-  BatchDocument: w<v1.BatchDocument>(all<v1.BatchDocument>(['schemaVersion', 'generator', 'reports', 'inputErrors', 'summary'])),
+  BatchDocument: w<v1.BatchDocument>(all<v1.BatchDocument>(['schemaVersion', 'reports', 'errors', 'summary'])),
 };
 
 /** The enumerations of v1.ts and the $defs that must list the same values. */

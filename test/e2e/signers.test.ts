@@ -16,7 +16,12 @@ before(async () => {
   server = await startDnsServer({
     zone: await loadZoneFiles([SIGNERS]),
     // these key lookups get no answer at all: a timeout
-    dropNames: ['selector1._domainkey.dkimslow.example', 'selector1._domainkey.dkimslow2.example'],
+    dropNames: [
+      'selector1._domainkey.dkimslow.example',
+      'selector1._domainkey.dkimslow2.example',
+      'google._domainkey.wsslow-none.example',
+      'google._domainkey.wsslow-reject.example',
+    ],
   });
 });
 after(() => server.close());
@@ -183,6 +188,23 @@ describe('who really signs (JSON through a local DNS server)', () => {
     assert.equal(res.code, 0);
     assert.deepEqual(gmailDkim(json), ['pass', true, 'dkimslow2.example', 'default', 'assumed-intact']);
     assert.deepEqual(codes(json), ['DKIM_DNS_ERROR', 'RELAY_ASSUMED', 'DKIM_ASSUMED_INTACT']);
+  });
+
+  it('a timed-out google key under p=none: Google\'s own signature passes unaligned either way: inbox', async () => {
+    const { res, json } = await checkJson('wsslow-none.example');
+    assert.equal(res.code, 0);
+    assert.deepEqual([json.verdict, json.gmail.action], ['pass', 'inbox']);
+    assert.deepEqual(gmailDkim(json), ['pass', false, 'gappssmtp.com', null, 'provider-default']);
+    assert.deepEqual(json.path[0].dkim.unreadable, ['google._domainkey.wsslow-none.example']);
+    assert.deepEqual(codes(json), ['DKIM_DNS_ERROR', 'DKIM_PROVIDER_DEFAULT', 'DMARC_POLICY_NONE', 'RELAY_ASSUMED']);
+  });
+
+  it('a timed-out google key under p=reject: only an aligned key would pass DMARC, and it could not be read: open', async () => {
+    const { res, json } = await checkJson('wsslow-reject.example');
+    assert.equal(res.code, 3);
+    assert.deepEqual([json.verdict, json.gmail.action], ['unknown', 'tempfail']);
+    assert.deepEqual(codes(json), ['OUTCOME_OPEN', 'DKIM_DNS_ERROR', 'DKIM_PROVIDER_DEFAULT', 'RELAY_ASSUMED']);
+    assert.ok(!adviceCodes(json).includes('SENDER_ENABLE_PROVIDER_DKIM'));
   });
 
   it('Ed25519 only: Gmail does not verify it, p=reject rejects; the advice names RSA-2048', async () => {

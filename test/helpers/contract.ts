@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
-import type { BatchDocument, InputError, NdjsonLine, Report } from '../../src/contract/v1.ts';
+import type { BatchDocument, BatchError, NdjsonLine, Report } from '../../src/contract/v1.ts';
 
 export const SCHEMA_PATH = new URL('../../schema/report.schema.json', import.meta.url);
 export const SCHEMA = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as { $defs: Record<string, Record<string, unknown>> };
@@ -51,7 +51,7 @@ export const parseNdjson = (text: string): NdjsonLine[] =>
   text
     .split('\n')
     .filter((line) => line !== '')
-    .map((line, i) => check<Report | InputError>('NdjsonLine', parse(line, `ndjson line ${i + 1}`), line));
+    .map((line, i) => check<Report | BatchError>('NdjsonLine', parse(line, `ndjson line ${i + 1}`), line));
 
 /** Validates an already built document against one of the schema's $defs. */
 export const assertMatchesSchema = (def: string, doc: unknown): void => {

@@ -1,0 +1,48 @@
+// Opens the DNS the options name (zone files, a resolver, the system's servers) as a one-check
+// client or a run-wide session. Loaded only once a check is about to run, so that --help and
+// --version never load DNS code.
+import type { Clock } from './clock.ts';
+import { createDnsClient, type DnsClient } from './dns/client.ts';
+import { openUpstream } from './dns/open.ts';
+import { ZoneSyntaxError } from './dns/parse-zone.ts';
+import { createDnsSession, type DnsSession } from './dns/session.ts';
+import type { ServerAddress, UpstreamResolver } from './dns/types.ts';
+import { ZoneFileError } from './dns/zone-resolver.ts';
+import { UsageError } from './options.ts';
+
+export interface DnsOptions {
+  zones: string[];
+  offline: boolean;
+  resolver?: ServerAddress;
+  timeoutMs: number;
+  deadlineMs: number;
+  concurrency: number;
+  /** --debug: the batch's session also counts distinct (name, type) pairs, for its closing line. */
+  debug?: boolean;
+}
+
+const openDns = async (parsed: DnsOptions): Promise<UpstreamResolver> => {
+  try {
+    return await openUpstream({ zones: parsed.zones, offline: parsed.offline, ...(parsed.resolver ? { resolver: parsed.resolver } : {}) });
+  } catch (err) {
+    if (err instanceof ZoneSyntaxError) throw new UsageError(`zone file error: ${err.message}`);
+    if (err instanceof ZoneFileError) throw new UsageError(err.message);
+    throw err;
+  }
+};
+
+export const openDnsClient = async (parsed: DnsOptions, clock: Clock): Promise<DnsClient> =>
+  createDnsClient(await openDns(parsed), { timeoutMs: parsed.timeoutMs, concurrency: parsed.concurrency, deadlineMs: parsed.deadlineMs, clock });
+
+/**
+ * One DNS session for a whole batch: one cache, one limit on queries in flight (--concurrency),
+ * and a view per check with that check's own counts and deadline (--deadline).
+ */
+export const openDnsSession = async (parsed: DnsOptions, clock: Clock): Promise<{ view(o?: { signal?: AbortSignal }): DnsClient; session: DnsSession; close(): void }> => {
+  const session = createDnsSession(await openDns(parsed), { timeoutMs: parsed.timeoutMs, concurrency: parsed.concurrency, clock, trackDistinct: parsed.debug === true });
+  return {
+    session,
+    view: (o) => session.view({ ...o, deadlineMs: parsed.deadlineMs }),
+    close: () => session.close(),
+  };
+};
