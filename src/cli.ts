@@ -14,7 +14,7 @@ import type { ServerAddress } from './dns/types.ts';
 import { EXIT, exitCodeFor } from './exit.ts';
 import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseHelo, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
 import { readMessage } from './read-message.ts';
-import { parseRelaySpec } from './simulate/hops.ts';
+import { parseRelaySpec, RelayAddressError } from './simulate/hops.ts';
 import { looksLikeMessage, messageFacts } from './simulate/message.ts';
 
 // Start-up: this module loads only commander and the option parsers. Everything a check needs
@@ -127,7 +127,7 @@ const buildProgram = (io: CliIo) =>
     .option('--resolver <host[:port]>', 'DNS server to ask instead of the system\'s name servers')
     .option('--timeout <ms>', `time given to each DNS query, retransmissions included (default: ${DNS_DEFAULTS.timeoutMs})`)
     .option('--deadline <ms>', `time given to the whole check; past it, the verdict is unknown (default: ${DNS_DEFAULTS.deadlineMs})`)
-    .option('--concurrency <n>', `DNS queries in flight at once, for the whole run (default: ${SESSION_DEFAULTS.concurrency})`)
+    .option('--concurrency <n>', `DNS queries in flight at once, for the whole run (default: ${SESSION_DEFAULTS.concurrency}; a batch: 256)`)
     .optionsGroup('Output:')
     .option('--json', 'the JSON report (schema version 1) on stdout; same as --format json. Several domains: one document { schemaVersion, reports, errors, summary }')
     .addOption(
@@ -171,6 +171,8 @@ export interface Parsed {
   timeoutMs: number;
   deadlineMs: number;
   concurrency: number;
+  /** Whether --concurrency was given (a batch raises the default). */
+  concurrencyGiven: boolean;
   format: OutputFormat;
   failOn: FailOn;
   color: boolean;
@@ -196,7 +198,7 @@ const parseMailbox = (input: string): string => {
   return `${value.slice(0, at)}@${parseDomain(value.slice(at + 1), '--mailbox domain')}`;
 };
 
-const validate = (argsGiven: readonly string[], raw: RawOptions): Parsed => {
+const validate = (argsGiven: readonly string[], raw: RawOptions, concurrencyGiven: boolean): Parsed => {
   let args = argsGiven;
   if (raw.demo) {
     if (raw.zone.length || raw.resolver) throw new UsageError('--demo uses the demo zone: it cannot be combined with --zone or --resolver');
@@ -231,6 +233,7 @@ const validate = (argsGiven: readonly string[], raw: RawOptions): Parsed => {
     timeoutMs: raw.timeout === undefined ? DNS_DEFAULTS.timeoutMs : parseTimeout(raw.timeout),
     deadlineMs: raw.deadline === undefined ? DNS_DEFAULTS.deadlineMs : parseDeadline(raw.deadline),
     concurrency: raw.concurrency === undefined ? SESSION_DEFAULTS.concurrency : parseConcurrency(raw.concurrency),
+    concurrencyGiven,
     format: parseFormat(raw),
     failOn: parseFailOn(raw.failOn ?? 'at-risk'),
     color: raw.color,
@@ -301,7 +304,8 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     program.parse([...argv], { from: 'user' });
     const opts = program.opts<RawOptions>();
     for (const key of ARRAY_OPTIONS) opts[key] ??= [];
-    const parsed = validate(program.args, opts);
+    // a batch raises the default concurrency unless --concurrency was given
+    const parsed = validate(program.args, opts, opts.concurrency !== undefined);
     debug = parsed.debug;
     if (isBatch(parsed)) {
       if (parsed.format === 'markdown') throw new UsageError('--format markdown reports on one domain; for several use --json or --format ndjson');
@@ -331,6 +335,11 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
       io.stderr.write(`fwdcheck: ${oneLine(err.message)}\n`);
       if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
       return EXIT.usage;
+    }
+    if (err instanceof RelayAddressError) {
+      // DNS trouble kept fwdcheck from knowing where a hop sends from: no verdict (exit 3)
+      io.stderr.write(`fwdcheck: ${oneLine(err.message)}\n`);
+      return EXIT.dns;
     }
     const e = err as Error;
     io.stderr.write(`fwdcheck: internal error: ${oneLine(e?.message ?? String(err))}${debug ? '' : ' (run with --debug for details)'}\n`);

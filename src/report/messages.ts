@@ -19,7 +19,18 @@ const providerDkimFix = (provider: string, domain: string): string => {
 };
 
 /** "2027-01" -> "January 2027" */
-const monthName = (ym: string): string => new Date(`${ym}-15T00:00:00Z`).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+// toLocaleString builds a formatter each call (a tenth of a batch's CPU): one formatter, and the
+// few months a run names remembered
+const MONTH_FORMAT = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const monthNames = new Map<string, string>();
+const monthName = (ym: string): string => {
+  let name = monthNames.get(ym);
+  if (name === undefined) {
+    name = MONTH_FORMAT.format(new Date(`${ym}-15T00:00:00Z`));
+    if (monthNames.size < 1000) monthNames.set(ym, name);
+  }
+  return name;
+};
 
 const SPF_REASON: Record<string, string> = {
   'unknown-mechanism': 'is not an SPF mechanism or modifier',

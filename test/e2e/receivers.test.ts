@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadZoneFiles } from '../../src/dns/zone-resolver.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
-import { parseReport } from '../helpers/contract.ts';
+import { parseNdjson, parseReport } from '../helpers/contract.ts';
 import { FIXTURES, runCli } from '../helpers/run-cli.ts';
 
 const DEMO = join(FIXTURES, 'zones/demo.zone');
@@ -150,6 +150,15 @@ describe('--to in the human report and on the command line', () => {
     assert.equal(lines.length, 6);
     for (const l of lines) assert.ok(l.length <= 44, l);
     assert.ok(lines.slice(1).every((l) => l.endsWith('…')));
+  });
+
+  it('a batch (--format ndjson) predicts the receivers for every domain', async () => {
+    const res = await runCli(['bank.example', 'signed.example', '--resolver', server.address, '--relay', RELAY, '--to', 'outlook,proton', '--format', 'ndjson']);
+    const byDomain = Object.fromEntries(
+      (parseNdjson(res.stdout) as Json[])
+        .map((doc) => [doc.domain, doc.receivers.map((r: Json) => `${r.id}:${r.action}`)]),
+    );
+    assert.deepEqual(byDomain, { 'bank.example': ['proton:inbox-warning', 'outlook:reject'], 'signed.example': ['outlook:inbox', 'proton:inbox'] });
   });
 
   it('aliases and comma lists; an unknown receiver is a usage error', async () => {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { DnsError, type DnsErrorCode, type RecordMap, type Resolver, type RRType } from '../../src/dns/types.ts';
 import { COMMON_SELECTORS, fetchDkim, type DkimProbePlan, type DkimRecords } from '../../src/records/fetch-dkim.ts';
 import { parseDkimKey, weakestKey } from '../../src/records/parse-dkim.ts';
@@ -114,6 +115,26 @@ describe('parseDkimKey: RFC 6376 3.2 tag-lists', () => {
   it('tag names are case-sensitive: P= is not p=', () => {
     assert.equal(parseDkimKey(`v=DKIM1; P=${rsa(1024)}`).usable, false);
   });
+  it('any tag given twice makes any record unusable, and several records judge the same in any order (property)', () => {
+    const tag = fc.constantFrom('v=DKIM1', 'k=rsa', 'k=ed25519', 't=y', 'h=sha256', 's=email', `p=${rsa(1024)}`, 'p=', 'n=note');
+    fc.assert(
+      fc.property(fc.array(tag, { minLength: 1, maxLength: 6 }), fc.nat(), (tags, i) => {
+        const dup = tags[i % tags.length]!;
+        const key = parseDkimKey([...tags, dup].join('; '));
+        assert.equal(key.usable, false);
+        assert.ok(key.problems.includes('duplicate-tag'));
+      }),
+      { numRuns: 200 },
+    );
+    const record = fc.constantFrom(RSA2048, RSA1024, 'v=DKIM1; p=', `v=DKIM1; k=ed25519; p=${'A'.repeat(43)}=`, 'v=DKIM1; p=!!');
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 1, maxLength: 5 }), (recs) => {
+        assert.deepEqual(weakestKey(recs), weakestKey([...recs].reverse()));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('weakestKey does not depend on order', () => {
     const recs = [RSA2048, RSA1024];
     assert.deepEqual(weakestKey(recs), weakestKey([...recs].reverse()));
