@@ -236,6 +236,7 @@ export const toV1 = (report: InternalReport, options: ToV1Options = {}): v1.Repo
       basis: r.basis,
       smtpBasis: r.smtpBasis,
       ed25519Ignored: r.ed25519Ignored,
+      arcMayHelp: r.arcMayHelp,
       alternative: r.alternative ?? null,
       sources: r.sources.map((src) => ({ id: src.id, title: src.title, url: src.url, read: src.read, basis: src.basis })),
     })),

@@ -122,6 +122,8 @@ export interface Receiver {
   smtpBasis: 'published' | 'second-hand' | null;
   /** DKIM passed only with an Ed25519 key this receiver is not known to verify, so it counted as none. */
   ed25519Ignored: boolean;
+  /** An ARC seal vouches for an earlier DMARC pass and this receiver says it may weigh ARC: it may accept, never a guarantee; the action stays the published rule's. */
+  arcMayHelp: boolean;
   /** Set when the two DMARC generations (RFC 7489, RFC 9989) lead to a different action. */
   alternative: { action: ReceiverAction; method: 'rfc7489' | 'rfc9989' } | null;
   sources: Source[];

@@ -473,7 +473,7 @@ const outcomeOf = (answer: UpstreamAnswer): string => {
     case 'nodata':
       return 'ENODATA';
     case 'nxdomain':
-      return 'ENOTFOUND';
+      return answer.assumed ? 'ENOTFOUND (assumed offline: a public suffix outside the zone files)' : 'ENOTFOUND';
     case 'cname':
       return 'answer';
   }

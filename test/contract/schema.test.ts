@@ -32,7 +32,7 @@ const WITNESS: Record<string, Record<string, 'required' | 'optional'>> = {
   GmailPrediction: w<v1.GmailPrediction>(all<v1.GmailPrediction>(['action', 'smtp', 'reason', 'reasonCode', 'alternative'])),
   'GmailPrediction.alternative': w<Alt>(all<Alt>(['action', 'method'])),
   Source: w<v1.Source>(all<v1.Source>(['id', 'title', 'url', 'read', 'basis'])),
-  Receiver: w<v1.Receiver>(all<v1.Receiver>(['id', 'name', 'action', 'smtp', 'reason', 'case', 'basis', 'smtpBasis', 'ed25519Ignored', 'alternative', 'sources'])),
+  Receiver: w<v1.Receiver>(all<v1.Receiver>(['id', 'name', 'action', 'smtp', 'reason', 'case', 'basis', 'smtpBasis', 'ed25519Ignored', 'arcMayHelp', 'alternative', 'sources'])),
   'Receiver.alternative': w<ReceiverAlt>(all<ReceiverAlt>(['action', 'method'])),
   SpfInclude: w<v1.SpfInclude>(all<v1.SpfInclude>(['domain', 'parent', 'via', 'status', 'record', 'error'])),
   SpfRecord: w<v1.SpfRecord>(all<v1.SpfRecord>(['status', 'domain', 'record', 'error', 'lookups', 'voidLookups', 'includes'])),
