@@ -446,7 +446,9 @@ export const adviceNow = (a: Advice): string => adviceWording(a).now(a);
 export const gmailReason = (g: GmailPrediction, report: Pick<Report, 'domain' | 'path'>): string => {
   const last = report.path[report.path.length - 1];
   const relay = last?.relay ?? '?';
-  const text = GMAIL_REASON[g.reasonCode]({ domain: report.domain, relay, last, smtp: g.smtp });
+  let text = GMAIL_REASON[g.reasonCode]({ domain: report.domain, relay, last, smtp: g.smtp });
+  // --message: the DKIM part of this is a fact, not an assumption
+  if (last?.dkim.basis === 'message') text += ' This rests on the message itself: its DKIM signatures were verified against the DNS at every hop.';
   if (!g.alternative) return text;
   return `${text} Under ${g.alternative.method === 'rfc7489' ? 'RFC 7489' : 'RFC 9989'} DMARC discovery the outcome would be "${g.alternative.action}" instead.`;
 };

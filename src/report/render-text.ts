@@ -408,5 +408,3 @@ const POLICY_MEANS: Record<DmarcPolicy, string> = {
   none: 'Policy none: monitoring only; nothing is refused for failing DMARC.',
 };
 
-/** The 1.0 name, kept for the API. */
-export const renderTable = renderText;
