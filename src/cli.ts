@@ -13,7 +13,6 @@ import type { ServerAddress } from './dns/types.ts';
 import { EXIT, exitCodeFor } from './exit.ts';
 import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseHelo, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
 import { readMessage } from './read-message.ts';
-import { parseRelaySpec } from './simulate/hops.ts';
 import { looksLikeMessage, messageFacts } from './simulate/message.ts';
 
 // Start-up: this module loads only commander and the option parsers. Everything a check needs
@@ -184,8 +183,6 @@ const validate = (args: readonly string[], raw: RawOptions, concurrencyGiven: bo
   if (raw.message !== undefined && (args.length > 1 || raw.domainsFile !== undefined || raw.shard !== undefined)) {
     throw new UsageError('--message checks one message: it cannot be combined with several domains, --domains-file or --shard');
   }
-  // parsed here for the usage errors; the core takes the specs as typed
-  for (const r of raw.relay) parseRelaySpec(r);
   const check: CheckOptions = {
     relays: raw.relay.map((r) => r.trim()),
     selectors: raw.selector.map(parseSelector),
@@ -274,6 +271,10 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     program.parse([...argv], { from: 'user' });
     const parsed = validate(program.args, program.opts<RawOptions>(), program.getOptionValueSource('concurrency') !== 'default');
     debug = parsed.debug;
+    // the relay specs are parsed here for the usage errors (the core takes them as typed), with
+    // hops.ts loaded only now: it brings the SPF walk, which --help and --version never need
+    const { parseRelaySpec } = await import('./simulate/hops.ts');
+    for (const r of parsed.check.relays) parseRelaySpec(r);
     if (isBatch(parsed)) return await (await import('./batch-cli.ts')).runBatch(parsed, io);
     let domain = parsed.domains[0] ?? null;
     if (parsed.messageFile !== null) {
