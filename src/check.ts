@@ -17,7 +17,8 @@ import { asSeenBy } from './receivers/evaluate.ts';
 import { noDomainPrediction, predictGmail, verdictOf } from './receivers/gmail.ts';
 import { predictReceivers, RECEIVERS, receiverInput, type ReceiverId } from './receivers/index.ts';
 import { preloadMailauth } from './auth/mailauth.ts';
-import { parseRelaySpec, resolveHops } from './simulate/hops.ts';
+import { fetchRelayIdentity } from './records/fetch-ptr.ts';
+import { normalizeIp, parseRelaySpec, resolveHops } from './simulate/hops.ts';
 import { messageFacts } from './simulate/message.ts';
 import { ASSUMED_RELAY, simulatePath } from './simulate/path.ts';
 import { fetchMailbox } from './records/fetch-srv.ts';
@@ -127,7 +128,13 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
 
   deps.onProgress?.('records');
   // everything independent in flight at once
-  const spfTreeP = fetchSpfTree(resolve, spfDomain, { families: options.relays.length ? options.relays.map((r) => (isIP(r.split(',')[0] ?? '') === 6 ? 6 : 4)) : [4] });
+  const relayIps = specs.flatMap((s) => (s.address?.kind === 'ip' ? [normalizeIp(s.address.ip).ip] : []));
+  // a/mx terms ask for the connecting relay's address family (RFC 7208 5.3, 5.4)
+  const families = specs.length ? specs.map((s) => (s.address?.kind === 'ip' && isIP(normalizeIp(s.address.ip).ip) === 6 ? 6 : 4)) : [4 as const];
+  const spfTreeP = fetchSpfTree(resolve, spfDomain, { families });
+  // what the path asks later (each relay's PTR and forward confirmation, which mailauth's ptr
+  // and %{p} also read) is asked now, so that the simulation finds it in the cache
+  const relayIdentities = Promise.all(relayIps.map((ip) => fetchRelayIdentity(resolve, ip)));
   const records = Promise.all([
     fetchExistence(resolve, fromDomain),
     spfTreeP,
@@ -139,6 +146,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   // mailauth compiles while the first queries are in flight, not before they are sent (issue 7)
   preloadMailauth();
   const [existence, spfTree, dmarc, signerRecords, mailbox] = await records;
+  await relayIdentities;
   const signers = expectSigners({ fromDomain, adkim: appliedAdkim(dmarc), ...signerRecords });
   const dkim = signers.domains.find((d) => d.role === 'from')!;
 

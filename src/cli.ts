@@ -301,6 +301,13 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
       if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
       return EXIT.usage;
     }
+    // hops.ts is loaded by then if it threw this (it is not loaded at start-up)
+    const { RelayAddressError } = await import('./simulate/hops.ts');
+    if (err instanceof RelayAddressError) {
+      // DNS trouble kept fwdcheck from knowing where a hop sends from: no verdict (exit 3)
+      io.stderr.write(`fwdcheck: ${oneLine(err.message)}\n`);
+      return EXIT.dns;
+    }
     const e = err as Error;
     io.stderr.write(`fwdcheck: internal error: ${oneLine(e?.message ?? String(err))}${debug ? '' : ' (run with --debug for details)'}\n`);
     if (debug && e?.stack) io.stderr.write(`${e.stack}\n`);

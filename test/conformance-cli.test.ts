@@ -37,7 +37,7 @@ export const argvFor = (c: ConformanceCase, server: string): string[] => [
   ...(c.helo === '' ? [] : ['--helo', c.helo]),
   '--selector', 'none',
   // generous: the machine may be busy, and a spurious timeout would be a temperror
-  '--timeout', '3000',
+  '--timeout', '8000',
   '--json',
 ];
 

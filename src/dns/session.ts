@@ -174,7 +174,9 @@ interface CacheEntry {
 const createLimiter = (limit: number) => {
   let active = 0;
   let peak = 0;
-  const queue: (() => void)[] = [];
+  // a FIFO with a moving head: shift() on thousands of waiters would be quadratic
+  let queue: ((() => void) | null)[] = [];
+  let head = 0;
   return {
     acquire(): { ready: Promise<void>; cancel(): void } {
       if (active < limit) {
@@ -189,18 +191,25 @@ const createLimiter = (limit: number) => {
         peak = Math.max(peak, active);
         start();
       };
+      const index = queue.length;
+      const q = queue;
       queue.push(entry);
       return {
         ready,
         cancel: () => {
-          const i = queue.indexOf(entry);
-          if (i >= 0) queue.splice(i, 1);
+          if (q[index] === entry) q[index] = null;
         },
       };
     },
     release(): void {
       active--;
-      queue.shift()?.();
+      while (head < queue.length) {
+        const next = queue[head];
+        queue[head++] = null;
+        if (next) return next();
+      }
+      queue = [];
+      head = 0;
     },
     peak: () => peak,
   };
@@ -464,7 +473,7 @@ const outcomeOf = (answer: UpstreamAnswer): string => {
     case 'nodata':
       return 'ENODATA';
     case 'nxdomain':
-      return 'ENOTFOUND';
+      return answer.assumed ? 'ENOTFOUND (assumed offline: a public suffix outside the zone files)' : 'ENOTFOUND';
     case 'cname':
       return 'answer';
   }

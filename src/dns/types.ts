@@ -137,7 +137,8 @@ export interface QueryContext {
 export type UpstreamAnswer =
   | { kind: 'records'; records: unknown[]; ttl: number }
   | { kind: 'nodata'; ttl: number }
-  | { kind: 'nxdomain'; ttl: number }
+  /** assumed: not asked anywhere, taken as non-existent (offline, a public suffix outside the files). */
+  | { kind: 'nxdomain'; ttl: number; assumed?: true }
   | { kind: 'cname'; target: string; ttl: number };
 
 /** A source of DNS answers: the wire client, zone files, or both layered. Throws DnsError. */

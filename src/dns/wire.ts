@@ -135,14 +135,38 @@ const answersQuestion = (packet: dnsPacket.Packet, id: number, qname: string, qt
   return q.length === 1 && normalizeName(q[0]!.name) === normalizeName(qname) && q[0]!.type === qtype && (q[0]!.class ?? 'IN') === 'IN';
 };
 
-const buildQuery = (id: number, name: string, type: RRType, udpPayloadSize: number): Buffer =>
-  dnsPacket.encode({
-    id,
-    type: 'query',
-    flags: dnsPacket.RECURSION_DESIRED,
-    questions: [{ name, type, class: 'IN' }],
-    additionals: udpPayloadSize > 0 ? [{ type: 'OPT', name: '.', udpPayloadSize, flags: 0 } as unknown as dnsPacket.Answer] : [],
-  });
+const QTYPE: Record<RRType, number> = { A: 1, NS: 2, CNAME: 5, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33 };
+
+/**
+ * A query message (RFC 1035 4.1), written directly: it is the same every time but for the id,
+ * name and type. RD=1; with udpPayloadSize, an EDNS0 OPT record (RFC 6891 6.1.2).
+ */
+export const buildQuery = (id: number, name: string, type: RRType, udpPayloadSize: number): Buffer => {
+  const labels = name === '' ? [] : name.split('.').map((l) => Buffer.from(l, 'utf8'));
+  const nameLength = labels.reduce((n, l) => n + 1 + l.length, 1);
+  const buf = Buffer.alloc(12 + nameLength + 4 + (udpPayloadSize > 0 ? 11 : 0));
+  buf.writeUInt16BE(id, 0);
+  buf.writeUInt16BE(dnsPacket.RECURSION_DESIRED, 2);
+  buf.writeUInt16BE(1, 4); // QDCOUNT
+  buf.writeUInt16BE(udpPayloadSize > 0 ? 1 : 0, 10); // ARCOUNT
+  let at = 12;
+  for (const l of labels) {
+    buf[at++] = l.length;
+    l.copy(buf, at);
+    at += l.length;
+  }
+  buf[at++] = 0;
+  buf.writeUInt16BE(QTYPE[type], at);
+  buf.writeUInt16BE(1, at + 2); // IN
+  at += 4;
+  if (udpPayloadSize > 0) {
+    // owner ".", type OPT (41), class = payload size, TTL 0 (extended rcode, version 0, flags), no options
+    buf[at] = 0;
+    buf.writeUInt16BE(41, at + 1);
+    buf.writeUInt16BE(udpPayloadSize, at + 3);
+  }
+  return buf;
+};
 
 /**
  * A UDP socket connected to one server (so the kernel drops datagrams from any other address,

@@ -62,12 +62,27 @@ const toNodeShape = (record: ZoneRecord): unknown => {
 export const createZoneLayer = (zone: ZoneIndex, fallback: UpstreamResolver | null, label: string): UpstreamResolver => ({
   query: async (name: string, rrtype: RRType, ctx: QueryContext): Promise<UpstreamAnswer> => {
     if (zone.isAuthoritative(name)) return zoneStepAnswer(zone, name, rrtype);
-    if (!fallback) throw new DnsError('EOFFLINE', name, rrtype);
+    if (!fallback) {
+      if (isPublicSuffixLevel(name)) return { kind: 'nxdomain', ttl: NEGATIVE_TTL, assumed: true };
+      throw new DnsError('EOFFLINE', name, rrtype);
+    }
     return fallback.query(name, rrtype, ctx);
   },
   close: () => fallback?.close(),
   describe: () => label,
 });
+
+/**
+ * Offline, the names at the level of a public suffix above the files (`_dmarc.com`, which the
+ * RFC 9989 DNS Tree Walk asks for every domain, section 4.10) are taken as non-existent rather than
+ * "not checked": public suffixes almost never publish DMARC (a PSD record is the exception), and
+ * leaving them open would make every offline check of a zone end in a DMARC temperror. The
+ * assumption shows in the --debug trace and the README says so.
+ */
+const isPublicSuffixLevel = (name: string): boolean => {
+  const base = name.toLowerCase().replace(/\.$/, '').replace(/^(?:_[^.]*\.)+/, '');
+  return base !== '' && getDomain(base, { allowPrivateDomains: true }) === null;
+};
 
 /** One authoritative step: a CNAME is handed back, so that its target is asked wherever it lives. */
 const zoneStepAnswer = (zone: ZoneIndex, name: string, rrtype: RRType): UpstreamAnswer => {

@@ -74,9 +74,13 @@ const fromRule = (model: ReceiverModel, rule: ReceiverRule, c: PredictionCase, v
     basis: rule.basis,
     smtpBasis: reply?.basis ?? null,
     ed25519Ignored,
+    arcMayHelp: false,
     sources: model.sources.filter((s) => sourceIds.has(s.id)),
   };
 };
+
+/** DMARC failures a forwarder's ARC seal may save at a receiver that weighs ARC. */
+const ARC_CASES: ReadonlySet<PredictionCase> = new Set(['dmarc-reject', 'dmarc-quarantine']);
 
 /**
  * One receiver's prediction for its arrival. Receivers run both DMARC generations today; when
@@ -99,6 +103,9 @@ export const predictReceiver = (model: ReceiverModel, input: ReceiverInput): Rec
   const chosen = legacyWorse ? legacy : modern;
   const policy = (legacyWorse ? arrival.dmarc.rfc7489.policy : arrival.dmarc.policy) ?? 'none';
   const prediction = fromRule(model, model.rules[chosen.case], chosen.case, { ...vars, policy }, ed25519Ignored);
+  // RFC 8617: a receiver may, by its own policy, accept a DMARC failure that a trusted sealer
+  // vouches for; it never turns DMARC into a pass (DOMAIN.md), so only a flag, never the action
+  prediction.arcMayHelp = model.capabilities.considersArc === true && ARC_CASES.has(chosen.case) && (arrival.arc?.vouchedPass ?? false);
   if (modern.action !== legacy.action) {
     prediction.alternative = legacyWorse ? { action: modern.action, method: 'rfc9989' } : { action: legacy.action, method: 'rfc7489' };
   }

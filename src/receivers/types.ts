@@ -133,6 +133,12 @@ export interface ReceiverPrediction {
   smtpBasis: Exclude<Basis, 'not-published'> | null;
   /** Set when DKIM passed only with an Ed25519 key this receiver is not known to verify. */
   ed25519Ignored: boolean;
+  /**
+   * DMARC fails, but a forwarder's ARC seal vouches for an earlier pass and this receiver says it
+   * may weigh ARC (RFC 8617): it may accept the message by its own policy. Never a guarantee, so
+   * the action stays what the published rule says.
+   */
+  arcMayHelp: boolean;
   /** Set when the two DMARC generations (RFC 7489, RFC 9989) lead to different actions. */
   alternative?: { action: ReceiverAction; method: 'rfc7489' | 'rfc9989' };
   sources: ReceiverSource[];

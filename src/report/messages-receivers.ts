@@ -71,6 +71,7 @@ export const receiverReason = (p: ReceiverPrediction, report: Pick<Report, 'doma
   parts.push(text);
   if ((p.action === 'reject' || p.action === 'tempfail') && p.smtp === null) parts.push(`${p.name} publishes no reply text for it.`);
   if (p.smtp !== null && p.smtpBasis === 'second-hand') parts.push('The reply text is second-hand (bounce reports).');
+  if (p.arcMayHelp) parts.push(`A forwarder's ARC seal vouches for an earlier DMARC pass: ${p.name} may accept the message on it, by its own policy; never a guarantee.`);
   if (p.alternative) parts.push(`Under ${p.alternative.method === 'rfc7489' ? 'RFC 7489' : 'RFC 9989'} DMARC discovery the outcome would be "${p.alternative.action}" instead.`);
   return parts.join(' ');
 };

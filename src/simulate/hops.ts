@@ -16,7 +16,7 @@
 //
 // Parsing is pure; resolving a preset's address needs DNS and lives in resolveHops.
 import { isIP } from 'node:net';
-import type { Resolver } from '../dns/types.ts';
+import { errorCode, isNoRecord, type Resolver } from '../dns/types.ts';
 import { fetchSpfTree, type SpfNode } from '../records/fetch-spf.ts';
 import { UsageError, parseDomain } from '../options.ts';
 
@@ -237,24 +237,43 @@ const firstNetwork = (node: SpfNode): { network: string; cidr: number | undefine
   return redirect ? firstNetwork(redirect) : null;
 };
 
+/**
+ * A preset's or a forwarder domain's address could not be read from the DNS: no path can be
+ * simulated, and the outcome is open (exit 3, like any verdict DNS trouble prevents).
+ */
+export class RelayAddressError extends Error {
+  override name = 'RelayAddressError';
+}
+
+const treeError = (node: SpfNode): string | null => {
+  if (node.status === 'dns-error') return node.error ?? 'EUNKNOWN';
+  for (const child of node.children) {
+    const e = treeError(child);
+    if (e) return e;
+  }
+  return null;
+};
+
 /** An address for a forwarder known only by its domain: its SPF's first network, else its A/AAAA. */
-const addressFor = async (resolver: Resolver, domain: string, what: string): Promise<{ ip: string; origin: AddressOrigin }> => {
+const addressFor = async (resolver: Resolver, domain: string, what: string, label: string): Promise<{ ip: string; origin: AddressOrigin }> => {
   const tree = await fetchSpfTree(resolver, domain);
   const net = firstNetwork(tree.root);
   if (net) {
     const ip = firstHost(net.network, net.cidr);
     return { ip, origin: { kind: 'spf', domain, network: net.cidr !== undefined ? `${net.network}/${net.cidr}` : net.network } };
   }
+  let error = treeError(tree.root);
   for (const type of ['A', 'AAAA'] as const) {
     try {
       const [ip] = await resolver(domain, type);
       if (ip) return { ip, origin: { kind: 'address-record', domain } };
-    } catch {
+    } catch (err) {
       // no address of this family; try the other
+      if (!isNoRecord(err)) error ??= errorCode(err);
     }
   }
-  if (tree.root.status === 'dns-error') throw new UsageError(`cannot find an address for ${what}: the SPF lookup of ${domain} failed (${tree.root.error}); give the address as ${what}@IP`);
-  throw new UsageError(`cannot find an address for ${what}: ${domain} lists no ip4/ip6 network in its SPF and has no address record; give it as ${what}@IP`);
+  if (error) throw new RelayAddressError(`cannot find an address for ${what}: looking it up in the SPF of ${domain} failed (${error}); give the address as ${label}@IP`);
+  throw new UsageError(`cannot find an address for ${what}: ${domain} lists no ip4/ip6 network in its SPF and has no address record; give it as ${label}@IP`);
 };
 
 /** Turns the parsed --relay values into hops, looking up preset addresses in their SPF. */
@@ -279,9 +298,9 @@ export const resolveHops = async (specs: readonly RelaySpec[], ctx: ResolveConte
       if (n.mapped) relayAsGiven = spec.address.ip;
       origin = { kind: 'given' };
     } else if (forwarderDomain) {
-      ({ ip: relay, origin } = await addressFor(ctx.resolver, forwarderDomain, `${label}@${forwarderDomain}`));
+      ({ ip: relay, origin } = await addressFor(ctx.resolver, forwarderDomain, `${label}@${forwarderDomain}`, label));
     } else if (def?.spfDomain) {
-      ({ ip: relay, origin } = await addressFor(ctx.resolver, def.spfDomain, label));
+      ({ ip: relay, origin } = await addressFor(ctx.resolver, def.spfDomain, label, label));
     } else if (spec.preset === 'list') {
       throw new UsageError(`--relay list needs the list's address or domain: list@IP or list@lists.example (a mailing list sends from its own server)`);
     } else {

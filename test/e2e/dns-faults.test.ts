@@ -171,4 +171,23 @@ describe('zone files over the resolver', () => {
     const open = json.findings.find((f: Json) => f.code === 'OUTCOME_OPEN');
     assert.ok(open.unread.some((u: Json) => u.error === 'EOFFLINE' && u.name === 'signed.example'), JSON.stringify(open));
   });
+
+  it('--zone --offline on a zone of its own: the public suffix above it (_dmarc.<tld>, RFC 9989 walk) is taken as empty, not open', async () => {
+    const own = join(dir, 'own.zone');
+    writeFileSync(
+      own,
+      '$ORIGIN mycorp.test.\n@ SOA ns1 hostmaster 1 3600 600 86400 300\n@ TXT "v=spf1 ip4:198.51.100.80/31 -all"\n' +
+        '_dmarc TXT "v=DMARC1; p=reject; rua=mailto:d@mycorp.test"\nlists TXT "v=spf1 ip4:198.51.100.90 -all"\n',
+    );
+    for (const domain of ['mycorp.test', 'lists.mycorp.test']) {
+      const res = await runCli([domain, '--zone', own, '--offline', '--relay', RELAY, '--json', '--debug']);
+      const json = JSON.parse(res.stdout);
+      assert.equal(json.verdict, 'fail', domain);
+      assert.equal(json.gmail.action, 'reject', domain);
+      assert.equal(json.gmail.alternative, undefined, domain);
+      assert.equal(res.code, 1);
+      assert.ok(!json.findings.some((f: Json) => f.code === 'DMARC_DNS_ERROR'), JSON.stringify(json.findings));
+      assert.match(res.stderr, /_dmarc\.test -> ENOTFOUND \(assumed offline/);
+    }
+  });
 });

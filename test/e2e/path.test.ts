@@ -16,7 +16,7 @@ let server: TestDnsServer;
 const dir = mkdtempSync(join(tmpdir(), 'fwdcheck-path-'));
 
 before(async () => {
-  server = await startDnsServer({ zone: await loadZoneFiles([PATH_ZONE]) });
+  server = await startDnsServer({ zone: await loadZoneFiles([PATH_ZONE]), servfailNames: ['servfail.example'] });
 });
 after(() => server.close());
 
@@ -45,7 +45,7 @@ const writeEml = (name: string, text: string): string => {
   return file;
 };
 
-describe('the path is a chain: each arrival authenticated as it is then', () => {
+describe('the path is a chain: each arrival authenticated as it is then', { concurrency: 3 }, () => {
   it('university (SRS) -> Microsoft 365 -> Gmail: each hop rewrites the envelope, DKIM survives', async () => {
     const { res, json } = await checkJson(['sender.example', '--relay', `${UNI},srs=uni.example`, '--relay', 'microsoft365,srs=company.example']);
     assert.equal(res.code, 0, res.stderr);
@@ -150,7 +150,7 @@ describe('the path is a chain: each arrival authenticated as it is then', () => 
   });
 });
 
-describe('the relay itself: PTR and forward-confirmed reverse DNS', () => {
+describe('the relay itself: PTR and forward-confirmed reverse DNS', { concurrency: 3 }, () => {
   it("no PTR on the last relay: Gmail's all-senders rule, 550 5.7.25 with Google's text", async () => {
     const { res, json } = await checkJson(['partner.example', '--relay', '198.51.100.98']);
     assert.equal(res.code, 1);
@@ -189,7 +189,7 @@ describe('the relay itself: PTR and forward-confirmed reverse DNS', () => {
   });
 });
 
-describe('--message: a real message, verified, carried and really modified', () => {
+describe('--message: a real message, verified, carried and really modified', { concurrency: 3 }, () => {
   it('intact through SRS: the verdict rests on the verified signature', async () => {
     const file = writeEml('intact.eml', await signMessage(fixtureMessage()));
     // no domain argument: From domain and envelope sender come from the message
@@ -268,7 +268,7 @@ describe('--message: a real message, verified, carried and really modified', () 
   });
 });
 
-describe('--relay syntax errors', () => {
+describe('--relay syntax errors', { concurrency: 3 }, () => {
   for (const [spec, re] of [
     ['list', /--relay list needs the list's address or domain/],
     [`${UNI},modify=footer+bogus`, /modify=bogus is not one of subject, footer, reencode, headers/],
@@ -285,7 +285,16 @@ describe('--relay syntax errors', () => {
   }
 });
 
-describe('--mailbox: fetch instead of forward, concretely', () => {
+describe('a hop whose address DNS trouble hides', () => {
+  it('no verdict: one line, exit 3', async () => {
+    const res = await runCli(['sender.example', '--relay', 'list@servfail.example', '--resolver', server.address, '--json']);
+    assert.equal(res.code, 3, res.stderr);
+    assert.equal(res.stdout, '');
+    assert.match(res.stderr.trim(), /^fwdcheck: cannot find an address for list@servfail\.example: looking it up in the SPF of servfail\.example failed \(ESERVFAIL\); give the address as list@IP$/);
+  });
+});
+
+describe('--mailbox: fetch instead of forward, concretely', { concurrency: 3 }, () => {
   it('RFC 6186 SRV records: IMAP and submission found, POP3 not offered (target ".")', async () => {
     const { json } = await checkJson(['plain.example', '--relay', '198.51.100.66', '--mailbox', 'alice@uni.example']);
     const m = json.mailbox;

@@ -117,6 +117,13 @@ describe('--to all over the demo world (JSON)', () => {
     assert.deepEqual(adviceCodes(json).filter((c) => c.startsWith('RECIPIENT_FORWARD') || c === 'RECIPIENT_ONLY_FETCH_IS_SAFE'), []);
   });
 
+  it('a relay that seals ARC: the receivers that weigh ARC may accept, the action stays', async () => {
+    const res = await runCli(['bank.example', '--resolver', server.address, '--relay', `${RELAY},arc=fwd.example`, '--to', 'all', '--json']);
+    const json = JSON.parse(res.stdout) as Json;
+    assert.deepEqual(json.receivers.map((r: Json) => `${r.id}:${r.action}:${r.arcMayHelp}`), ['proton:inbox-warning:false', 'gmail:reject:false', 'outlook:reject:true', 'yahoo:reject:true', 'icloud:reject:true']);
+    assert.match(json.receivers.find((r: Json) => r.id === 'yahoo').reason, /ARC seal vouches for an earlier DMARC pass: Yahoo\/AOL may accept .* never a guarantee/);
+  });
+
   it('without --to, no receivers and no receiver advice', async () => {
     const res = await runCli(['bank.example', '--resolver', server.address, '--relay', RELAY, '--json']);
     const json = JSON.parse(res.stdout) as Json;

@@ -107,6 +107,21 @@ describe('receivers: decision table', () => {
     assert.deepEqual([yahoo.action, yahoo.alternative], ['reject', undefined]);
   });
 
+  it('an ARC seal vouching for an earlier pass may help where the receiver weighs ARC, and never changes the action', () => {
+    const sealed = (a: Arrival): Arrival => ({ ...a, arc: { sets: 1, sealers: ['fwd.example'], vouchedPass: true } });
+    const flags = (a: Arrival) => RECEIVER_IDS.map((id) => {
+      const p = predictReceiver(RECEIVERS[id], input(a));
+      return `${id}:${p.action}:${p.arcMayHelp}`;
+    });
+    assert.deepEqual(flags(sealed(arrival('fail', 'none', 'fail', 'reject'))), ['gmail:reject:false', 'outlook:reject:true', 'yahoo:reject:true', 'icloud:reject:true', 'proton:inbox-warning:false']);
+    assert.deepEqual(flags(sealed(arrival('fail', 'none', 'fail', 'quarantine'))), ['gmail:spam:false', 'outlook:reject:true', 'yahoo:spam:true', 'icloud:spam:true', 'proton:inbox-warning:false']);
+    // nothing to save: a pass, or no DMARC policy at all
+    assert.ok(flags(sealed(arrival('fail', 'pass', 'pass', 'reject'))).every((f) => f.endsWith(':false')));
+    assert.ok(flags(sealed(arrival('fail', 'none', 'none', null))).every((f) => f.endsWith(':false')));
+    // a seal that saw no pass vouches for nothing
+    assert.ok(flags({ ...arrival('fail', 'none', 'fail', 'reject'), arc: { sets: 1, sealers: ['x'], vouchedPass: false } } as Arrival).every((f) => f.endsWith(':false')));
+  });
+
   it('lists the receivers best first', () => {
     const order = predictReceivers(RECEIVER_IDS, input(arrival('softfail', 'none', 'fail', 'quarantine'))).map((p) => `${p.id}:${p.action}`);
     assert.deepEqual(order, ['proton:inbox-warning', 'gmail:spam', 'yahoo:spam', 'icloud:spam', 'outlook:reject']);

@@ -197,6 +197,19 @@ describe('wire client', () => {
     session.close();
   });
 
+  it('answers with the server-wide per-query delay and jitter (the bench\'s latency)', async () => {
+    const slow = await startDnsServer({ zone, delayMs: 30, jitterMs: 30 });
+    try {
+      const session = createDnsSession(createWireResolver({ servers: [{ host: slow.host, port: slow.port }] }), { timeoutMs: 2000, clock: systemClock });
+      const view = session.view();
+      const results = await Promise.all(Array.from({ length: 100 }, (_, i) => outcome(view.resolve(`n${i}.w.example`, 'A'))));
+      assert.equal(results.filter((r) => !Array.isArray(r)).length, 0);
+      session.close();
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('reads the system server list as node knows it', () => {
     for (const s of systemServers()) assert.ok(s.host.length > 0 && s.port > 0 && s.port < 65536);
   });
