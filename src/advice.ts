@@ -5,6 +5,7 @@ import { GMAIL_POP_IMPORT, popImportStatus } from './data/gmail-fetch.ts';
 import { selectPolicy } from './records/dmarc-policy.ts';
 import type { DmarcRecords } from './records/fetch-dmarc.ts';
 import { parseDmarc } from './records/parse-dmarc.ts';
+import type { Modification } from './simulate/hops.ts';
 import { advice, type Advice, type AdviceOutcome } from './report/advice-types.ts';
 import type { Finding } from './report/findings.ts';
 import type { Arrival, GmailAction, GmailPrediction, Verdict } from './report/types.ts';
@@ -86,7 +87,21 @@ export const buildAdvice = (input: AdviceInput): Advice[] => {
     dmarc: { ...last.dmarc, ...dmarcAfter(last.dmarc, true), rfc7489: dmarcAfter(last.dmarc.rfc7489, true) },
   };
   // never ask to sign when whether the domain signs could not be read
-  const dkimChange = !dkimAligned && last.dkim.result !== 'temperror' && last.dkim.unreadable.length === 0 ? outcome(predict(withDkim)) : null;
+  let dkimChange = !dkimAligned && last.dkim.result !== 'temperror' && last.dkim.unreadable.length === 0 ? outcome(predict(withDkim)) : null;
+  // the sender does sign aligned, and a relay broke it by changing the message: the remedy is
+  // the relay's, not the sender's (RFC 6376 5.4; Google support 175365: do not modify)
+  const broken = last.dkim.signatures.filter((s) => s.aligned && s.problem?.code === 'modified');
+  if (!dkimAligned && broken.length) {
+    const restored = outcome(predict(withDkim));
+    const byHop = new Map<number, { hop: number; relay: string; modifications: Modification[] }>();
+    for (const a of input.path) {
+      const changed = a.changes.flatMap((c) => (c.kind === 'modified' ? [c] : []));
+      const mods = changed.some((c) => c.broke.length) ? changed.map((c) => c.modification) : [];
+      if (mods.length) byHop.set(a.hop, { hop: a.hop, relay: a.relay, modifications: mods });
+    }
+    if (restored && byHop.size) out.push(advice('RELAY_STOP_MODIFYING', 'relay', { hops: [...byHop.values()], domain: broken[0]!.domain, outcome: restored }));
+    dkimChange = null;
+  }
 
   // SRS at the (last) relay: SPF passes for the relay's own domain, which never aligns with From
   const withSrs: Arrival = {

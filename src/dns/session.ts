@@ -178,11 +178,12 @@ const createLimiter = (limit: number) => {
   let queue: ((() => void) | null)[] = [];
   let head = 0;
   return {
-    acquire(): { ready: Promise<void>; cancel(): void } {
+    /** ready is null when a slot is free now. */
+    acquire(): { ready: Promise<void> | null; cancel(): void } {
       if (active < limit) {
         active++;
         peak = Math.max(peak, active);
-        return { ready: Promise.resolve(), cancel: () => {} };
+        return { ready: null, cancel: () => {} };
       }
       let start!: () => void;
       const ready = new Promise<void>((resolve) => (start = resolve));
@@ -221,7 +222,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
   const cache = new Map<string, CacheEntry>();
   const inFlight = new Map<string, Shared>();
   const limiter = createLimiter(Math.max(1, opts.concurrency));
-  const closing = new AbortController();
+  const closers = new Set<() => void>();
   const distinct = opts.trackDistinct ? new Set<string>() : null;
   const totals = { queries: 0, cacheHits: 0, failures: 0, timeouts: 0, retries: 0 };
 
@@ -261,44 +262,54 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
         inFlight.delete(key);
       },
     };
-    shared.promise = (async () => {
-      await slot.ready;
-      if (cancelled) throw new DnsError('ECANCELLED', name, type);
+    // one promise per query, no async frame or race: a run sends tens of thousands of them
+    const run = (): Promise<UpstreamAnswer> => {
+      if (cancelled) return Promise.reject(new DnsError('ECANCELLED', name, type));
       shared.started = true;
-      let timedOut = false;
-      let onAbort: (() => void) | undefined;
-      // time the event loop was busy is not counted (see loop-timer.ts)
-      const timer = setLoopTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, opts.timeoutMs);
-      const stopOnClose = () => controller.abort();
-      closing.signal.addEventListener('abort', stopOnClose);
-      try {
-        // the race bounds the query even for an upstream that ignores its signal
-        const aborted = new Promise<never>((_, reject) => {
-          onAbort = () => reject(new DnsError(timedOut ? 'ETIMEOUT' : 'ECANCELLED', name, type));
-          controller.signal.addEventListener('abort', onAbort);
-        });
-        const answer = await Promise.race([
-          upstream.query(name, type, { signal: controller.signal, timeoutMs: opts.timeoutMs, retries: opts.retries, onRetry }),
-          aborted,
-        ]);
-        store(key, answer);
-        return answer;
-      } catch (err) {
-        const error = timedOut ? new DnsError('ETIMEOUT', name, type) : normalizeError(err, name, type);
-        totals.failures++;
-        if (error.code === 'ETIMEOUT') totals.timeouts++;
-        throw error;
-      } finally {
-        timer.clear();
-        closing.signal.removeEventListener('abort', stopOnClose);
-        if (onAbort) controller.signal.removeEventListener('abort', onAbort);
-        limiter.release();
-        inFlight.delete(key);
-      }
-    })();
+      return new Promise<UpstreamAnswer>((resolve, reject) => {
+        let done = false;
+        let timedOut = false;
+        const settle = (error: DnsError | null, answer?: UpstreamAnswer) => {
+          if (done) return;
+          done = true;
+          timer.clear();
+          closers.delete(onClose);
+          limiter.release();
+          inFlight.delete(key);
+          if (error) {
+            totals.failures++;
+            if (error.code === 'ETIMEOUT') totals.timeouts++;
+            reject(error);
+          } else {
+            store(key, answer!);
+            resolve(answer!);
+          }
+        };
+        // time the event loop was busy is not counted (see loop-timer.ts); settling here
+        // bounds the query even for an upstream that ignores its signal
+        const timer = setLoopTimeout(() => {
+          timedOut = true;
+          settle(new DnsError('ETIMEOUT', name, type));
+          controller.abort();
+        }, opts.timeoutMs);
+        const onClose = () => {
+          settle(new DnsError('ECANCELLED', name, type));
+          controller.abort();
+        };
+        closers.add(onClose);
+        let pending: Promise<UpstreamAnswer>;
+        try {
+          pending = upstream.query(name, type, { signal: controller.signal, timeoutMs: opts.timeoutMs, retries: opts.retries, onRetry });
+        } catch (err) {
+          pending = Promise.reject(err);
+        }
+        pending.then(
+          (answer) => settle(null, answer),
+          (err: unknown) => settle(timedOut ? new DnsError('ETIMEOUT', name, type) : normalizeError(err, name, type)),
+        );
+      });
+    };
+    shared.promise = slot.ready === null ? run() : slot.ready.then(run);
     shared.promise.catch(() => {});
     inFlight.set(key, shared);
     return shared;
@@ -459,7 +470,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     stats: () => ({ ...totals, peakInFlight: limiter.peak(), cacheEntries: cache.size, distinct: distinct ? distinct.size : null }),
     describe: () => upstream.describe(),
     close: () => {
-      closing.abort();
+      for (const close of [...closers]) close();
       cache.clear();
       upstream.close();
     },

@@ -1,5 +1,6 @@
 import type { DmarcPolicy } from '../records/parse-dmarc.ts';
 import type { GmailAction } from './types.ts';
+import type { Modification } from '../simulate/hops.ts';
 
 export type Audience = 'recipient' | 'relay' | 'sender';
 
@@ -57,6 +58,8 @@ export interface AdviceArgs {
   /** SRS cannot help: an enforcing DMARC policy needs aligned DKIM, which only the sender can add. */
   RELAY_SRS_NOT_ENOUGH: { domain: string; policy: DmarcPolicy };
   RELAY_DO_NOT_MODIFY: Record<string, never>;
+  /** A hop's modification broke the sender's aligned signature: undoing it is the remedy (the sender already signs). */
+  RELAY_STOP_MODIFYING: { hops: { hop: number; relay: string; modifications: Modification[] }[]; domain: string; outcome: AdviceOutcome };
   RELAY_ARC_SEAL: Record<string, never>;
   SENDER_SIGN_ALIGNED_DKIM: { domain: string; bits: number; outcome: AdviceOutcome };
   /** The provider signs with its own domain (or Microsoft 365 DKIM was never enabled): turn on the customer's key there. */

@@ -254,6 +254,8 @@ export const adviceMessage = (a: Advice): string => {
       return `Relay operator: SRS alone will not save this mail. ${a.domain}'s DMARC policy (${a.policy}) needs aligned DKIM, and SPF under SRS is the relay's domain, which never aligns; only the sender's aligned DKIM signature, left intact, gets it through.`;
     case 'RELAY_DO_NOT_MODIFY':
       return 'Relay operator: forward the message unmodified (no footers, Subject tags, re-encoding or link rewriting): the outcome rests on the sender\'s DKIM signature surviving.';
+    case 'RELAY_STOP_MODIFYING':
+      return `Relay operator: stop changing the message (${a.hops.map((h) => `hop ${h.hop}, ${h.relay}: ${h.modifications.map((m) => MODIFICATION_TEXT[m].replace(/^(\S+)s /, '$1 ')).join(', ')}`).join('; ')}): it breaks ${a.domain}'s aligned DKIM signature, the one thing that passes DMARC after forwarding ${changes(a.outcome)}. A mailing list that must keep its Subject tag and footer can instead rewrite From to its own address for senders with an enforcing DMARC policy (Mailman's DMARC mitigation).`;
     case 'RELAY_ARC_SEAL':
       return 'Relay operator: ARC seals (RFC 8617) may help at some receivers (Microsoft, Yahoo, iCloud ask forwarders for them); never a guarantee, and Google withdrew its ARC advice on 2026-03-12.';
     case 'SENDER_SIGN_ALIGNED_DKIM':

@@ -92,6 +92,10 @@ describe('the path is a chain: each arrival authenticated as it is then', { conc
     assert.deepEqual(arrival.dkim.signatures[0].problem, { code: 'modified', modification: 'subject', hop: 1 });
     assert.deepEqual([arrival.relay, arrival.relayOrigin.kind, arrival.spf.result], ['198.51.100.200', 'spf', 'pass']);
     assert.equal(find(json, 'DKIM_BROKEN_BY_RELAY').modification, 'subject');
+    // the sender already signs: the remedy is the list's, not a new signature
+    const stop = json.advice.find((a: Json) => a.code === 'RELAY_STOP_MODIFYING');
+    assert.deepEqual([stop.hops, stop.outcome], [[{ hop: 1, relay: '198.51.100.200', modifications: ['subject', 'footer'] }], { before: 'reject', after: 'inbox' }]);
+    assert.equal(json.advice.some((a: Json) => a.code === 'SENDER_SIGN_ALIGNED_DKIM' || a.code === 'RECIPIENT_ASK_SENDER'), false);
   });
 
   it('each modification breaks DKIM as RFC 6376 5.4 says (model)', async () => {

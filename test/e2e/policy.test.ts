@@ -84,6 +84,17 @@ describe('unreadable is never missing', { concurrency: 4 }, () => {
     assert.deepEqual(q, [['news.dmarcslow.example', 'missing'], ['dmarcslow.example', 'dns-error']]);
     assert.ok(!codes(json).includes('DMARC_MISSING'));
   });
+  it('--offline: an include outside the zone files is "not checked", never missing; the outcome is open', async () => {
+    const res = await runCli(['workspace.example', '--zone', DEMO, '--offline', '--relay', RELAY, '--json']);
+    const json = JSON.parse(res.stdout);
+    assert.equal(res.code, 3);
+    assert.equal(json.verdict, 'unknown');
+    const include = json.records.spf.tree.children[0];
+    assert.deepEqual([include.domain, include.status, include.error], ['_spf.google.com', 'not-checked', 'EOFFLINE']);
+    assert.deepEqual(find(json, 'OUTCOME_OPEN').unread, [{ name: '_spf.google.com', type: 'TXT', error: 'EOFFLINE' }]);
+    assert.ok(!codes(json).includes('SPF_INCLUDE_MISSING'));
+    assert.equal(json.path[0].spf.result, 'temperror');
+  });
   it('an unreachable resolver quotes nothing about a DMARC policy', async () => {
     const res = await runCli(['bank.example', '--resolver', '127.0.0.1:9', '--timeout', '200', '--json']);
     const json = JSON.parse(res.stdout);
