@@ -202,6 +202,7 @@ describe('--message: a real message, verified, carried and really modified', { c
     assert.deepEqual([json.domain, json.mailFrom, json.basis, json.verdict], ['sender.example', 'news@sender.example', 'message', 'pass']);
     assert.deepEqual(json.message.signatures.map((s: Json) => [s.domain, s.selector, s.result, s.basis, s.bits]), [['sender.example', 'key1', 'pass', 'message', 2048]]);
     assert.equal(json.path[0].dkim.basis, 'message');
+    assert.match(json.gmail.reason, /This rests on the message itself: its DKIM signatures were verified against the DNS at every hop\./);
     assert.match(find(json, 'MESSAGE_VERIFIED').message, /rests on the message .*intact\.eml: 1 DKIM signature verified against the DNS \(1 passing, 1 aligned\)/);
   });
 
