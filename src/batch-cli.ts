@@ -8,7 +8,7 @@ import { addToSummary, emptySummary, type BatchSummary } from './batch-summary.t
 import type { CliIo, Parsed } from './cli.ts';
 import { colorLevel } from './options.ts';
 import { batchErrorDocument, batchSummaryDocument } from './report/render-batch.ts';
-import { toJsonDocument } from './report/render-json.ts';
+import { toV1 } from './contract/to-v1.ts';
 import { openDnsSession } from './upstream.ts';
 
 /**
@@ -75,8 +75,8 @@ interface Output {
 
 const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
 
-const ndjsonOutput = (write: (s: string) => Promise<void>): Output => ({
-  item: (result) => write(`${JSON.stringify(result.kind === 'report' ? toJsonDocument(result.report) : batchErrorDocument(result))}\n`),
+const ndjsonOutput = (write: (s: string) => Promise<void>, parsed: Parsed): Output => ({
+  item: (result) => write(`${JSON.stringify(result.kind === 'report' ? toV1(result.report, { debug: parsed.debug }) : batchErrorDocument(result))}\n`),
   end: async () => {},
 });
 
@@ -84,9 +84,9 @@ const ndjsonOutput = (write: (s: string) => Promise<void>): Output => ({
  * One JSON document, streamed: the reports are written as they finish (completion order), so a
  * run of any length holds only the lines that could not be checked (in "errors").
  */
-const jsonOutput = (write: (s: string) => Promise<void>): Output => {
+const jsonOutput = (write: (s: string) => Promise<void>, parsed: Parsed): Output => {
   let first = true;
-  const errors: Record<string, unknown>[] = [];
+  const errors: ReturnType<typeof batchErrorDocument>[] = [];
   return {
     item: async (result) => {
       if (result.kind !== 'report') {
@@ -95,7 +95,7 @@ const jsonOutput = (write: (s: string) => Promise<void>): Output => {
       }
       const head = first ? '{\n  "schemaVersion": 1,\n  "reports": [\n    ' : ',\n    ';
       first = false;
-      await write(head + indent(JSON.stringify(toJsonDocument(result.report), null, 2), '    '));
+      await write(head + indent(JSON.stringify(toV1(result.report, { debug: parsed.debug }), null, 2), '    '));
     },
     end: async (summary, elapsedMs) => {
       const head = first ? '{\n  "schemaVersion": 1,\n  "reports": [],\n' : '\n  ],\n';
@@ -119,7 +119,7 @@ export const runBatch = async (parsed: Parsed, io: CliIo): Promise<number> => {
   // a wrong path is bad usage (exit 2) before any check starts
   if (parsed.domainsFile !== undefined) await assertReadableFile(parsed.domainsFile);
   const write = writer(io.stdout as Stdout);
-  const output: Output = parsed.format === 'ndjson' ? ndjsonOutput(write) : parsed.format === 'json' ? jsonOutput(write) : textOutput(write, parsed, io);
+  const output: Output = parsed.format === 'ndjson' ? ndjsonOutput(write, parsed) : parsed.format === 'json' ? jsonOutput(write, parsed) : textOutput(write, parsed, io);
   const showProgress = io.stderr.isTTY === true && !io.env.CI;
   const progress = progressLine(io, showProgress ? await countInputs(parsed, io) : null);
 

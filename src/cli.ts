@@ -1,6 +1,7 @@
 // The command line: flags -> options -> check -> render -> exit code. The only module that
 // writes to the terminal or decides the exit code, and it does so in one place each.
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import type { Ora } from 'ora';
 import { parseShard, type Shard } from './batch-input.ts';
@@ -36,7 +37,9 @@ export interface CliIo {
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+/** The demo zone shipped in the package (fixtures/zones/demo.zone), beside src/ and dist/. */
+export const DEMO_ZONE = fileURLToPath(new URL('../fixtures/zones/demo.zone', import.meta.url));
+const DEMO_DEFAULT_DOMAIN = 'bank.example';
 
 /** Errors are one line on stderr, whatever text they quote. */
 const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
@@ -52,86 +55,104 @@ interface RawOptions {
   to: string[];
   zone: string[];
   resolver?: string;
-  timeout: string;
+  timeout?: string;
   offline?: boolean;
-  concurrency: string;
-  deadline: string;
+  demo?: boolean;
+  concurrency?: string;
+  deadline?: string;
   json?: boolean;
   format?: string;
   domainsFile?: string;
   shard?: string;
   jobs?: string;
-  failOn: string;
+  failOn?: string;
   color: boolean;
   debug?: boolean;
 }
 
+// Repeatable options start empty without a default, so that --help shows no "(default: [])".
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+const ARRAY_OPTIONS = ['relay', 'selector', 'dkimDomain', 'to', 'zone'] as const;
+
+const HELP_AFTER = `
+Exit codes:
+  0    the forwarded mail is expected to reach the inbox (with --fail-on fail: at-risk too)
+  1    it is at risk or will be lost (see --fail-on), or the From domain does not exist
+  2    bad usage or input (one line on stderr, nothing on stdout)
+  3    no verdict: DNS trouble or --deadline left the outcome open
+  4    internal error (a bug; run with --debug)
+  5    the output could not be written (stdout closed, disk full)
+  130  interrupted (Ctrl-C)
+  A batch exits with its worst domain: 4 > 3 > 1 > 0.
+
+Examples:
+  fwdcheck --demo                                   try it on the demo zone shipped with fwdcheck
+  fwdcheck bank.example --relay 203.0.113.7         will mail from bank.example survive my forward?
+  fwdcheck uni.example --relay 198.51.100.25 --relay microsoft365,srs=company.example --relay gmail
+  fwdcheck bank.example --relay list@lists.example --relay 203.0.113.7,srs=fwd.example,modify=footer,arc
+  fwdcheck --message received.eml --relay list@lists.example
+  fwdcheck example.com --zone dns/example.com.zone --fail-on fail --json   (CI, before publishing a zone)
+  fwdcheck example.com --zone dns/example.com.zone --format markdown       (a pull-request comment)
+  fwdcheck --domains-file senders.txt --relay 203.0.113.7 --format ndjson > reports.ndjson
+  fwdcheck bank.example --to all                    Gmail, Outlook.com, Yahoo, iCloud and Proton
+
+JSON: schema version 1, described by the JSON Schema shipped as fwdcheck/schema.`;
+
 const buildProgram = (io: CliIo) =>
   new Command('fwdcheck')
-    .description('Predict whether mail From DOMAIN, forwarded through a relay to Gmail, reaches the inbox; explain why, and what to do instead.')
+    .description('Predict whether mail From DOMAIN, forwarded through relays to Gmail, reaches the inbox; explain why, and what to do instead.')
+    .usage('[options] <domain...>')
     .argument('[domains...]', 'the From domain of the mail to check (example.com); several make a batch; with --message, taken from the message when left out')
+    .optionsGroup('What to check:')
+    .option('--domains-file <file>', 'check the domains listed in FILE, one per line (# comments, blank lines ignored); - for stdin')
+    .option('--shard <K/N>', 'check only the K-th of N parts of the domains (stable by domain name), to split a list across machines')
+    .option('--jobs <n>', `domains checked at once in a batch (default: ${DEFAULT_JOBS})`)
+    .option('--message <file.eml>', 'a real message as the sender sent it (with its DKIM-Signature fields); "-" reads standard input')
+    .option('--selector <s>', 'DKIM selector to probe; repeatable (default: the provider\'s and a list of common selectors)', collect)
+    .option('--dkim-domain <d>', 'a further domain the mail is signed with (d=), probed beside DOMAIN and its parents; repeatable', collect)
+    .option('--to <receiver>', 'also predict this mailbox: gmail, outlook, yahoo, icloud, proton, or all; repeatable (the verdict and exit code stay Gmail\'s)', collect)
+    .option('--mailbox <address>', 'the forwarded mailbox: its IMAP/POP3/submission servers are looked up (RFC 6186) for the fetch-instead advice')
+    .optionsGroup('The path:')
     .option(
       '--relay <spec>',
       'a forwarding hop; repeat for each, in order (default: an address your SPF does not list). SPEC is an IP, or a preset (gmail, microsoft365, list, postfix) optionally @IP or @DOMAIN, followed by ,srs=DOMAIN ,nosrs ,modify=subject+footer+reencode+headers ,arc ,noarc ,helo=NAME',
       collect,
-      [],
     )
-    .option('--message <file.eml>', 'a real message as the sender sent it (with its DKIM-Signature fields); "-" reads standard input')
-    .option('--mailbox <address>', 'the forwarded mailbox: its IMAP/POP3/submission servers are looked up (RFC 6186) for the fetch-instead advice')
     .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
-    .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
-    .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
-    .option('--dkim-domain <d>', 'a further domain the mail is signed with (d=), probed beside DOMAIN and its parents; repeatable', collect, [])
-    .option('--to <receiver>', 'also predict this mailbox: gmail, outlook, yahoo, icloud, proton, or all; repeatable (the verdict and exit code stay Gmail\'s)', collect, [])
-    .option('--zone <file>', 'answer the names under this RFC 1035 zone file\'s origin from it, the rest from the DNS; repeatable', collect, [])
+    .option('--helo <name>', 'the name the relay gives in HELO/EHLO (default: forwarder.invalid)')
+    .optionsGroup('DNS:')
+    .option('--zone <file>', 'answer the names under this RFC 1035 zone file\'s origin from it, the rest from the DNS; repeatable', collect)
     .option('--offline', 'with --zone: no network at all; names outside the zone files are reported as not checked')
+    .option('--demo', `the demo zone shipped with fwdcheck, offline (domain: ${DEMO_DEFAULT_DOMAIN} unless given)`)
     .option('--resolver <host[:port]>', 'DNS server to ask instead of the system\'s name servers')
-    .option('--timeout <ms>', 'time given to each DNS query, retransmissions included', String(DNS_DEFAULTS.timeoutMs))
-    .option('--deadline <ms>', 'time given to the whole check; past it, the verdict is unknown', String(DNS_DEFAULTS.deadlineMs))
-    .option('--concurrency <n>', 'DNS queries in flight at once, for the whole run (a batch: 256 unless given)', String(SESSION_DEFAULTS.concurrency))
-    .option('--json', 'print the JSON report (schema version 1) on stdout; for several domains one document { schemaVersion, reports, errors, summary }')
-    .addOption(new Option('--format <format>', 'output: text, json (as --json) or ndjson (one report per line, as each domain finishes)').choices(['text', 'json', 'ndjson']))
-    .option('--domains-file <file>', 'check the domains listed in FILE, one per line (# comments, blank lines ignored); - for stdin')
-    .option('--shard <K/N>', 'check only the K-th of N parts of the domains (stable by domain name), to split a list across machines')
-    .option('--jobs <n>', `domains checked at once in a batch (default: ${DEFAULT_JOBS})`)
-    .addOption(new Option('--fail-on <level>', 'exit 1 from this verdict up').choices(['at-risk', 'fail']).default('at-risk'))
-    .option('--no-color', 'no colours (also NO_COLOR=1, or when stdout is not a terminal)')
-    .option('--debug', 'stack traces and the DNS query trace on stderr')
-    .version(version, '-V, --version')
-    .helpOption('-h, --help')
-    .showSuggestionAfterError(false)
+    .option('--timeout <ms>', `time given to each DNS query, retransmissions included (default: ${DNS_DEFAULTS.timeoutMs})`)
+    .option('--deadline <ms>', `time given to the whole check; past it, the verdict is unknown (default: ${DNS_DEFAULTS.deadlineMs})`)
+    .option('--concurrency <n>', `DNS queries in flight at once, for the whole run (default: ${SESSION_DEFAULTS.concurrency}; a batch: 256)`)
+    .optionsGroup('Output:')
+    .option('--json', 'the JSON report (schema version 1) on stdout; same as --format json. Several domains: one document { schemaVersion, reports, errors, summary }')
+    .addOption(
+      new Option('--format <format>', 'text; json; ndjson (one report per line, as each domain finishes); markdown (short, for a pull-request comment)').choices([
+        'text',
+        'json',
+        'ndjson',
+        'markdown',
+      ]),
+    )
+    .addOption(new Option('--fail-on <level>', 'exit 1 from this verdict up (default: at-risk)').choices(['at-risk', 'fail']))
+    .option('--no-color', 'no colours (also NO_COLOR=1, or when stdout is not a terminal; FORCE_COLOR forces them)')
+    .option('--debug', 'internal state in the JSON (under "debug"), stack traces and the DNS query trace on stderr')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'print this help')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      // errors are printed by run(), as one line
+      // errors are printed by run(), as one line (with commander's "Did you mean" on it)
       outputError: () => {},
     })
-    .addHelpText(
-      'after',
-      `
-Exit codes:
-  0  the forwarded mail is expected to reach the inbox
-  1  it is at risk or will fail (see --fail-on), or the domain does not exist
-  2  bad usage or input
-  3  DNS trouble prevented a verdict
-  4  internal error (a bug; run with --debug)
+    .addHelpText('after', HELP_AFTER);
 
-Several domains (arguments or --domains-file) make a batch: the same relay and options for all,
-the exit code of the worst domain (4 > 3 > 2 for a line that is not a domain > 1 > 0).
-
-Examples:
-  fwdcheck bank.example --relay 203.0.113.7
-  fwdcheck uni.example --relay 198.51.100.25 --relay microsoft365,srs=company.example --relay gmail
-  fwdcheck bank.example --relay list@lists.example --relay 203.0.113.7,srs=fwd.example,modify=footer,arc
-  fwdcheck --message received.eml --relay list@lists.example
-  fwdcheck --domains-file senders.txt --relay 203.0.113.7 --format ndjson > reports.ndjson
-  fwdcheck example.com --json --fail-on fail
-  fwdcheck bank.example --to all
-  fwdcheck example.com --zone example.com.zone --selector s2048`,
-    );
-
-export type OutputFormat = 'text' | 'json' | 'ndjson';
+export type OutputFormat = 'text' | 'json' | 'ndjson' | 'markdown';
 
 export const DEFAULT_JOBS = 64;
 
@@ -177,7 +198,14 @@ const parseMailbox = (input: string): string => {
   return `${value.slice(0, at)}@${parseDomain(value.slice(at + 1), '--mailbox domain')}`;
 };
 
-const validate = (args: readonly string[], raw: RawOptions, concurrencyGiven: boolean): Parsed => {
+const validate = (argsGiven: readonly string[], raw: RawOptions, concurrencyGiven: boolean): Parsed => {
+  let args = argsGiven;
+  if (raw.demo) {
+    if (raw.zone.length || raw.resolver) throw new UsageError('--demo uses the demo zone: it cannot be combined with --zone or --resolver');
+    raw.zone = [DEMO_ZONE];
+    raw.offline = true;
+    if (!args.length && raw.message === undefined && raw.domainsFile === undefined) args = [DEMO_DEFAULT_DOMAIN];
+  }
   if (raw.offline && raw.zone.length === 0) throw new UsageError('--offline needs --zone: without zone files there is nothing to answer from');
   if (raw.offline && raw.resolver) throw new UsageError('--offline and --resolver cannot be combined: --offline asks no server');
   if (!args.length && raw.domainsFile === undefined && raw.message === undefined) throw new UsageError('missing the domain to check (or --domains-file FILE)');
@@ -202,12 +230,12 @@ const validate = (args: readonly string[], raw: RawOptions, concurrencyGiven: bo
     check,
     zones: raw.zone,
     offline: raw.offline === true,
-    timeoutMs: parseTimeout(raw.timeout),
-    deadlineMs: parseDeadline(raw.deadline),
-    concurrency: parseConcurrency(raw.concurrency),
+    timeoutMs: raw.timeout === undefined ? DNS_DEFAULTS.timeoutMs : parseTimeout(raw.timeout),
+    deadlineMs: raw.deadline === undefined ? DNS_DEFAULTS.deadlineMs : parseDeadline(raw.deadline),
+    concurrency: raw.concurrency === undefined ? SESSION_DEFAULTS.concurrency : parseConcurrency(raw.concurrency),
     concurrencyGiven,
     format: parseFormat(raw),
-    failOn: parseFailOn(raw.failOn),
+    failOn: parseFailOn(raw.failOn ?? 'at-risk'),
     color: raw.color,
     debug: raw.debug === true,
   };
@@ -225,6 +253,7 @@ const runOne = async (parsed: Parsed, domain: string, io: CliIo, ui: { spinner?:
   // loaded now, not at start-up; the renderer only for the format asked, while the queries run
   const checkModule = import('./check.ts');
   const renderer = parsed.format === 'text' ? import('./report/render-table.ts') : import('./report/render-json.ts');
+  const markdown = parsed.format === 'markdown' ? import('./contract/render-markdown.ts') : null;
   const dns = await (await import('./upstream.ts')).openDnsClient(parsed, io.clock);
   ui.dns = dns;
 
@@ -254,8 +283,9 @@ const runOne = async (parsed: Parsed, domain: string, io: CliIo, ui: { spinner?:
       const level = colorLevel({ flag: parsed.color, env: io.env, isTTY: io.stdoutIsTTY });
       io.stdout.write(render.renderTable(report, { chalk: new Chalk({ level }), width: io.columns }));
     }
-  } else if (parsed.format === 'ndjson') io.stdout.write(`${JSON.stringify(render.toJsonDocument(report))}\n`);
-  else io.stdout.write(render.renderJson(report));
+  } else if (markdown) io.stdout.write((await markdown).renderMarkdown(render.toV1(report)));
+  else if (parsed.format === 'ndjson') io.stdout.write(`${JSON.stringify(render.toV1(report, { debug: parsed.debug }))}\n`);
+  else io.stdout.write(render.renderJson(report, { debug: parsed.debug }));
   if (parsed.debug) for (const t of dns.trace()) io.stderr.write(`dns: ${t.type} ${t.name} -> ${t.outcome}${t.note ? ` (${t.note})` : ''} (${t.count}) ${t.ms} ms\n`);
   if (unreachable) {
     const codes = [...new Set(dns.trace().map((t) => t.outcome))].join(', ');
@@ -272,9 +302,15 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
   const ui: { spinner?: Ora; dns?: DnsClient } = {};
   try {
     program.parse([...argv], { from: 'user' });
-    const parsed = validate(program.args, program.opts<RawOptions>(), program.getOptionValueSource('concurrency') !== 'default');
+    const opts = program.opts<RawOptions>();
+    for (const key of ARRAY_OPTIONS) opts[key] ??= [];
+    // a batch raises the default concurrency unless --concurrency was given
+    const parsed = validate(program.args, opts, opts.concurrency !== undefined);
     debug = parsed.debug;
-    if (isBatch(parsed)) return await (await import('./batch-cli.ts')).runBatch(parsed, io);
+    if (isBatch(parsed)) {
+      if (parsed.format === 'markdown') throw new UsageError('--format markdown reports on one domain; for several use --json or --format ndjson');
+      return await (await import('./batch-cli.ts')).runBatch(parsed, io);
+    }
     let domain = parsed.domains[0] ?? null;
     if (parsed.messageFile !== null) {
       const bytes = await readMessage(parsed.messageFile, io.stdin);

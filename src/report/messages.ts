@@ -358,5 +358,7 @@ export const gmailReason = (g: GmailPrediction, report: Pick<Report, 'domain' | 
   if (g.alternative) {
     text += ` Under ${g.alternative.method === 'rfc7489' ? 'RFC 7489' : 'RFC 9989'} DMARC discovery the outcome would be "${g.alternative.action}" instead.`;
   }
+  // --message: the DKIM part of this is a fact, not an assumption
+  if (last?.dkim.basis === 'message') text += ' This rests on the message itself: its DKIM signatures were verified against the DNS at every hop.';
   return text;
 };

@@ -11,6 +11,7 @@ import { loadZoneFiles } from '../../src/dns/zone-resolver.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 import { BIN, runCli, type CliResult } from '../helpers/run-cli.ts';
 import { fixtureMessage, PATH_ZONE, signMessage } from '../helpers/sign.ts';
+import { parseReport } from '../helpers/contract.ts';
 
 let server: TestDnsServer;
 const dir = mkdtempSync(join(tmpdir(), 'fwdcheck-path-'));
@@ -27,12 +28,7 @@ const UNI = '198.51.100.25';
 
 const checkJson = async (args: string[]): Promise<{ res: CliResult; json: Json }> => {
   const res = await runCli([...args, '--resolver', server.address, '--json']);
-  let json: Json;
-  try {
-    json = JSON.parse(res.stdout);
-  } catch {
-    assert.fail(`stdout is not one JSON document (exit ${res.code}): ${res.stdout.slice(0, 300)} ${res.stderr}`);
-  }
+  const json: Json = parseReport(res.stdout);
   return { res, json };
 };
 
@@ -65,7 +61,7 @@ describe('the path is a chain: each arrival authenticated as it is then', { conc
     assert.deepEqual(second.changes.map((c: Json) => c.kind), ['envelope-rewritten', 'arc-sealed']);
     // the preset's address comes from Microsoft's published SPF, and the report says so
     assert.deepEqual(second.relayOrigin, { kind: 'spf', domain: 'spf.protection.outlook.com', network: '40.92.0.0/15' });
-    assert.equal(find(json, 'RELAY_ADDRESS_FROM_DNS').network, '40.92.0.0/15');
+    assert.equal(find(json, 'RELAY_ADDRESS_FROM_DNS').args.network, '40.92.0.0/15');
     assert.deepEqual([first.relayIdentity.status, first.helo], ['confirmed', 'mx.uni.example']);
     assert.deepEqual(second.dkim.signatures.map((s: Json) => [s.domain, s.selector, s.result, s.aligned, s.basis]), [['sender.example', 'key1', 'pass', true, 'published-key']]);
   });
@@ -89,12 +85,12 @@ describe('the path is a chain: each arrival authenticated as it is then', { conc
     assert.match(json.gmail.smtp, /^550 5\.7\.26 Unauthenticated email from sender\.example/);
     const [arrival] = json.path;
     assert.deepEqual(arrival.changes.map((c: Json) => c.modification ?? c.kind), ['envelope-rewritten', 'subject', 'footer']);
-    assert.deepEqual(arrival.dkim.signatures[0].problem, { code: 'modified', modification: 'subject', hop: 1 });
+    assert.deepEqual(arrival.dkim.signatures[0].problem, { code: 'modified', modification: 'subject', hop: 1, detail: null });
     assert.deepEqual([arrival.relay, arrival.relayOrigin.kind, arrival.spf.result], ['198.51.100.200', 'spf', 'pass']);
-    assert.equal(find(json, 'DKIM_BROKEN_BY_RELAY').modification, 'subject');
+    assert.equal(find(json, 'DKIM_BROKEN_BY_RELAY').args.modification, 'subject');
     // the sender already signs: the remedy is the list's, not a new signature
     const stop = json.advice.find((a: Json) => a.code === 'RELAY_STOP_MODIFYING');
-    assert.deepEqual([stop.hops, stop.outcome], [[{ hop: 1, relay: '198.51.100.200', modifications: ['subject', 'footer'] }], { before: 'reject', after: 'inbox' }]);
+    assert.deepEqual([stop.args.hops, stop.args.outcome], [[{ hop: 1, relay: '198.51.100.200', modifications: ['subject', 'footer'] }], { before: 'reject', after: 'inbox' }]);
     assert.equal(json.advice.some((a: Json) => a.code === 'SENDER_SIGN_ALIGNED_DKIM' || a.code === 'RECIPIENT_ASK_SENDER'), false);
   });
 
@@ -102,7 +98,7 @@ describe('the path is a chain: each arrival authenticated as it is then', { conc
     for (const mod of ['footer', 'reencode', 'headers'] as const) {
       const { json } = await checkJson(['sender.example', '--relay', `${UNI},srs=uni.example,modify=${mod}`]);
       assert.equal(json.path[0].dkim.result, 'fail', mod);
-      assert.equal(find(json, 'DKIM_BROKEN_BY_RELAY').modification, mod);
+      assert.equal(find(json, 'DKIM_BROKEN_BY_RELAY').args.modification, mod);
       assert.equal(json.verdict, 'fail', mod);
     }
   });
@@ -118,7 +114,7 @@ describe('the path is a chain: each arrival authenticated as it is then', { conc
   it("SRS to a domain whose SPF does not list the relay: said, and SPF fails", async () => {
     const { json } = await checkJson(['plain.example', '--relay', '198.51.100.66,srs=nocover.example']);
     assert.equal(json.path[0].spf.result, 'fail');
-    assert.deepEqual([find(json, 'SRS_SPF_NOT_COVERING').domain, find(json, 'SRS_SPF_NOT_COVERING').relay], ['nocover.example', '198.51.100.66']);
+    assert.deepEqual([find(json, 'SRS_SPF_NOT_COVERING').args.domain, find(json, 'SRS_SPF_NOT_COVERING').args.relay], ['nocover.example', '198.51.100.66']);
     assert.match(find(json, 'SRS_SPF_NOT_COVERING').message, /does not authorize its relay 198\.51\.100\.66/);
   });
 
@@ -130,7 +126,7 @@ describe('the path is a chain: each arrival authenticated as it is then', { conc
 
   it('the same relay twice is a loop', async () => {
     const { json } = await checkJson(['sender.example', '--relay', UNI, '--relay', '198.51.100.200', '--relay', UNI]);
-    assert.deepEqual(find(json, 'RELAY_LOOP').hops, [1, 3]);
+    assert.deepEqual(find(json, 'RELAY_LOOP').args.hops, [1, 3]);
     assert.equal(find(json, 'RELAY_LOOP').severity, 'error');
   });
 
@@ -160,7 +156,7 @@ describe('the relay itself: PTR and forward-confirmed reverse DNS', { concurrenc
     assert.equal(res.code, 1);
     assert.deepEqual([json.gmail.action, json.gmail.reasonCode], ['reject', 'RELAY_NO_FCRDNS']);
     assert.match(json.gmail.smtp, /^550 5\.7\.25 The IP address sending this message does not have a PTR record setup, or the corresponding forward DNS entry does not point to the sending IP\. As a policy, Gmail does not accept messages from IPs with missing PTR records\./);
-    assert.deepEqual([find(json, 'RELAY_NO_FCRDNS').status, find(json, 'RELAY_NO_FCRDNS').severity], ['no-ptr', 'error']);
+    assert.deepEqual([find(json, 'RELAY_NO_FCRDNS').args.status, find(json, 'RELAY_NO_FCRDNS').severity], ['no-ptr', 'error']);
     assert.match(find(json, 'RELAY_NO_FCRDNS').message, /451 4\.7\.23/);
     assert.equal(json.path[0].relayIdentity.reverseName, '98.100.51.198.in-addr.arpa');
   });
@@ -174,7 +170,7 @@ describe('the relay itself: PTR and forward-confirmed reverse DNS', { concurrenc
   it("an intermediate relay without PTR is a warning, not Gmail's reply", async () => {
     const { json } = await checkJson(['sender.example', '--relay', '198.51.100.98', '--relay', `${UNI},srs=uni.example`]);
     assert.equal(json.gmail.action, 'inbox');
-    assert.deepEqual([find(json, 'RELAY_NO_FCRDNS').severity, find(json, 'RELAY_NO_FCRDNS').receiver], ['warning', 'relay-2']);
+    assert.deepEqual([find(json, 'RELAY_NO_FCRDNS').severity, find(json, 'RELAY_NO_FCRDNS').args.receiver], ['warning', 'relay-2']);
   });
 
   it('an IPv6 relay: PTR under ip6.arpa, SPF by ip6', async () => {
@@ -202,6 +198,7 @@ describe('--message: a real message, verified, carried and really modified', { c
     assert.deepEqual([json.domain, json.mailFrom, json.basis, json.verdict], ['sender.example', 'news@sender.example', 'message', 'pass']);
     assert.deepEqual(json.message.signatures.map((s: Json) => [s.domain, s.selector, s.result, s.basis, s.bits]), [['sender.example', 'key1', 'pass', 'message', 2048]]);
     assert.equal(json.path[0].dkim.basis, 'message');
+    assert.match(json.gmail.reason, /This rests on the message itself: its DKIM signatures were verified against the DNS at every hop\./);
     assert.match(find(json, 'MESSAGE_VERIFIED').message, /rests on the message .*intact\.eml: 1 DKIM signature verified against the DNS \(1 passing, 1 aligned\)/);
   });
 
@@ -210,7 +207,7 @@ describe('--message: a real message, verified, carried and really modified', { c
     const { res, json } = await checkJson(['--message', file, '--relay', `${UNI},srs=uni.example,modify=footer`]);
     assert.equal(res.code, 1);
     const sig = json.path[0].dkim.signatures[0];
-    assert.deepEqual([sig.result, sig.problem], ['fail', { code: 'modified', modification: 'footer', hop: 1 }]);
+    assert.deepEqual([sig.result, sig.problem], ['fail', { code: 'modified', modification: 'footer', hop: 1, detail: null }]);
     assert.deepEqual(json.path[0].changes[1], { kind: 'modified', modification: 'footer', broke: [{ domain: 'sender.example', selector: 'key1' }], survivedByLength: [] });
     assert.equal(json.gmail.action, 'reject');
   });
@@ -253,7 +250,7 @@ describe('--message: a real message, verified, carried and really modified', { c
       );
       child.stdin!.end(eml);
     });
-    const json = JSON.parse(res.stdout);
+    const json: Json = parseReport(res.stdout);
     assert.deepEqual([json.domain, json.message.source, json.message.signatures[0].result], ['sender.example', '(standard input)', 'pass']);
   });
 
@@ -315,7 +312,7 @@ describe('--mailbox: fetch instead of forward, concretely', { concurrency: 3 }, 
     const { json } = await checkJson(['plain.example', '--relay', '198.51.100.66', '--mailbox', 'alice@company.example']);
     assert.equal(json.mailbox.provider.id, 'microsoft-365');
     const advice = json.advice.find((a: Json) => a.code === 'RECIPIENT_MAILBOX_SETTINGS');
-    assert.deepEqual([advice.source, advice.imap.host, advice.submission.tls, advice.popImport], ['provider', 'outlook.office365.com', 'starttls', 'existing-only']);
+    assert.deepEqual([advice.args.source, advice.args.imap.host, advice.args.submission.tls, advice.args.popImport], ['provider', 'outlook.office365.com', 'starttls', 'existing-only']);
     assert.match(advice.message, /POP3 import .* takes no new accounts as of \d{4}-\d{2}-\d{2}/);
   });
 

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadZoneFiles } from '../../src/dns/zone-resolver.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 import { FIXTURES, runCli, type CliResult } from '../helpers/run-cli.ts';
+import { parseReport } from '../helpers/contract.ts';
 
 const SIGNERS = join(FIXTURES, 'zones/signers.zone');
 
@@ -31,12 +32,7 @@ type Json = any;
 // no --relay: the unlisted forwarder has no FCrDNS of its own to check, so DKIM alone decides
 const checkJson = async (domain: string, ...args: string[]): Promise<{ res: CliResult; json: Json }> => {
   const res = await runCli([domain, '--resolver', server.address, '--json', '--timeout', '300', ...args]);
-  let json: Json;
-  try {
-    json = JSON.parse(res.stdout);
-  } catch {
-    assert.fail(`stdout is not one JSON document (exit ${res.code}): ${res.stdout.slice(0, 300)} ${res.stderr}`);
-  }
+  const json: Json = parseReport(res.stdout);
   return { res, json };
 };
 
@@ -47,10 +43,10 @@ const gmailDkim = (json: Json) => {
   return [d.result, d.aligned, d.domain, d.selector, d.basis];
 };
 const expected = (json: Json) => json.records.dkim.expected.map((e: Json) => [e.domain, e.selector, e.aligned, e.basis, e.provider]);
-// the finding's data, without the sentence the JSON renderer adds
+// the finding's code, severity and arguments, without the sentence the JSON renderer adds
 const finding = (json: Json, code: string) => {
-  const { message: _message, ...data } = json.findings.find((f: Json) => f.code === code);
-  return data;
+  const f = json.findings.find((x: Json) => x.code === code);
+  return { code: f.code, severity: f.severity, ...f.args };
 };
 /** The human report with table borders and line breaks taken out. */
 const flat = (text: string) => text.replace(/[│\s]+/g, ' ');
@@ -85,7 +81,7 @@ describe('who really signs (JSON through a local DNS server)', () => {
       'RECIPIENT_IMAP_IN_GMAIL_APP', 'RECIPIENT_FETCH_INSTEAD', 'RELAY_SRS_NOT_ENOUGH', 'RELAY_ARC_SEAL', 'SENDER_ENABLE_PROVIDER_DKIM', 'RECIPIENT_ASK_SENDER',
     ]);
     const fix = json.advice.find((a: Json) => a.code === 'SENDER_ENABLE_PROVIDER_DKIM');
-    assert.deepEqual([fix.provider, fix.domain, fix.outcome], ['google-workspace', 'ws-reject.example', { before: 'reject', after: 'inbox' }]);
+    assert.deepEqual([fix.args.provider, fix.args.domain, fix.args.outcome], ['google-workspace', 'ws-reject.example', { before: 'reject', after: 'inbox' }]);
     // one NXDOMAIN at _domainkey stands for the generic list; the provider's own selector confirms it
     const from = json.records.dkim.domains[0];
     assert.deepEqual([from.subtree, from.selectors.map((s: Json) => [s.selector, s.origin, s.status])], ['nxdomain', [['google', 'provider', 'missing']]]);
@@ -125,7 +121,7 @@ describe('who really signs (JSON through a local DNS server)', () => {
       'selector1._domainkey.m365-off.example is a CNAME to selector1-m365-off-example._domainkey.fabrikam.onmicrosoft.com',
     ]);
     const fix = json.advice.find((a: Json) => a.code === 'SENDER_ENABLE_PROVIDER_DKIM');
-    assert.deepEqual([fix.provider, fix.outcome], ['microsoft-365', { before: 'spam', after: 'inbox' }]);
+    assert.deepEqual([fix.args.provider, fix.args.outcome], ['microsoft-365', { before: 'spam', after: 'inbox' }]);
     const human = await runCli(['m365-off.example', '--resolver', server.address], { COLUMNS: '200' });
     assert.match(flat(human.stdout), /DKIM was never enabled for m365-off\.example in the Microsoft 365 tenant/);
     assert.match(flat(human.stdout), /New-DkimSigningConfig -DomainName m365-off\.example/);
@@ -217,7 +213,7 @@ describe('who really signs (JSON through a local DNS server)', () => {
     assert.deepEqual([json.verdict, json.gmail.action], ['fail', 'reject']);
     assert.deepEqual(codes(json), ['DKIM_ED25519_ONLY', 'RELAY_ASSUMED', 'DKIM_ASSUMED_INTACT']);
     const sign = json.advice.find((a: Json) => a.code === 'SENDER_SIGN_ALIGNED_DKIM');
-    assert.deepEqual([sign.domain, sign.bits], ['edonly.example', 2048]);
+    assert.deepEqual([sign.args.domain, sign.args.bits], ['edonly.example', 2048]);
     const human = await runCli(['edonly.example', '--resolver', server.address], { COLUMNS: '200' });
     assert.match(flat(human.stdout), /2048-bit RSA key \(optionally dual-signed with Ed25519 as well; never Ed25519 alone/);
   });
