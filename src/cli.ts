@@ -283,7 +283,7 @@ const runOne = async (parsed: Parsed, domain: string, io: CliIo, ui: { spinner?:
   } else if (markdown) io.stdout.write((await markdown).renderMarkdown(render.toV1(report)));
   else if (parsed.format === 'ndjson') io.stdout.write(`${JSON.stringify(render.toV1(report, { debug: parsed.debug }))}\n`);
   else io.stdout.write(render.renderJson(report, { debug: parsed.debug }));
-  if (parsed.debug) for (const t of dns.trace()) io.stderr.write(`dns: ${t.type} ${t.name} -> ${t.outcome} (${t.count}) ${t.ms} ms\n`);
+  if (parsed.debug) for (const t of dns.trace()) io.stderr.write(`dns: ${t.type} ${t.name} -> ${t.outcome}${t.note ? ` (${t.note})` : ''} (${t.count}) ${t.ms} ms\n`);
   if (unreachable) {
     const codes = [...new Set(dns.trace().map((t) => t.outcome))].join(', ');
     io.stderr.write(`fwdcheck: the DNS resolver (${report.dns.source}) did not answer any query (${codes})\n`);
