@@ -9,6 +9,7 @@ import type { CliIo, Parsed } from './cli.ts';
 import { colorLevel } from './options.ts';
 import { batchErrorDocument, batchSummaryDocument } from './report/render-batch.ts';
 import { toV1 } from './contract/to-v1.ts';
+import { heapGuard } from './heap.ts';
 import { openDnsSession } from './upstream.ts';
 
 /**
@@ -128,6 +129,7 @@ export const runBatch = async (parsed: Parsed, io: CliIo): Promise<number> => {
   const session = await openDnsSession({ ...parsed, concurrency }, io.clock);
   const started = io.clock.now();
   const summary = emptySummary();
+  const boundHeap = heapGuard();
   try {
     const results = checkMany(inShard(allInputs(parsed, io), parsed.shard), parsed.check, { session, clock: io.clock, concurrency: parsed.jobs });
     for await (const result of results) {
@@ -139,6 +141,7 @@ export const runBatch = async (parsed: Parsed, io: CliIo): Promise<number> => {
         if (parsed.debug && result.kind === 'internal-error' && result.error instanceof Error && result.error.stack) io.stderr.write(`${result.error.stack}\n`);
       }
       await output.item(result);
+      boundHeap();
       if (showProgress) progress.tick(summary.total);
     }
   } finally {

@@ -14,7 +14,6 @@ import type { ServerAddress } from './dns/types.ts';
 import { EXIT, exitCodeFor } from './exit.ts';
 import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseHelo, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
 import { readMessage } from './read-message.ts';
-import { parseRelaySpec, RelayAddressError } from './simulate/hops.ts';
 import { looksLikeMessage, messageFacts } from './simulate/message.ts';
 
 // Start-up: this module loads only commander and the option parsers. Everything a check needs
@@ -212,8 +211,6 @@ const validate = (argsGiven: readonly string[], raw: RawOptions, concurrencyGive
   if (raw.message !== undefined && (args.length > 1 || raw.domainsFile !== undefined || raw.shard !== undefined)) {
     throw new UsageError('--message checks one message: it cannot be combined with several domains, --domains-file or --shard');
   }
-  // parsed here for the usage errors; the core takes the specs as typed
-  for (const r of raw.relay) parseRelaySpec(r);
   const check: CheckOptions = {
     relays: raw.relay.map((r) => r.trim()),
     selectors: raw.selector.map(parseSelector),
@@ -286,7 +283,7 @@ const runOne = async (parsed: Parsed, domain: string, io: CliIo, ui: { spinner?:
   } else if (markdown) io.stdout.write((await markdown).renderMarkdown(render.toV1(report)));
   else if (parsed.format === 'ndjson') io.stdout.write(`${JSON.stringify(render.toV1(report, { debug: parsed.debug }))}\n`);
   else io.stdout.write(render.renderJson(report, { debug: parsed.debug }));
-  if (parsed.debug) for (const t of dns.trace()) io.stderr.write(`dns: ${t.type} ${t.name} -> ${t.outcome} (${t.count}) ${t.ms} ms\n`);
+  if (parsed.debug) for (const t of dns.trace()) io.stderr.write(`dns: ${t.type} ${t.name} -> ${t.outcome}${t.note ? ` (${t.note})` : ''} (${t.count}) ${t.ms} ms\n`);
   if (unreachable) {
     const codes = [...new Set(dns.trace().map((t) => t.outcome))].join(', ');
     io.stderr.write(`fwdcheck: the DNS resolver (${report.dns.source}) did not answer any query (${codes})\n`);
@@ -307,6 +304,10 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     // a batch raises the default concurrency unless --concurrency was given
     const parsed = validate(program.args, opts, opts.concurrency !== undefined);
     debug = parsed.debug;
+    // the relay specs are parsed here for the usage errors (the core takes them as typed), with
+    // hops.ts loaded only now: it brings the SPF walk, which --help and --version never need
+    const { parseRelaySpec } = await import('./simulate/hops.ts');
+    for (const r of parsed.check.relays) parseRelaySpec(r);
     if (isBatch(parsed)) {
       if (parsed.format === 'markdown') throw new UsageError('--format markdown reports on one domain; for several use --json or --format ndjson');
       return await (await import('./batch-cli.ts')).runBatch(parsed, io);
@@ -336,6 +337,8 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
       if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
       return EXIT.usage;
     }
+    // hops.ts is loaded by then if it threw this (it is not loaded at start-up)
+    const { RelayAddressError } = await import('./simulate/hops.ts');
     if (err instanceof RelayAddressError) {
       // DNS trouble kept fwdcheck from knowing where a hop sends from: no verdict (exit 3)
       io.stderr.write(`fwdcheck: ${oneLine(err.message)}\n`);
