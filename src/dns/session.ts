@@ -4,6 +4,7 @@
 import type { Clock } from '../clock.ts';
 import { setLoopTimeout } from './loop-timer.ts';
 import {
+  DNS_ERROR_TEXT,
   DnsError,
   errorCode,
   isNoRecord,
@@ -125,18 +126,16 @@ export const SESSION_DEFAULTS = {
   maxTtlSeconds: 86_400,
 } as const;
 
-// Codes a resolver may throw that we pass on as they are; anything else becomes ESERVFAIL so
-// that every consumer (mailauth's SPF, DKIM and DMARC code, our own fetchers) treats it as a
-// transient failure: temperror, never fail (RFC 7208 5, RFC 7489 6.6.3).
-const KNOWN_CODES = new Set<string>([
-  'ENOTFOUND', 'ENODATA', 'ETIMEOUT', 'ESERVFAIL', 'EREFUSED', 'ECONNREFUSED', 'EBADNAME', 'EBADRESP', 'EFORMERR', 'ECANCELLED',
-  'ENOTIMP', 'EYXDOMAIN', 'EYXRRSET', 'ENXRRSET', 'ENOTAUTH', 'ENOTZONE', 'EBADRCODE', 'ELOOP', 'ELIMIT', 'EDEADLINE', 'EOFFLINE',
-]);
+// Codes a resolver may throw are passed on as they are when fwdcheck knows them (DNS_ERROR_TEXT,
+// the one list of codes, with their words); anything else becomes ESERVFAIL so that every consumer
+// (mailauth's SPF, DKIM and DMARC code, our own fetchers) treats it as a transient failure:
+// temperror, never fail (RFC 7208 5, RFC 7489 6.6.3).
+const isKnownCode = (code: string): code is DnsErrorCode => Object.hasOwn(DNS_ERROR_TEXT, code);
 
 const normalizeError = (err: unknown, name: string, type: string): DnsError => {
   if (err instanceof DnsError) return err;
   const code = errorCode(err);
-  return new DnsError((KNOWN_CODES.has(code) ? code : 'ESERVFAIL') as DnsErrorCode, name, type);
+  return new DnsError(isKnownCode(code) ? code : 'ESERVFAIL', name, type);
 };
 
 /**

@@ -1,4 +1,4 @@
-import { isDmarcPolicy, type DmarcPolicy } from '../auth/types.ts';
+import { DMARC_POLICIES, isDmarcPolicy, type DmarcPolicy } from '../auth/types.ts';
 
 export type { DmarcPolicy } from '../auth/types.ts';
 
@@ -124,9 +124,9 @@ export const parseDmarc = (record: string): ParsedDmarc => {
 };
 
 const ENUMERATED: Readonly<Record<string, readonly string[]>> = {
-  p: ['none', 'quarantine', 'reject'],
-  sp: ['none', 'quarantine', 'reject'],
-  np: ['none', 'quarantine', 'reject'],
+  p: DMARC_POLICIES,
+  sp: DMARC_POLICIES,
+  np: DMARC_POLICIES,
   adkim: ['r', 's'],
   aspf: ['r', 's'],
   t: ['y', 'n'],

@@ -12,6 +12,7 @@ import type { Finding } from './findings.ts';
 import type { DmarcPolicy } from '../auth/types.ts';
 import type { PresetId } from '../simulate/hops.ts';
 import { defaultSignerForm, providerName } from '../records/providers.ts';
+import { SPF_LOOKUP_LIMIT } from '../records/fetch-spf.ts';
 import type { Arrival, GmailAction, GmailReason, Report, Verdict } from './types.ts';
 
 export interface TextRenderOptions {
@@ -343,7 +344,7 @@ export const renderText = (report: Report, options: TextRenderOptions): string =
   const records: Record<RecordGroup, { where: string; status: string[]; raw: string[] }> = {
     spf: {
       where: spf.domain,
-      status: spf.status === 'found' ? [`Published; uses ${spf.lookups} of the 10 DNS lookups allowed.`] : [],
+      status: spf.status === 'found' ? [`Published; uses ${spf.lookups} of the ${SPF_LOOKUP_LIMIT} DNS lookups allowed.`] : [],
       raw: spf.record === null ? [] : [spf.record],
     },
     dmarc: {
