@@ -239,12 +239,17 @@ const dmarcMark = (r: Report, a: Arrival): Mark => {
 
 /** The first leg, from the sender's own servers to the first relay: what the mail leaves with. */
 const originMarks = (r: Report, first: Arrival): Mark[] => {
-  const signed = first.dkim.basis === 'assumed-intact' || first.dkim.result === 'pass';
+  // the first arrival is after hop 1: a signature that hop broke was still whole when the mail
+  // left the sender, so the sender's leg shows it as signed (the break is drawn at the hop)
+  const leftWith = [...first.dkim.signatures]
+    .filter((s) => s.result === 'pass' || s.problem?.code === 'modified')
+    .sort((a, b) => Number(b.aligned) - Number(a.aligned))[0];
+  const signed = first.dkim.basis === 'assumed-intact' || first.dkim.result === 'pass' || leftWith !== undefined;
+  const domain = leftWith?.domain ?? first.dkim.domain;
+  const selector = leftWith ? leftWith.selector : first.dkim.selector;
   return [
     { what: 'SPF', state: 'holds', tone: 'good', text: `sent from ${r.domain}'s own servers (assumed)` },
-    signed
-      ? { what: 'DKIM', state: 'signed', tone: 'good', text: `by ${signer(r, first.dkim.domain)}${first.dkim.selector ? ` (selector ${first.dkim.selector})` : ''}` }
-      : dkimMark(r, first),
+    signed ? { what: 'DKIM', state: 'signed', tone: 'good', text: `by ${signer(r, domain)}${selector ? ` (selector ${selector})` : ''}` } : dkimMark(r, first),
   ];
 };
 
