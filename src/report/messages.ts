@@ -5,6 +5,8 @@ import type { Finding } from './findings.ts';
 import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-receivers.ts';
 import type { GmailAction, GmailPrediction, Report } from './types.ts';
 import { defaultSignerForm, providerName } from '../records/providers.ts';
+import type { DkimKeyProblem } from '../records/parse-dkim.ts';
+import type { SpfSyntaxReason } from '../records/parse-spf.ts';
 
 /** The provider-specific way to turn on a key of the customer's own (the providers' admin pages, 2026). */
 const providerDkimFix = (provider: string, domain: string): string => {
@@ -32,7 +34,8 @@ const monthName = (ym: string): string => {
   return name;
 };
 
-const SPF_REASON: Record<string, string> = {
+// exhaustive: a new syntax reason does not compile until it has its wording
+const SPF_REASON: Record<SpfSyntaxReason, string> = {
   'unknown-mechanism': 'is not an SPF mechanism or modifier',
   'missing-argument': 'is missing its argument',
   'unexpected-argument': 'takes no argument here',
@@ -79,7 +82,7 @@ export const findingMessage = (f: Finding): string => {
     case 'SPF_MULTIPLE_RECORDS':
       return `${f.domain} publishes ${f.count} SPF records; more than one is a permerror (RFC 7208 4.5).`;
     case 'SPF_SYNTAX_ERROR':
-      return `SPF record of ${f.domain}: "${f.term}" ${SPF_REASON[f.reason] ?? f.reason}; a syntax error anywhere makes the record permerror (RFC 7208 4.6).`;
+      return `SPF record of ${f.domain}: "${f.term}" ${SPF_REASON[f.reason]}; a syntax error anywhere makes the record permerror (RFC 7208 4.6).`;
     case 'SPF_TOO_MANY_LOOKUPS':
       return `The SPF tree needs more than ${f.limit} DNS lookups; past the ${f.limit}th, evaluation gives permerror (RFC 7208 4.6.4) for every IP listed after it.`;
     case 'SPF_TOO_MANY_VOID_LOOKUPS':
@@ -204,7 +207,8 @@ const MODIFICATION_TEXT: Record<import('../simulate/hops.ts').Modification, stri
   headers: 'rewrites signed header fields (Reply-To, List-*)',
 };
 
-const dkimProblem = (problem: string, bits: number | null): string => {
+// exhaustive switch: a new key problem does not compile until it has its wording
+const dkimProblem = (problem: DkimKeyProblem, bits: number | null): string => {
   switch (problem) {
     case 'revoked':
       return 'revoked (empty p=)';
@@ -226,8 +230,6 @@ const dkimProblem = (problem: string, bits: number | null): string => {
       return 'its service type (s=) excludes email';
     case 'duplicate-tag':
       return 'a tag appears twice, which makes the whole key record invalid (RFC 6376 3.2)';
-    default:
-      return problem;
   }
 };
 
