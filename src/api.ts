@@ -16,7 +16,7 @@ import { parseRelaySpec } from './simulate/hops.ts';
 import { parseHelo, parseDomain, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, parseDeadline, UsageError } from './options.ts';
 import { renderMarkdown as renderMarkdownV1 } from './contract/render-markdown.ts';
 import type { Report as InternalReport } from './report/types.ts';
-import { renderTable } from './report/render-table.ts';
+import { renderText as renderTextReport } from './report/render-text.ts';
 
 /**
  * Where DNS answers come from: a resolver made by systemResolver(), serverResolver() or
@@ -157,6 +157,8 @@ export interface TextOptions {
   color?: boolean | 0 | 1 | 2 | 3;
   /** The width to fit the report to, in columns. Default: 80. */
   width?: number;
+  /** Raw records, finding codes, references and Gmail's full reply, as --verbose. Default: false. */
+  verbose?: boolean;
 }
 
 /** The human report, as the CLI prints it. Takes a document check() returned. */
@@ -164,7 +166,7 @@ export const renderText = (report: Report, options: TextOptions = {}): string =>
   const internal = INTERNAL.get(report);
   if (!internal) throw new TypeError('renderText takes a report returned by check() (a parsed JSON document cannot be rendered as text; use renderMarkdown)');
   const level = options.color === true ? 1 : options.color === false || options.color === undefined ? 0 : options.color;
-  return renderTable(internal, { chalk: new Chalk({ level }), width: options.width ?? 80 });
+  return renderTextReport(internal, { chalk: new Chalk({ level }), width: options.width ?? 80, verbose: options.verbose === true });
 };
 
 /** The v1 JSON document, pretty-printed, with a final newline: what `fwdcheck --json` prints. */

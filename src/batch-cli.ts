@@ -5,7 +5,8 @@
 import { checkMany, type BatchInput, type BatchResult } from './batch.ts';
 import { assertReadableFile, domainsFromLines, inShard, readLines } from './batch-input.ts';
 import { addToSummary, emptySummary, type BatchSummary } from './batch-summary.ts';
-import type { CliIo, Parsed } from './cli.ts';
+import { errorLine, type CliIo, type Parsed } from './cli.ts';
+import { printableLines } from './report/sanitize.ts';
 import { colorLevel } from './options.ts';
 import { batchErrorDocument, batchSummaryDocument } from './report/render-batch.ts';
 import { toV1 } from './contract/to-v1.ts';
@@ -137,8 +138,9 @@ export const runBatch = async (parsed: Parsed, io: CliIo): Promise<number> => {
       if (result.kind !== 'report') {
         progress.clear();
         const what = result.kind === 'input-error' ? result.message : `internal error: ${result.message}${parsed.debug ? '' : ' (run with --debug for details)'}`;
-        io.stderr.write(`fwdcheck: ${describeInput(parsed, result)}: ${what}\n`);
-        if (parsed.debug && result.kind === 'internal-error' && result.error instanceof Error && result.error.stack) io.stderr.write(`${result.error.stack}\n`);
+        // a line of the domains file is outside text: errorLine escapes what it quotes
+        errorLine(io, `${describeInput(parsed, result)}: ${what}`);
+        if (parsed.debug && result.kind === 'internal-error' && result.error instanceof Error && result.error.stack) io.stderr.write(`${printableLines(result.error.stack)}\n`);
       }
       await output.item(result);
       boundHeap();

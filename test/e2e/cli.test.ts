@@ -217,14 +217,17 @@ describe('forwarding scenarios (JSON through a local DNS server)', () => {
 });
 
 describe('the human report', () => {
-  it('leads with the verdict, then tables and advice, without colour under NO_COLOR', async () => {
+  it('leads with the outcome, why and what to do, then the path, records and advice, without colour under NO_COLOR', async () => {
     const res = await runCli(['bank.example', '--resolver', server.address, '--relay', RELAY]);
     assert.equal(res.code, 1);
     const lines = res.stdout.split('\n');
-    assert.match(lines[0]!, /^FAIL +forwarded mail will be lost +\(bank\.example via 203\.0\.113\.7 to Gmail\)$/);
-    assert.match(res.stdout, /550 5\.7\.26/);
-    assert.match(res.stdout, /│ SPF +│ found/);
+    assert.equal(lines[0], 'Forwarded mail from bank.example will be rejected by Gmail.');
+    assert.match(lines[1]!, /^Why: /);
+    assert.match(lines[2]!, /^Do now: /);
+    assert.match(res.stdout, /Gmail rejects it \(550 5\.7\.26\)/);
+    assert.match(res.stdout, /\n {2}SPF {3}bank\.example\n/);
     assert.match(res.stdout, /What to do/);
+    for (const line of lines) assert.ok(line.length <= 80, `80 columns when stdout is not a terminal: ${line}`);
     assert.doesNotMatch(res.stdout, /\x1b\[/);
   });
   it('colours when FORCE_COLOR asks, not when --no-color says no', async () => {

@@ -50,7 +50,7 @@ describe('a domain that does not exist (verdict no-domain, exit 1)', { concurren
   it('the human report says it on the first line and asks to fix nothing', async () => {
     const res = await runCli(['gmial.example', '--resolver', server.address]);
     assert.equal(res.code, 1);
-    assert.match(res.stdout.split('\n')[0]!, /^NO DOMAIN +the domain does not exist in the DNS +\(gmial\.example/);
+    assert.equal(res.stdout.split('\n')[0], 'gmial.example does not exist: there is no mail from it to forward.');
     assert.doesNotMatch(res.stdout, /What to do|SPF record|publish/i);
   });
   it('a subdomain that exists is checked as usual', async () => {
@@ -189,7 +189,11 @@ describe('the unlisted forwarder', { concurrency: 4 }, () => {
     assert.equal(json.path[0].spf.result, 'fail');
     assert.deepEqual(codes(json), ['DKIM_NO_KEY_FOUND', 'RELAY_ASSUMED']);
     const human = await runCli(['listed.example', '--resolver', server.address]);
-    assert.match(human.stdout.replace(/[│\s]+/g, ' '), /198\.51\.100\.1 \(a documentation address\) stands for a forwarder your SPF does not list/);
+    // the human report calls it what it is, not by its stand-in address (which --verbose gives)
+    assert.match(human.stdout, /\n {2}a forwarder your SPF does not list\n/);
+    assert.ok(!human.stdout.includes('198.51.100.1'));
+    const verbose = await runCli(['listed.example', '--resolver', server.address, '--verbose']);
+    assert.match(verbose.stdout.replace(/\s+/g, ' '), /198\.51\.100\.1 \(a documentation address\) stands for a forwarder your SPF does not list/);
     assert.doesNotMatch(human.stdout, /is authorized by the SPF/);
   });
   it('the documentation address when the SPF does not list it', async () => {
