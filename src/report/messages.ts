@@ -10,6 +10,8 @@ import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-rece
 import type { GmailAction, GmailPrediction, GmailReason, Report } from './types.ts';
 import { defaultSignerForm, providerName } from '../records/providers.ts';
 import type { SpfSyntaxReason } from '../records/parse-spf.ts';
+import type { DkimKeyProblem } from '../records/parse-dkim.ts';
+import type { DmarcIssueCode } from '../records/parse-dmarc.ts';
 
 /** The provider-specific way to turn on a key of the customer's own (the providers' admin pages, 2026). */
 const providerDkimFix = (provider: string, domain: string): string => {
@@ -80,7 +82,7 @@ const ENVELOPE_ODDITY: Record<EnvelopeOddity, string> = {
   'local-part-too-long': 'has a local part over 64 octets (RFC 5321 4.5.3.1.1)',
 };
 
-const DKIM_PROBLEM: Record<string, (bits: number | null) => string> = {
+const DKIM_PROBLEM: Record<DkimKeyProblem, (bits: number | null) => string> = {
   revoked: () => 'is revoked (empty p=): signatures made with it fail',
   'weak-key': (bits) => `is an RSA key of ${bits} bits; Gmail and other verifiers refuse keys under 1024 bits`,
   'short-key': (bits) => `is an RSA key of ${bits} bits; accepted, but Gmail recommends 2048`,
@@ -93,7 +95,7 @@ const DKIM_PROBLEM: Record<string, (bits: number | null) => string> = {
   'duplicate-tag': () => 'repeats a tag, which makes the whole key record invalid',
 };
 
-const DMARC_ISSUE: Record<string, string> = {
+const DMARC_ISSUE: Record<DmarcIssueCode, string> = {
   'missing-policy': 'has no policy tag',
   'invalid-policy': 'has an invalid policy',
   'invalid-subdomain-policy': 'has an invalid subdomain policy',
@@ -166,7 +168,7 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
   DMARC_MULTIPLE_RECORDS: { group: 'dmarc', text: (f) => `_dmarc.${f.location} holds ${f.count} DMARC records; receivers then apply none of them.`, ref: () => 'RFC 7489 6.6.3' },
   DMARC_TAG_ISSUE: {
     group: 'dmarc',
-    text: (f) => `The record at _dmarc.${f.location} ${DMARC_ISSUE[f.issue] ?? f.issue}: "${f.tag}${f.value !== null ? `=${f.value}` : ''}"${f.meant ? ` (meant ${f.tag}=${f.meant}?)` : ''}.`,
+    text: (f) => `The record at _dmarc.${f.location} ${DMARC_ISSUE[f.issue]}: "${f.tag}${f.value !== null ? `=${f.value}` : ''}"${f.meant ? ` (meant ${f.tag}=${f.meant}?)` : ''}.`,
   },
   DMARC_NOT_APPLIED: { group: 'dmarc', text: (f) => `The record at _dmarc.${f.location} has no valid policy and no report address: receivers ignore it.`, ref: () => 'RFC 9989 4.10.1' },
   DMARC_POLICY_NONE: { group: 'dmarc', text: (f) => `The policy at _dmarc.${f.location} is "none" (monitoring only): failing DMARC alone gets no mail refused.` },
@@ -201,7 +203,7 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
     },
     ref: (f) => (f.skipped > 0 ? 'RFC 8020' : ''),
   },
-  DKIM_KEY_PROBLEM: { group: 'dkim', text: (f) => `The key at ${f.selector}._domainkey.${f.domain} ${(DKIM_PROBLEM[f.problem] ?? (() => f.problem))(f.bits)}.`, ref: (f) => (f.problem === 'weak-key' || f.problem === 'sha1-only' ? 'RFC 8301' : 'RFC 6376 3.6.1') },
+  DKIM_KEY_PROBLEM: { group: 'dkim', text: (f) => `The key at ${f.selector}._domainkey.${f.domain} ${DKIM_PROBLEM[f.problem](f.bits)}.`, ref: (f) => (f.problem === 'weak-key' || f.problem === 'sha1-only' ? 'RFC 8301' : 'RFC 6376 3.6.1') },
   DKIM_NOT_A_KEY: { group: 'dkim', text: (f) => `${f.name} answers with a TXT record that is not a DKIM key.` },
   DKIM_MULTIPLE_KEYS: { group: 'dkim', text: (f) => `${f.name} holds ${f.count} key records; verifiers may pick any of them, so fwdcheck judges the weakest. Publish one.`, ref: () => 'RFC 6376 3.6.2.2' },
   DKIM_WILDCARD: { group: 'dkim', text: (f) => `Every name under _domainkey.${f.domain} answers (a wildcard); such answers are not counted as keys.` },
