@@ -185,7 +185,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     domainExists: absent === null,
     relayFcrdns,
   });
-  // Gmail does not verify Ed25519 (DOMAIN.md): its verdict and advice rest on the arrival as Gmail sees it
+  // Gmail does not verify Ed25519 (README "Sources"): its verdict and advice rest on the arrival as Gmail sees it
   const gmailArrival = asSeenBy(RECEIVERS.gmail, receiverFacts).arrival;
   const gmail = absent ? noDomainPrediction() : predictGmail(fromDomain, gmailArrival, gmailContext);
   // a deadline that cut lookups short leaves the outcome open, whatever was read before it

@@ -9,6 +9,9 @@ import type { Finding, FindingCode } from './findings.ts';
 import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-receivers.ts';
 import type { GmailAction, GmailPrediction, GmailReason, Report } from './types.ts';
 import { defaultSignerForm, providerName } from '../records/providers.ts';
+import type { SpfSyntaxReason } from '../records/parse-spf.ts';
+import type { DkimKeyProblem } from '../records/parse-dkim.ts';
+import type { DmarcIssueCode } from '../records/parse-dmarc.ts';
 
 /** The provider-specific way to turn on a key of the customer's own (the providers' admin pages, 2026). */
 const providerDkimFix = (provider: string, domain: string): string => {
@@ -50,7 +53,8 @@ interface FindingWording<K extends FindingCode> {
   ref?: (f: FindingOf<K>) => string;
 }
 
-const SPF_REASON: Record<string, string> = {
+// exhaustive: a new syntax reason does not compile until it has its wording
+const SPF_REASON: Record<SpfSyntaxReason, string> = {
   'unknown-mechanism': 'is not an SPF mechanism or modifier',
   'missing-argument': 'is missing its argument',
   'unexpected-argument': 'takes no argument here',
@@ -78,7 +82,7 @@ const ENVELOPE_ODDITY: Record<EnvelopeOddity, string> = {
   'local-part-too-long': 'has a local part over 64 octets (RFC 5321 4.5.3.1.1)',
 };
 
-const DKIM_PROBLEM: Record<string, (bits: number | null) => string> = {
+const DKIM_PROBLEM: Record<DkimKeyProblem, (bits: number | null) => string> = {
   revoked: () => 'is revoked (empty p=): signatures made with it fail',
   'weak-key': (bits) => `is an RSA key of ${bits} bits; Gmail and other verifiers refuse keys under 1024 bits`,
   'short-key': (bits) => `is an RSA key of ${bits} bits; accepted, but Gmail recommends 2048`,
@@ -91,7 +95,7 @@ const DKIM_PROBLEM: Record<string, (bits: number | null) => string> = {
   'duplicate-tag': () => 'repeats a tag, which makes the whole key record invalid',
 };
 
-const DMARC_ISSUE: Record<string, string> = {
+const DMARC_ISSUE: Record<DmarcIssueCode, string> = {
   'missing-policy': 'has no policy tag',
   'invalid-policy': 'has an invalid policy',
   'invalid-subdomain-policy': 'has an invalid subdomain policy',
@@ -137,7 +141,7 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
   },
   SPF_MISSING: { group: 'spf', text: (f) => `${f.domain} publishes no SPF record, so SPF cannot pass anywhere.` },
   SPF_MULTIPLE_RECORDS: { group: 'spf', text: (f) => `${f.domain} publishes ${f.count} SPF records; receivers treat that as a broken SPF record.`, ref: () => 'RFC 7208 4.5' },
-  SPF_SYNTAX_ERROR: { group: 'spf', text: (f) => `The term "${f.term}" ${SPF_REASON[f.reason] ?? f.reason}; one such error breaks the whole record.`, ref: () => 'RFC 7208 4.6' },
+  SPF_SYNTAX_ERROR: { group: 'spf', text: (f) => `The term "${f.term}" ${SPF_REASON[f.reason]}; one such error breaks the whole record.`, ref: () => 'RFC 7208 4.6' },
   SPF_TOO_MANY_LOOKUPS: { group: 'spf', text: (f) => `The record needs more than the ${f.limit} DNS lookups allowed: servers listed after the limit fail SPF.`, ref: () => 'RFC 7208 4.6.4' },
   SPF_TOO_MANY_VOID_LOOKUPS: { group: 'spf', text: (f) => `${f.count} names in the record do not exist (${f.names.join(', ')}); more than ${f.limit} breaks the record.`, ref: () => 'RFC 7208 4.6.4' },
   SPF_PASS_ALL: { group: 'spf', text: (f) => `The record of ${f.domain} ends in "+all": every server in the world passes, so SPF proves nothing.` },
@@ -164,7 +168,7 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
   DMARC_MULTIPLE_RECORDS: { group: 'dmarc', text: (f) => `_dmarc.${f.location} holds ${f.count} DMARC records; receivers then apply none of them.`, ref: () => 'RFC 7489 6.6.3' },
   DMARC_TAG_ISSUE: {
     group: 'dmarc',
-    text: (f) => `The record at _dmarc.${f.location} ${DMARC_ISSUE[f.issue] ?? f.issue}: "${f.tag}${f.value !== null ? `=${f.value}` : ''}"${f.meant ? ` (meant ${f.tag}=${f.meant}?)` : ''}.`,
+    text: (f) => `The record at _dmarc.${f.location} ${DMARC_ISSUE[f.issue]}: "${f.tag}${f.value !== null ? `=${f.value}` : ''}"${f.meant ? ` (meant ${f.tag}=${f.meant}?)` : ''}.`,
   },
   DMARC_NOT_APPLIED: { group: 'dmarc', text: (f) => `The record at _dmarc.${f.location} has no valid policy and no report address: receivers ignore it.`, ref: () => 'RFC 9989 4.10.1' },
   DMARC_POLICY_NONE: { group: 'dmarc', text: (f) => `The policy at _dmarc.${f.location} is "none" (monitoring only): failing DMARC alone gets no mail refused.` },
@@ -199,7 +203,7 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
     },
     ref: (f) => (f.skipped > 0 ? 'RFC 8020' : ''),
   },
-  DKIM_KEY_PROBLEM: { group: 'dkim', text: (f) => `The key at ${f.selector}._domainkey.${f.domain} ${(DKIM_PROBLEM[f.problem] ?? (() => f.problem))(f.bits)}.`, ref: (f) => (f.problem === 'weak-key' || f.problem === 'sha1-only' ? 'RFC 8301' : 'RFC 6376 3.6.1') },
+  DKIM_KEY_PROBLEM: { group: 'dkim', text: (f) => `The key at ${f.selector}._domainkey.${f.domain} ${DKIM_PROBLEM[f.problem](f.bits)}.`, ref: (f) => (f.problem === 'weak-key' || f.problem === 'sha1-only' ? 'RFC 8301' : 'RFC 6376 3.6.1') },
   DKIM_NOT_A_KEY: { group: 'dkim', text: (f) => `${f.name} answers with a TXT record that is not a DKIM key.` },
   DKIM_MULTIPLE_KEYS: { group: 'dkim', text: (f) => `${f.name} holds ${f.count} key records; verifiers may pick any of them, so fwdcheck judges the weakest. Publish one.`, ref: () => 'RFC 6376 3.6.2.2' },
   DKIM_WILDCARD: { group: 'dkim', text: (f) => `Every name under _domainkey.${f.domain} answers (a wildcard); such answers are not counted as keys.` },

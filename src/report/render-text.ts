@@ -119,7 +119,9 @@ const headline = (r: Report, last: Arrival): [string, string, string] => {
     ];
   }
   const outcome = OUTCOME[r.gmail.action](r.domain);
-  const why = WHY[r.gmail.reasonCode](r, { ...last, envelopeRewritten: r.path.some((a) => a.changes.some((c) => c.kind === 'envelope-rewritten')) });
+  const reason = WHY[r.gmail.reasonCode](r, { ...last, envelopeRewritten: r.path.some((a) => a.changes.some((c) => c.kind === 'envelope-rewritten')) });
+  // --message: the DKIM part is a fact, not an assumption, and the first screen says so
+  const why = r.basis === 'message' ? `${reason} Checked on the real message: its DKIM signatures were verified at every hop.` : reason;
   if (r.verdict === 'pass') {
     const fragile = last.dkim.result === 'pass' && last.spf.result !== 'pass';
     return [outcome, why, fragile ? 'nothing, as long as the forwarder does not change messages.' : 'nothing; forwarding works.'];
@@ -238,12 +240,17 @@ const dmarcMark = (r: Report, a: Arrival): Mark => {
 
 /** The first leg, from the sender's own servers to the first relay: what the mail leaves with. */
 const originMarks = (r: Report, first: Arrival): Mark[] => {
-  const signed = first.dkim.basis === 'assumed-intact' || first.dkim.result === 'pass';
+  // the first arrival is after hop 1: a signature that hop broke was still whole when the mail
+  // left the sender, so the sender's leg shows it as signed (the break is drawn at the hop)
+  const leftWith = [...first.dkim.signatures]
+    .filter((s) => s.result === 'pass' || s.problem?.code === 'modified')
+    .sort((a, b) => Number(b.aligned) - Number(a.aligned))[0];
+  const signed = first.dkim.basis === 'assumed-intact' || first.dkim.result === 'pass' || leftWith !== undefined;
+  const domain = leftWith?.domain ?? first.dkim.domain;
+  const selector = leftWith ? leftWith.selector : first.dkim.selector;
   return [
     { what: 'SPF', state: 'holds', tone: 'good', text: `sent from ${r.domain}'s own servers (assumed)` },
-    signed
-      ? { what: 'DKIM', state: 'signed', tone: 'good', text: `by ${signer(r, first.dkim.domain)}${first.dkim.selector ? ` (selector ${first.dkim.selector})` : ''}` }
-      : dkimMark(r, first),
+    signed ? { what: 'DKIM', state: 'signed', tone: 'good', text: `by ${signer(r, domain)}${selector ? ` (selector ${selector})` : ''}` } : dkimMark(r, first),
   ];
 };
 

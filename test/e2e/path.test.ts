@@ -75,6 +75,10 @@ describe('the path is a chain: each arrival authenticated as it is then', { conc
     assert.ok(hop1 > 0 && hop2 > hop1, res.stdout);
     const first = text.slice(hop1, hop2);
     const second = text.slice(hop2, text.indexOf('Gmail rejects it'));
+    // the sender's own leg: the mail leaves signed; the break is drawn at the hop that made it
+    const origin = text.slice(text.indexOf('sender.example (sender)'), hop1);
+    assert.match(origin, /DKIM {2}signed {2}by sender\.example \(selector key1\)/);
+    assert.doesNotMatch(origin, /BREAKS/);
     assert.match(first, /It rewrites the envelope sender to lists\.example \(SRS\), tags the Subject, appends a footer to the body\./);
     assert.match(first, /SPF {3}holds {3}198\.51\.100\.200 is in lists\.example's SPF record/);
     assert.match(first, /DKIM {2}BREAKS {2}the signature of sender\.example is broken: this hop tags the Subject/);
