@@ -122,19 +122,29 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   const facts = options.message ? messageFacts(options.message.bytes) : null;
   const mailFrom = options.mailFrom ?? facts?.returnPath ?? facts?.fromAddress ?? `postmaster@${fromDomain}`;
   const specs = options.relays.map(parseRelaySpec);
-  const helo = options.helo ?? DEFAULT_HELO;
-  // RFC 7208 2.4: with a null sender, SPF checks the HELO identity
-  const spfDomain = mailFrom === '' ? helo : (mailFrom.split('@').pop() ?? fromDomain).toLowerCase();
+  const mailFromDomain = (mailFrom.split('@').pop() ?? fromDomain).toLowerCase();
 
   deps.onProgress?.('records');
   // everything independent in flight at once
   const relayIps = specs.flatMap((s) => (s.address?.kind === 'ip' ? [normalizeIp(s.address.ip).ip] : []));
   // a/mx terms ask for the connecting relay's address family (RFC 7208 5.3, 5.4)
   const families = specs.length ? specs.map((s) => (s.address?.kind === 'ip' && isIP(normalizeIp(s.address.ip).ip) === 6 ? 6 : 4)) : [4 as const];
-  const spfTreeP = fetchSpfTree(resolve, spfDomain, { families });
   // what the path asks later (each relay's PTR and forward confirmation, which mailauth's ptr
   // and %{p} also read) is asked now, so that the simulation finds it in the cache
   const relayIdentities = Promise.all(relayIps.map((ip) => fetchRelayIdentity(resolve, ip)));
+  // one HELO name for the whole report (records, findings, path): --helo, else what the last
+  // relay gives (its helo=, else its confirmed PTR name, as the path models it), else the default
+  const lastSpec = specs[specs.length - 1];
+  const heloP: Promise<string> =
+    options.helo !== undefined
+      ? Promise.resolve(options.helo)
+      : lastSpec?.helo
+        ? Promise.resolve(lastSpec.helo)
+        : lastSpec?.address?.kind === 'ip'
+          ? relayIdentities.then((ids) => ids[ids.length - 1]?.confirmedName ?? DEFAULT_HELO)
+          : Promise.resolve(DEFAULT_HELO);
+  // RFC 7208 2.4: with a null sender, SPF checks the HELO identity
+  const spfTreeP = mailFrom === '' ? heloP.then((h) => fetchSpfTree(resolve, h, { families })) : fetchSpfTree(resolve, mailFromDomain, { families });
   const records = Promise.all([
     fetchExistence(resolve, fromDomain),
     spfTreeP,
@@ -147,6 +157,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   preloadMailauth();
   const [existence, spfTree, dmarc, signerRecords, mailbox] = await records;
   await relayIdentities;
+  const helo = await heloP;
   const signers = expectSigners({ fromDomain, adkim: appliedAdkim(dmarc), ...signerRecords });
   const dkim = signers.domains.find((d) => d.role === 'from')!;
 
@@ -188,9 +199,12 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   // Gmail does not verify Ed25519 (DOMAIN.md): its verdict and advice rest on the arrival as Gmail sees it
   const gmailArrival = asSeenBy(RECEIVERS.gmail, receiverFacts).arrival;
   const gmail = absent ? noDomainPrediction() : predictGmail(fromDomain, gmailArrival, gmailContext);
-  // a deadline that cut lookups short leaves the outcome open, whatever was read before it
+  // a deadline that cut lookups short leaves the outcome open
   const cutShort = deps.dns.stats().deadlineHit;
-  const verdict = cutShort && !absent ? 'unknown' : verdictOf(gmail);
+  // unless what was read decides it whatever the rest says: Gmail refuses a relay without
+  // forward-confirmed reverse DNS before it looks at the message (550 5.7.25)
+  const decidedAnyway = gmail.reasonCode === 'RELAY_NO_FCRDNS';
+  const verdict = cutShort && !absent && !decidedAnyway ? 'unknown' : verdictOf(gmail);
   // every receiver asked for evaluates the same last arrival by its own rules
   const receivers = predictReceivers(options.receivers ?? [], receiverFacts);
 
@@ -234,7 +248,8 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     },
     ...(simulated.message ? { message: simulated.message } : {}),
     ...(mailbox ? { mailbox } : {}),
-    path,
+    // the last arrival as Gmail sees it (no Ed25519), so that path, summary and findings agree
+    path: last.receiver === 'gmail' ? [...path.slice(0, -1), gmailArrival] : path,
     findings,
     advice: [
       // what the other receivers (--to) change for the recipient comes first: it is the recipient's best move

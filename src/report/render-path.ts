@@ -36,6 +36,8 @@ const changeText = (c: HopChange): string => {
 const dkimText = (a: Arrival): string => {
   const d = a.dkim;
   if (d.result === 'pass') return `DKIM pass (d=${d.domain}${d.aligned ? ', aligned' : ''})`;
+  const ignored = d.signatures.filter((s) => s.problem?.code === 'receiver-ignores-ed25519');
+  if (ignored.length) return `DKIM ${d.result} (${a.receiver === 'gmail' ? 'Gmail' : a.receiver} does not verify the Ed25519 signature ${ignored.map((s) => `d=${s.domain}`).join(', ')})`;
   const broken = d.signatures.find((s) => s.problem?.code === 'modified');
   if (broken?.problem?.code === 'modified') return `DKIM ${d.result} (broken at hop ${broken.problem.hop})`;
   return `DKIM ${d.result}`;

@@ -83,7 +83,8 @@ export type SignatureProblem =
   | { code: 'modified'; modification: Modification; hop: number } // a relay changed what it signs (RFC 6376 5.4)
   | { code: 'unusable-key' } // the published key cannot verify (revoked, weak, bad data)
   | { code: 'dns-error' } // the key lookup failed
-  | { code: 'verify-failed'; detail: string | null }; // --message: mailauth's own reason
+  | { code: 'verify-failed'; detail: string | null } // --message: mailauth's own reason
+  | { code: 'receiver-ignores-ed25519' }; // valid, but this receiver does not verify Ed25519 (RFC 8463): no signature to it
 
 export interface ArrivalSignature {
   domain: string;

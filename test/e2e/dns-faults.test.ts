@@ -127,6 +127,21 @@ describe('DNS faults, end to end', () => {
     assert.equal(dmarcQuery(json, 'bank.example').error, 'EDEADLINE');
   });
 
+  it('--deadline hit, but what was read decides: a relay without FCrDNS is refused (550 5.7.25), not unknown', async () => {
+    server.faults.splice(0, server.faults.length, { name: '_dmarc.bank.example', type: 'TXT', delayMs: 8000 });
+    try {
+      // 203.0.113.9 has no PTR: Gmail refuses it before it looks at the message, whatever DMARC says
+      const res = await runCli(['bank.example', '--resolver', server.address, '--relay', '203.0.113.9', '--deadline', '2500', '--json']);
+      const json = JSON.parse(res.stdout);
+      assert.deepEqual([json.verdict, json.gmail.action, json.gmail.reasonCode, res.code], ['fail', 'reject', 'RELAY_NO_FCRDNS', 1]);
+      assert.match(json.gmail.smtp, /^550 5\.7\.25 /);
+      assert.ok(codes(json).includes('CHECK_DEADLINE'));
+      assert.ok(!codes(json).includes('OUTCOME_OPEN'));
+    } finally {
+      server.faults.length = 0;
+    }
+  });
+
   it('refuses bad DNS option values with one line, exit 2', async () => {
     for (const [args, message] of [
       [['--timeout', '0'], /^fwdcheck: invalid --timeout "0"/],
