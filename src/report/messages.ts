@@ -69,9 +69,12 @@ export const findingMessage = (f: Finding): string => {
     case 'ENVELOPE_UNUSUAL':
       return `${f.what === 'helo' ? 'The HELO name' : 'The MAIL FROM address'} "${f.value}" ${ENVELOPE_ODDITY[f.oddity]}; fwdcheck checks it as a receiver would${f.what === 'helo' || ['one-label', 'address-literal', 'not-a-domain', 'label-too-long', 'name-too-long', 'empty-label'].includes(f.oddity) ? ' (SPF of a name that is no domain is "none", RFC 7208 4.3)' : ''}.`;
     case 'OUTCOME_OPEN':
+      if (f.unread.length && f.unread.every((u) => u.error === 'EOFFLINE')) {
+        return `Not checked (offline): ${f.unread.map((u) => `${u.type} ${u.name}`).join(', ')} ${f.unread.length === 1 ? 'is' : 'are'} outside the zone files, and the outcome depends on ${f.unread.length === 1 ? 'it' : 'them'}. Add ${f.unread.length === 1 ? 'it' : 'them'} to a zone file, or check without --offline.`;
+      }
       return `DNS trouble leaves the outcome open: ${f.unread.length ? f.unread.map((u) => `${u.type} ${u.name} ${u.error === 'EOFFLINE' ? '(not checked: outside the zone files)' : `(${u.error})`}`).join(', ') : 'a lookup'} could not be read.`;
     case 'CHECK_DEADLINE':
-      return `The check reached its deadline${f.deadlineMs === null ? '' : ` of ${f.deadlineMs} ms`} (--deadline) before every DNS lookup was answered, so the outcome is open.`;
+      return `The check reached its deadline${f.deadlineMs === null ? '' : ` of ${f.deadlineMs} ms`} (--deadline) before every DNS lookup was answered${f.outcomeOpen === false ? '; what was read already decides the outcome' : ', so the outcome is open'}.`;
     case 'CHECK_QUERY_LIMIT':
       return `The check reached its cap of ${f.limit} DNS queries; the lookups past it were not made (records that ask for unbounded work cannot flood the resolver).`;
     case 'SPF_MISSING':
@@ -165,7 +168,9 @@ export const findingMessage = (f: Finding): string => {
     case 'DKIM_ASSUMED_INTACT':
       return `Assumed: mail from ${f.domain} is signed with selector ${f.selector}, and the relay does not modify it. fwdcheck has no message to verify.`;
     case 'RELAY_ASSUMED':
-      return `No --relay given: ${f.relay} (a documentation address) stands for a forwarder your SPF does not list.`;
+      return f.spfAuthorizesAny
+        ? `No --relay given, and the SPF of ${f.spfAuthorizesAny} authorizes every forwarder address tried (${f.relay} among them: +all, a network covering them, or an exists/ptr term that matches any address): SPF passes whatever server forwards the mail, so the prediction takes SPF as passing.`
+        : `No --relay given: ${f.relay} stands for a forwarder your SPF does not list (it is outside every network the SPF tree names).`;
     case 'RELAY_LOOP':
       return `The relay ${f.relay} appears twice on the path (hops ${f.hops.join(' and ')}): a forwarding loop. Real servers stop it after too many Received fields (RFC 5321 6.3) and bounce the message.`;
     case 'RELAY_ADDRESS_FROM_DNS':
@@ -268,7 +273,7 @@ export const adviceMessage = (a: Advice): string => {
     case 'SENDER_FIX_SPF':
       return `Sender domain: fix the SPF record of ${a.domain} (${a.problems.join(', ')}): receivers get permerror from it.`;
     case 'SENDER_FIX_DMARC':
-      return `Sender domain: publish this one record at ${a.name}, replacing what is there: "${a.record}". Receivers then apply ${a.policy ? `p=${a.policy}` : 'no policy'}${a.outcome.after !== a.outcome.before ? ` ${changes(a.outcome)}` : ' (the forwarded outcome stays the same)'}.`;
+      return `Sender domain: publish this one record at ${a.name}, replacing what is there: "${a.record}". Receivers then apply ${a.policy ? `p=${a.policy}` : 'no policy'}${a.outcome.after !== a.outcome.before ? ` ${changes(a.outcome)}` : ' (the forwarded outcome stays the same)'}.${a.undoesSrs ? ` Once it applies, SRS at the relay no longer saves forwarded mail: p=${a.policy} needs a DKIM signature aligned with ${a.domain}, which SRS does not give. Sign with aligned DKIM first, then publish this record.` : ''}`;
   }
 };
 
@@ -346,7 +351,10 @@ export const gmailReason = (g: GmailPrediction, report: Pick<Report, 'domain' | 
     case 'DNS_FAILURE':
       text = g.smtp
         ? `${report.domain} has an enforcing DMARC policy, and DNS failures left SPF or DKIM undecided: Gmail defers such mail with a temporary error.`
-        : 'DNS lookups that decide the outcome could not be read, so what Gmail does is not known (see OUTCOME_OPEN).';
+        : 'DNS lookups that decide the outcome failed (see OUTCOME_OPEN): Gmail, meeting the same failures, defers the message with a temporary error and tries again later.';
+      break;
+    case 'NOT_CHECKED':
+      text = 'Names the outcome depends on were not checked (--offline, outside the zone files; see OUTCOME_OPEN), so what Gmail does is not known. No DNS failure happened.';
       break;
     case 'DOMAIN_NOT_FOUND':
       text = `${report.domain} does not exist in the DNS: mail from it cannot authenticate, and the forwarding question does not arise.`;
@@ -361,4 +369,18 @@ export const gmailReason = (g: GmailPrediction, report: Pick<Report, 'domain' | 
   // --message: the DKIM part of this is a fact, not an assumption
   if (last?.dkim.basis === 'message') text += ' This rests on the message itself: its DKIM signatures were verified against the DNS at every hop.';
   return text;
+};
+
+/** What Gmail does, in a few words, for the headline. */
+export const gmailActionText = (g: GmailPrediction): string =>
+  g.reasonCode === 'NOT_CHECKED'
+    ? 'is not known to accept or refuse it (names it needs were not checked, --offline)'
+    : { inbox: 'delivers to the inbox', spam: 'delivers to spam', reject: 'rejects the message', tempfail: 'defers the message (temporary error)' }[g.action];
+
+/** The words after UNKNOWN: DNS errors, a deadline, or names not checked offline. */
+export const unknownText = (report: Pick<Report, 'findings'>): string => {
+  const open = report.findings.find((f) => f.code === 'OUTCOME_OPEN');
+  if (open?.code === 'OUTCOME_OPEN' && open.unread.length && open.unread.every((u) => u.error === 'EOFFLINE')) return 'not checked (offline): names the outcome depends on are outside the zone files';
+  if (report.findings.some((f) => f.code === 'CHECK_DEADLINE')) return 'the deadline stopped the check before the outcome was known';
+  return 'DNS errors prevented a verdict';
 };

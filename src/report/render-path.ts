@@ -12,7 +12,7 @@ const MOD: Record<Modification, string> = {
 };
 
 const relayName = (a: Arrival): string => {
-  const who = a.preset ? `${a.preset} ${a.relay}` : a.relaySource === 'assumed' ? `${a.relay} (a forwarder your SPF does not list)` : a.relay;
+  const who = a.preset ? `${a.preset} ${a.relay}` : a.relaySource === 'assumed' ? `${a.relay} (${a.relayOrigin.kind === 'assumed' && a.relayOrigin.spfAuthorizesAny ? "any forwarder: the sender's SPF authorizes every address tried" : 'a forwarder your SPF does not list'})` : a.relay;
   const id = a.relayIdentity;
   const name = !id ? '' : id.status === 'confirmed' ? ` [${id.confirmedName}]` : id.status === 'dns-error' ? ' [PTR not checked]' : id.status === 'no-ptr' ? ' [no PTR]' : ' [PTR not confirmed]';
   return `${who}${name}`;

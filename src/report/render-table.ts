@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
-import { adviceMessage, findingMessage, gmailReason } from './messages.ts';
+import { adviceMessage, findingMessage, gmailActionText, gmailReason, unknownText } from './messages.ts';
 import { pathLines } from './render-path.ts';
 import type { Audience } from './advice-types.ts';
 import { defaultSignerForm, providerName } from '../records/providers.ts';
@@ -40,9 +40,9 @@ export const renderTable = (report: Report, options: TableRenderOptions): string
   const lines: string[] = [];
 
   const via = report.path.map((a) => a.relay).join(' -> ');
-  lines.push(`${verdictColour(VERDICT_TEXT[report.verdict])}  (${report.domain} via ${via} to Gmail)`);
+  lines.push(`${verdictColour(report.verdict === 'unknown' ? `UNKNOWN  ${unknownText(report)}` : VERDICT_TEXT[report.verdict])}  (${report.domain} via ${via} to Gmail)`);
   lines.push('');
-  const actionText = { inbox: 'delivers to the inbox', spam: 'delivers to spam', reject: 'rejects the message', tempfail: 'defers the message (temporary error)' }[report.gmail.action];
+  const actionText = gmailActionText(report.gmail);
   lines.push(`${c.bold('Gmail')} ${actionText}.`);
   if (report.gmail.smtp) lines.push(`  ${c.dim(report.gmail.smtp)}`);
   lines.push(`  ${gmailReason(report.gmail, report)}`);

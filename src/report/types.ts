@@ -27,6 +27,7 @@ export type GmailReason =
   | 'UNAUTHENTICATED' // neither SPF nor DKIM passed
   | 'RELAY_NO_FCRDNS' // the last relay's IP has no PTR, or it is not forward-confirmed (all senders rule)
   | 'DNS_FAILURE' // DNS errors prevented authentication
+  | 'NOT_CHECKED' // --offline: names outside the zone files that decide it were not checked; no DNS failure happened
   | 'DOMAIN_NOT_FOUND'; // the From domain does not exist
 
 export interface GmailPrediction {

@@ -89,6 +89,18 @@ describe('DNS faults, end to end', () => {
     });
   }
 
+  it('a DMARC lookup that times out: the report says Gmail defers, not also that what Gmail does is not known', async () => {
+    server.faults.splice(0, server.faults.length, at('_dmarc.bank.example', 'TXT', { kind: 'drop' }));
+    try {
+      const res = await runCli(['bank.example', '--resolver', server.address, '--relay', RELAY, '--timeout', '600', '--no-color']);
+      assert.equal(res.code, 3);
+      assert.match(res.stdout, /Gmail defers the message/);
+      assert.doesNotMatch(res.stdout, /what Gmail does is not known/);
+    } finally {
+      server.faults.length = 0;
+    }
+  });
+
   it('an answer owned by another name is ignored: the forged DMARC record is not read', async () => {
     const forged = at('_dmarc.bank.example', 'TXT', { kind: 'foreign-owner', owner: '_dmarc.evil.example', txt: 'v=DMARC1; p=none' });
     const { json } = await checkWith([forged], 'bank.example');
