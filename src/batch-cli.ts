@@ -5,10 +5,12 @@
 import { checkMany, type BatchInput, type BatchResult } from './batch.ts';
 import { assertReadableFile, domainsFromLines, inShard, readLines } from './batch-input.ts';
 import { addToSummary, emptySummary, type BatchSummary } from './batch-summary.ts';
-import type { CliIo, Parsed } from './cli.ts';
+import { errorLine, type CliIo, type Parsed } from './cli.ts';
+import { printableLines } from './report/sanitize.ts';
 import { colorLevel } from './options.ts';
 import { batchErrorDocument, batchSummaryDocument } from './report/render-batch.ts';
-import { toJsonDocument } from './report/render-json.ts';
+import { toV1 } from './contract/to-v1.ts';
+import { heapGuard } from './heap.ts';
 import { openDnsSession } from './upstream.ts';
 
 /**
@@ -75,8 +77,8 @@ interface Output {
 
 const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
 
-const ndjsonOutput = (write: (s: string) => Promise<void>): Output => ({
-  item: (result) => write(`${JSON.stringify(result.kind === 'report' ? toJsonDocument(result.report) : batchErrorDocument(result))}\n`),
+const ndjsonOutput = (write: (s: string) => Promise<void>, parsed: Parsed): Output => ({
+  item: (result) => write(`${JSON.stringify(result.kind === 'report' ? toV1(result.report, { debug: parsed.debug }) : batchErrorDocument(result))}\n`),
   end: async () => {},
 });
 
@@ -84,9 +86,9 @@ const ndjsonOutput = (write: (s: string) => Promise<void>): Output => ({
  * One JSON document, streamed: the reports are written as they finish (completion order), so a
  * run of any length holds only the lines that could not be checked (in "errors").
  */
-const jsonOutput = (write: (s: string) => Promise<void>): Output => {
+const jsonOutput = (write: (s: string) => Promise<void>, parsed: Parsed): Output => {
   let first = true;
-  const errors: Record<string, unknown>[] = [];
+  const errors: ReturnType<typeof batchErrorDocument>[] = [];
   return {
     item: async (result) => {
       if (result.kind !== 'report') {
@@ -95,7 +97,7 @@ const jsonOutput = (write: (s: string) => Promise<void>): Output => {
       }
       const head = first ? '{\n  "schemaVersion": 1,\n  "reports": [\n    ' : ',\n    ';
       first = false;
-      await write(head + indent(JSON.stringify(toJsonDocument(result.report), null, 2), '    '));
+      await write(head + indent(JSON.stringify(toV1(result.report, { debug: parsed.debug }), null, 2), '    '));
     },
     end: async (summary, elapsedMs) => {
       const head = first ? '{\n  "schemaVersion": 1,\n  "reports": [],\n' : '\n  ],\n';
@@ -119,7 +121,7 @@ export const runBatch = async (parsed: Parsed, io: CliIo): Promise<number> => {
   // a wrong path is bad usage (exit 2) before any check starts
   if (parsed.domainsFile !== undefined) await assertReadableFile(parsed.domainsFile);
   const write = writer(io.stdout as Stdout);
-  const output: Output = parsed.format === 'ndjson' ? ndjsonOutput(write) : parsed.format === 'json' ? jsonOutput(write) : textOutput(write, parsed, io);
+  const output: Output = parsed.format === 'ndjson' ? ndjsonOutput(write, parsed) : parsed.format === 'json' ? jsonOutput(write, parsed) : textOutput(write, parsed, io);
   const showProgress = io.stderr.isTTY === true && !io.env.CI;
   const progress = progressLine(io, showProgress ? await countInputs(parsed, io) : null);
 
@@ -128,6 +130,7 @@ export const runBatch = async (parsed: Parsed, io: CliIo): Promise<number> => {
   const session = await openDnsSession({ ...parsed, concurrency }, io.clock);
   const started = io.clock.now();
   const summary = emptySummary();
+  const boundHeap = heapGuard();
   try {
     const results = checkMany(inShard(allInputs(parsed, io), parsed.shard), parsed.check, { session, clock: io.clock, concurrency: parsed.jobs });
     for await (const result of results) {
@@ -135,10 +138,12 @@ export const runBatch = async (parsed: Parsed, io: CliIo): Promise<number> => {
       if (result.kind !== 'report') {
         progress.clear();
         const what = result.kind === 'input-error' ? result.message : `internal error: ${result.message}${parsed.debug ? '' : ' (run with --debug for details)'}`;
-        io.stderr.write(`fwdcheck: ${describeInput(parsed, result)}: ${what}\n`);
-        if (parsed.debug && result.kind === 'internal-error' && result.error instanceof Error && result.error.stack) io.stderr.write(`${result.error.stack}\n`);
+        // a line of the domains file is outside text: errorLine escapes what it quotes
+        errorLine(io, `${describeInput(parsed, result)}: ${what}`);
+        if (parsed.debug && result.kind === 'internal-error' && result.error instanceof Error && result.error.stack) io.stderr.write(`${printableLines(result.error.stack)}\n`);
       }
       await output.item(result);
+      boundHeap();
       if (showProgress) progress.tick(summary.total);
     }
   } finally {

@@ -1,10 +1,12 @@
 // The command line: flags -> options -> check -> render -> exit code. The only module that
 // writes to the terminal or decides the exit code, and it does so in one place each.
+import { readFileSync, readlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import type { Ora } from 'ora';
 import { parseShard, type Shard } from './batch-input.ts';
-import type { CheckOptions } from './check.ts';
+import type { CheckOptions, ProgressStage } from './check.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { DnsClient } from './dns/client.ts';
 import { DNS_DEFAULTS } from './dns/defaults.ts';
@@ -13,33 +15,81 @@ import type { ServerAddress } from './dns/types.ts';
 import { EXIT, exitCodeFor } from './exit.ts';
 import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseHelo, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
 import { readMessage } from './read-message.ts';
-import { parseRelaySpec, RelayAddressError } from './simulate/hops.ts';
 import { looksLikeMessage, messageFacts } from './simulate/message.ts';
+import { printable, printableLines } from './report/sanitize.ts';
 
 // Start-up: this module loads only commander and the option parsers. Everything a check needs
 // (DNS, mailauth, the renderers, chalk) is imported once a check is about to run, so --help and
 // --version stay close to a bare `node -e 0`.
 
-/** Exit codes: the contract of DESIGN.md, plus 4 for a bug. */
+/** Exit codes: the contract of DESIGN.md, plus 4 for a bug, 5 for output not written, 130 for Ctrl-C. */
 export { EXIT, exitCodeFor };
 
 export interface CliIo {
   /** Standard input, for --message - and --domains-file -. */
   stdin?: NodeJS.ReadableStream;
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** Where reports go; the callback tells whether the text was written (ENOSPC, EBADF, EPIPE): see writeOut. */
+  stdout: { write(text: string, done?: (err?: Error | null) => void): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   env: NodeJS.ProcessEnv;
   stdoutIsTTY: boolean;
+  /** Columns the human report fits in: the terminal's width, 80 when stdout is not a terminal. */
   columns: number;
   clock: Clock;
 }
 
+/** The report could not be written to stdout. */
+export class OutputError extends Error {
+  readonly code: string;
+  constructor(err: NodeJS.ErrnoException) {
+    super(err.message);
+    this.code = err.code ?? 'EIO';
+  }
+}
+
+const OUTPUT_ERROR_TEXT: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EBADF: 'standard output is closed',
+  EPIPE: 'the reader closed the pipe',
+  EIO: 'input/output error',
+  EFBIG: 'the file is too large',
+  EDQUOT: 'disk quota exceeded',
+};
+
+/** Writes to stdout and waits for the outcome, so that a write error becomes exit 5 and one line. */
+export const writeOut = (io: Pick<CliIo, 'stdout'>, text: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    try {
+      // a writer that takes no callback (an in-process test's) is done when write returns
+      if (io.stdout.write.length < 2) {
+        io.stdout.write(text);
+        resolve();
+        return;
+      }
+      io.stdout.write(text, (err) => (err ? reject(new OutputError(err)) : resolve()));
+    } catch (err) {
+      reject(new OutputError(err as NodeJS.ErrnoException));
+    }
+  });
+
+/** The one way a line reaches stderr: prefixed, on one line, every outside character made visible. */
+export const errorLine = (io: Pick<CliIo, 'stderr'>, text: string): void => {
+  io.stderr.write(`fwdcheck: ${printable(text.trim())}\n`);
+};
+
+/** One line for a write error on stdout; EPIPE (the reader left: `fwdcheck ... | head`) says nothing. */
+export const outputFailure = (io: Pick<CliIo, 'stderr'>, err: OutputError): number => {
+  if (err.code === 'EPIPE') return EXIT.ok;
+  errorLine(io, `cannot write the report to standard output: ${OUTPUT_ERROR_TEXT[err.code] ?? err.message} (${err.code})`);
+  return EXIT.output;
+};
+
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+/** The demo zone shipped in the package (fixtures/zones/demo.zone), beside src/ and dist/. */
+export const DEMO_ZONE = fileURLToPath(new URL('../fixtures/zones/demo.zone', import.meta.url));
+const DEMO_DEFAULT_DOMAIN = 'bank.example';
 
-/** Errors are one line on stderr, whatever text they quote. */
-const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 
 interface RawOptions {
   relay: string[];
@@ -52,86 +102,107 @@ interface RawOptions {
   to: string[];
   zone: string[];
   resolver?: string;
-  timeout: string;
+  timeout?: string;
   offline?: boolean;
-  concurrency: string;
-  deadline: string;
+  demo?: boolean;
+  concurrency?: string;
+  deadline?: string;
   json?: boolean;
   format?: string;
+  verbose?: boolean;
   domainsFile?: string;
   shard?: string;
   jobs?: string;
-  failOn: string;
+  failOn?: string;
   color: boolean;
   debug?: boolean;
 }
 
-const buildProgram = (io: CliIo) =>
+// Repeatable options start empty without a default, so that --help shows no "(default: [])".
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+const ARRAY_OPTIONS = ['relay', 'selector', 'dkimDomain', 'to', 'zone'] as const;
+
+const HELP_AFTER = `
+Exit codes:
+  0    the forwarded mail is expected to reach the inbox (with --fail-on fail: at-risk too)
+  1    it is at risk or will be lost (see --fail-on), or the From domain does not exist
+  2    bad usage or input (one line on stderr, nothing on stdout)
+  3    no verdict: DNS trouble or --deadline left the outcome open
+  4    internal error (a bug; run with --debug)
+  5    the output could not be written (stdout closed, disk full)
+  130  interrupted (Ctrl-C)
+  A batch exits with its worst domain: 4 > 3 > 1 > 0.
+
+Examples:
+  fwdcheck --demo                                   try it on the demo zone shipped with fwdcheck
+  fwdcheck bank.example --relay 203.0.113.7         will mail from bank.example survive my forward?
+  fwdcheck uni.example --relay 198.51.100.25 --relay microsoft365,srs=company.example --relay gmail
+  fwdcheck bank.example --relay list@lists.example --relay 203.0.113.7,srs=fwd.example,modify=footer,arc
+  fwdcheck --message received.eml --relay list@lists.example
+  fwdcheck example.com --zone dns/example.com.zone --fail-on fail --json   (CI, before publishing a zone)
+  fwdcheck example.com --zone dns/example.com.zone --format markdown       (a pull-request comment)
+  fwdcheck --domains-file senders.txt --relay 203.0.113.7 --format ndjson > reports.ndjson
+  fwdcheck bank.example --to all                    Gmail, Outlook.com, Yahoo, iCloud and Proton
+
+JSON: schema version 1, described by the JSON Schema shipped as fwdcheck/schema.`;
+
+const buildProgram = (io: CliIo, pending: string[]) =>
   new Command('fwdcheck')
-    .description('Predict whether mail From DOMAIN, forwarded through a relay to Gmail, reaches the inbox; explain why, and what to do instead.')
+    .description('Predict whether mail From DOMAIN, forwarded through relays to Gmail, reaches the inbox; explain why, and what to do instead.')
+    .usage('[options] <domain...>')
     .argument('[domains...]', 'the From domain of the mail to check (example.com); several make a batch; with --message, taken from the message when left out')
+    .optionsGroup('What to check:')
+    .option('--domains-file <file>', 'check the domains listed in FILE, one per line (# comments, blank lines ignored); - for stdin')
+    .option('--shard <K/N>', 'check only the K-th of N parts of the domains (stable by domain name), to split a list across machines')
+    .option('--jobs <n>', `domains checked at once in a batch (default: ${DEFAULT_JOBS})`)
+    .option('--message <file.eml>', 'a real message as the sender sent it (with its DKIM-Signature fields); "-" reads standard input')
+    .option('--selector <s>', 'DKIM selector to probe; repeatable (default: the provider\'s and a list of common selectors)', collect)
+    .option('--dkim-domain <d>', 'a further domain the mail is signed with (d=), probed beside DOMAIN and its parents; repeatable', collect)
+    .option('--to <receiver>', 'also predict this mailbox: gmail, outlook, yahoo, icloud, proton, or all; repeatable (the verdict and exit code stay Gmail\'s)', collect)
+    .option('--mailbox <address>', 'the forwarded mailbox: its IMAP/POP3/submission servers are looked up (RFC 6186) for the fetch-instead advice')
+    .optionsGroup('The path:')
     .option(
       '--relay <spec>',
       'a forwarding hop; repeat for each, in order (default: an address your SPF does not list). SPEC is an IP, or a preset (gmail, microsoft365, list, postfix) optionally @IP or @DOMAIN, followed by ,srs=DOMAIN ,nosrs ,modify=subject+footer+reencode+headers ,arc ,noarc ,helo=NAME',
       collect,
-      [],
     )
-    .option('--message <file.eml>', 'a real message as the sender sent it (with its DKIM-Signature fields); "-" reads standard input')
-    .option('--mailbox <address>', 'the forwarded mailbox: its IMAP/POP3/submission servers are looked up (RFC 6186) for the fetch-instead advice')
     .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
-    .option('--helo <name>', 'the name the relay gives in HELO/EHLO')
-    .option('--selector <s>', 'DKIM selector to probe; repeatable (default: a list of common selectors)', collect, [])
-    .option('--dkim-domain <d>', 'a further domain the mail is signed with (d=), probed beside DOMAIN and its parents; repeatable', collect, [])
-    .option('--to <receiver>', 'also predict this mailbox: gmail, outlook, yahoo, icloud, proton, or all; repeatable (the verdict and exit code stay Gmail\'s)', collect, [])
-    .option('--zone <file>', 'answer the names under this RFC 1035 zone file\'s origin from it, the rest from the DNS; repeatable', collect, [])
+    .option('--helo <name>', 'the name the relay gives in HELO/EHLO (default: forwarder.invalid)')
+    .optionsGroup('DNS:')
+    .option('--zone <file>', 'answer the names under this RFC 1035 zone file\'s origin from it, the rest from the DNS; repeatable', collect)
     .option('--offline', 'with --zone: no network at all; names outside the zone files are reported as not checked')
+    .option('--demo', `the demo zone shipped with fwdcheck, offline (domain: ${DEMO_DEFAULT_DOMAIN} unless given)`)
     .option('--resolver <host[:port]>', 'DNS server to ask instead of the system\'s name servers')
-    .option('--timeout <ms>', 'time given to each DNS query, retransmissions included', String(DNS_DEFAULTS.timeoutMs))
-    .option('--deadline <ms>', 'time given to the whole check; past it, the verdict is unknown', String(DNS_DEFAULTS.deadlineMs))
-    .option('--concurrency <n>', 'DNS queries in flight at once, for the whole run (a batch: 256 unless given)', String(SESSION_DEFAULTS.concurrency))
-    .option('--json', 'print the JSON report (schema version 1) on stdout; for several domains one document { schemaVersion, reports, errors, summary }')
-    .addOption(new Option('--format <format>', 'output: text, json (as --json) or ndjson (one report per line, as each domain finishes)').choices(['text', 'json', 'ndjson']))
-    .option('--domains-file <file>', 'check the domains listed in FILE, one per line (# comments, blank lines ignored); - for stdin')
-    .option('--shard <K/N>', 'check only the K-th of N parts of the domains (stable by domain name), to split a list across machines')
-    .option('--jobs <n>', `domains checked at once in a batch (default: ${DEFAULT_JOBS})`)
-    .addOption(new Option('--fail-on <level>', 'exit 1 from this verdict up').choices(['at-risk', 'fail']).default('at-risk'))
-    .option('--no-color', 'no colours (also NO_COLOR=1, or when stdout is not a terminal)')
-    .option('--debug', 'stack traces and the DNS query trace on stderr')
-    .version(version, '-V, --version')
-    .helpOption('-h, --help')
-    .showSuggestionAfterError(false)
+    .option('--timeout <ms>', `time given to each DNS query, retransmissions included (default: ${DNS_DEFAULTS.timeoutMs})`)
+    .option('--deadline <ms>', `time given to the whole check; past it, the verdict is unknown (default: ${DNS_DEFAULTS.deadlineMs})`)
+    .option('--concurrency <n>', `DNS queries in flight at once, for the whole run (default: ${SESSION_DEFAULTS.concurrency}; a batch: 256)`)
+    .optionsGroup('Output:')
+    .option('--json', 'the JSON report (schema version 1) on stdout; same as --format json. Several domains: one document { schemaVersion, reports, errors, summary }')
+    .option('--verbose', "the human report with raw records, finding codes, references and Gmail's full reply")
+    .addOption(
+      new Option('--format <format>', 'text; json; ndjson (one report per line, as each domain finishes); markdown (short, for a pull-request comment)').choices([
+        'text',
+        'json',
+        'ndjson',
+        'markdown',
+      ]),
+    )
+    .addOption(new Option('--fail-on <level>', 'exit 1 from this verdict up (default: at-risk)').choices(['at-risk', 'fail']))
+    .option('--no-color', 'no colours (also NO_COLOR=1, or when stdout is not a terminal; FORCE_COLOR forces them)')
+    .option('--debug', 'internal state in the JSON (under "debug"), stack traces and the DNS query trace on stderr')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'print this help')
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
+      // help and version text are written by run(), which waits for the write to succeed
+      writeOut: (s) => pending.push(s),
       writeErr: (s) => io.stderr.write(s),
-      // errors are printed by run(), as one line
+      // errors are printed by run(), as one line (with commander's "Did you mean" on it)
       outputError: () => {},
     })
-    .addHelpText(
-      'after',
-      `
-Exit codes:
-  0  the forwarded mail is expected to reach the inbox
-  1  it is at risk or will fail (see --fail-on), or the domain does not exist
-  2  bad usage or input
-  3  DNS trouble prevented a verdict
-  4  internal error (a bug; run with --debug)
+    .addHelpText('after', HELP_AFTER);
 
-Several domains (arguments or --domains-file) make a batch: the same relay and options for all,
-the exit code of the worst domain (4 > 3 > 2 for a line that is not a domain > 1 > 0).
-
-Examples:
-  fwdcheck bank.example --relay 203.0.113.7
-  fwdcheck uni.example --relay 198.51.100.25 --relay microsoft365,srs=company.example --relay gmail
-  fwdcheck bank.example --relay list@lists.example --relay 203.0.113.7,srs=fwd.example,modify=footer,arc
-  fwdcheck --message received.eml --relay list@lists.example
-  fwdcheck --domains-file senders.txt --relay 203.0.113.7 --format ndjson > reports.ndjson
-  fwdcheck example.com --json --fail-on fail
-  fwdcheck bank.example --to all
-  fwdcheck example.com --zone example.com.zone --selector s2048`,
-    );
-
-export type OutputFormat = 'text' | 'json' | 'ndjson';
+export type OutputFormat = 'text' | 'json' | 'ndjson' | 'markdown';
 
 export const DEFAULT_JOBS = 64;
 
@@ -153,6 +224,7 @@ export interface Parsed {
   /** Whether --concurrency was given (a batch raises the default). */
   concurrencyGiven: boolean;
   format: OutputFormat;
+  verbose: boolean;
   failOn: FailOn;
   color: boolean;
   debug: boolean;
@@ -177,15 +249,20 @@ const parseMailbox = (input: string): string => {
   return `${value.slice(0, at)}@${parseDomain(value.slice(at + 1), '--mailbox domain')}`;
 };
 
-const validate = (args: readonly string[], raw: RawOptions, concurrencyGiven: boolean): Parsed => {
+const validate = (argsGiven: readonly string[], raw: RawOptions, concurrencyGiven: boolean): Parsed => {
+  let args = argsGiven;
+  if (raw.demo) {
+    if (raw.zone.length || raw.resolver) throw new UsageError('--demo uses the demo zone: it cannot be combined with --zone or --resolver');
+    raw.zone = [DEMO_ZONE];
+    raw.offline = true;
+    if (!args.length && raw.message === undefined && raw.domainsFile === undefined) args = [DEMO_DEFAULT_DOMAIN];
+  }
   if (raw.offline && raw.zone.length === 0) throw new UsageError('--offline needs --zone: without zone files there is nothing to answer from');
   if (raw.offline && raw.resolver) throw new UsageError('--offline and --resolver cannot be combined: --offline asks no server');
   if (!args.length && raw.domainsFile === undefined && raw.message === undefined) throw new UsageError('missing the domain to check (or --domains-file FILE)');
   if (raw.message !== undefined && (args.length > 1 || raw.domainsFile !== undefined || raw.shard !== undefined)) {
     throw new UsageError('--message checks one message: it cannot be combined with several domains, --domains-file or --shard');
   }
-  // parsed here for the usage errors; the core takes the specs as typed
-  for (const r of raw.relay) parseRelaySpec(r);
   const check: CheckOptions = {
     relays: raw.relay.map((r) => r.trim()),
     selectors: raw.selector.map(parseSelector),
@@ -202,12 +279,13 @@ const validate = (args: readonly string[], raw: RawOptions, concurrencyGiven: bo
     check,
     zones: raw.zone,
     offline: raw.offline === true,
-    timeoutMs: parseTimeout(raw.timeout),
-    deadlineMs: parseDeadline(raw.deadline),
-    concurrency: parseConcurrency(raw.concurrency),
+    timeoutMs: raw.timeout === undefined ? DNS_DEFAULTS.timeoutMs : parseTimeout(raw.timeout),
+    deadlineMs: raw.deadline === undefined ? DNS_DEFAULTS.deadlineMs : parseDeadline(raw.deadline),
+    concurrency: raw.concurrency === undefined ? SESSION_DEFAULTS.concurrency : parseConcurrency(raw.concurrency),
     concurrencyGiven,
     format: parseFormat(raw),
-    failOn: parseFailOn(raw.failOn),
+    verbose: raw.verbose === true,
+    failOn: parseFailOn(raw.failOn ?? 'at-risk'),
     color: raw.color,
     debug: raw.debug === true,
   };
@@ -224,57 +302,89 @@ export const isBatch = (parsed: Parsed): boolean => (parsed.domains.length !== 1
 const runOne = async (parsed: Parsed, domain: string, io: CliIo, ui: { spinner?: Ora; dns?: DnsClient }): Promise<number> => {
   // loaded now, not at start-up; the renderer only for the format asked, while the queries run
   const checkModule = import('./check.ts');
-  const renderer = parsed.format === 'text' ? import('./report/render-table.ts') : import('./report/render-json.ts');
+  const renderer = parsed.format === 'text' ? import('./report/render-text.ts') : import('./report/render-json.ts');
+  const markdown = parsed.format === 'markdown' ? import('./contract/render-markdown.ts') : null;
   const dns = await (await import('./upstream.ts')).openDnsClient(parsed, io.clock);
   ui.dns = dns;
 
   // progress on stderr, only for a person at a terminal
-  if (io.stderr.isTTY && !io.env.CI) {
+  // (a terminal of 0 columns, as a pseudo-terminal nobody sized, makes ora redraw without end)
+  if (io.stderr.isTTY && (io.stderr.columns ?? 0) >= 20 && !io.env.CI) {
     // loaded only here: it is a quarter of the start-up time, and pipes and CI never need it
     const { default: ora } = await import('ora');
-    ui.spinner = ora({ stream: io.stderr as NodeJS.WritableStream, text: `Resolving ${domain}` }).start();
+    // discardStdin: false leaves the terminal in cooked mode, so Ctrl-C is a SIGINT (see main)
+    ui.spinner = ora({ stream: io.stderr as NodeJS.WritableStream, discardStdin: false, text: printable(STAGE_TEXT.records(domain)) }).start();
   }
   const { check } = await checkModule;
   const report = await check(domain, parsed.check, {
     dns,
     clock: io.clock,
     onProgress: (stage) => {
-      if (ui.spinner && stage === 'simulate') ui.spinner.text = 'Simulating the forwarding path';
+      if (ui.spinner) ui.spinner.text = printable(STAGE_TEXT[stage](domain));
     },
   });
   ui.spinner?.stop();
+  delete ui.spinner;
 
   const unreachable = !report.dns.reachable && report.dns.queries > 0;
   // the JSON document is printed whatever the verdict; a person gets the one line below
   // instead of a report made of nothing but DNS errors
   const render = await renderer;
-  if ('renderTable' in render) {
+  if (parsed.debug) for (const t of dns.trace()) io.stderr.write(`dns: ${printable(`${t.type} ${t.name} -> ${t.outcome}${t.note ? ` (${t.note})` : ''} (${t.count}) ${t.ms} ms`)}\n`);
+  // each report is written in one piece: Ctrl-C never leaves half of one on stdout
+  if ('renderText' in render) {
     if (!unreachable) {
       const { Chalk } = await import('chalk');
       const level = colorLevel({ flag: parsed.color, env: io.env, isTTY: io.stdoutIsTTY });
-      io.stdout.write(render.renderTable(report, { chalk: new Chalk({ level }), width: io.columns }));
+      await writeOut(io, render.renderText(report, { chalk: new Chalk({ level }), width: io.columns, verbose: parsed.verbose }));
     }
-  } else if (parsed.format === 'ndjson') io.stdout.write(`${JSON.stringify(render.toJsonDocument(report))}\n`);
-  else io.stdout.write(render.renderJson(report));
-  if (parsed.debug) for (const t of dns.trace()) io.stderr.write(`dns: ${t.type} ${t.name} -> ${t.outcome} (${t.count}) ${t.ms} ms\n`);
+  } else if (markdown) await writeOut(io, (await markdown).renderMarkdown(render.toV1(report)));
+  else if (parsed.format === 'ndjson') await writeOut(io, `${render.jsonSafe(JSON.stringify(render.toV1(report, { debug: parsed.debug })))}\n`);
+  else await writeOut(io, render.renderJson(report, { debug: parsed.debug }));
   if (unreachable) {
     const codes = [...new Set(dns.trace().map((t) => t.outcome))].join(', ');
-    io.stderr.write(`fwdcheck: the DNS resolver (${report.dns.source}) did not answer any query (${codes})\n`);
+    errorLine(io, `the DNS resolver (${report.dns.source}) did not answer any query (${codes})`);
     return EXIT.dns;
   }
   return exitCodeFor(report, parsed.failOn);
 };
 
+/** What the spinner says while a stage runs. */
+const STAGE_TEXT: Record<ProgressStage, (domain: string) => string> = {
+  records: (d) => `Reading the SPF, DKIM and DMARC records of ${d}`,
+  simulate: () => 'Following the mail through the forwarders to Gmail',
+  done: () => 'Writing the report',
+};
+
 /** Runs the CLI and returns its exit code; never throws, never exits the process. */
 export const run = async (argv: readonly string[], io: CliIo): Promise<number> => {
-  const program = buildProgram(io);
+  const pending: string[] = [];
+  const program = buildProgram(io, pending);
   let debug = argv.includes('--debug');
   const ui: { spinner?: Ora; dns?: DnsClient } = {};
   try {
-    program.parse([...argv], { from: 'user' });
-    const parsed = validate(program.args, program.opts<RawOptions>(), program.getOptionValueSource('concurrency') !== 'default');
+    try {
+      program.parse([...argv], { from: 'user' });
+    } catch (err) {
+      if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')) {
+        await writeOut(io, pending.join(''));
+        return EXIT.ok;
+      }
+      throw err;
+    }
+    const opts = program.opts<RawOptions>();
+    for (const key of ARRAY_OPTIONS) opts[key] ??= [];
+    // a batch raises the default concurrency unless --concurrency was given
+    const parsed = validate(program.args, opts, opts.concurrency !== undefined);
     debug = parsed.debug;
-    if (isBatch(parsed)) return await (await import('./batch-cli.ts')).runBatch(parsed, io);
+    // the relay specs are parsed here for the usage errors (the core takes them as typed), with
+    // hops.ts loaded only now: it brings the SPF walk, which --help and --version never need
+    const { parseRelaySpec } = await import('./simulate/hops.ts');
+    for (const r of parsed.check.relays) parseRelaySpec(r);
+    if (isBatch(parsed)) {
+      if (parsed.format === 'markdown') throw new UsageError('--format markdown reports on one domain; for several use --json or --format ndjson');
+      return await (await import('./batch-cli.ts')).runBatch(parsed, io);
+    }
     let domain = parsed.domains[0] ?? null;
     if (parsed.messageFile !== null) {
       const bytes = await readMessage(parsed.messageFile, io.stdin);
@@ -290,43 +400,80 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     return await runOne(parsed, domain, io, ui);
   } catch (err) {
     ui.spinner?.stop();
+    if (err instanceof OutputError) return outputFailure(io, err);
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
-      io.stderr.write(`fwdcheck: ${oneLine(err.message.replace(/^error: /, ''))} (see fwdcheck --help)\n`);
+      // commander puts its hints on a second line: keep them, on the same line
+      errorLine(io, `${err.message.replace(/^error: /, '').replace(/\n+/g, ' ')} (see fwdcheck --help)`);
       return EXIT.usage;
     }
     if (err instanceof UsageError) {
-      io.stderr.write(`fwdcheck: ${oneLine(err.message)}\n`);
-      if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
+      errorLine(io, err.message);
+      if (debug && err.stack) io.stderr.write(`${printableLines(err.stack)}\n`);
       return EXIT.usage;
     }
+    // hops.ts is loaded by then if it threw this (it is not loaded at start-up)
+    const { RelayAddressError } = await import('./simulate/hops.ts');
     if (err instanceof RelayAddressError) {
       // DNS trouble kept fwdcheck from knowing where a hop sends from: no verdict (exit 3)
-      io.stderr.write(`fwdcheck: ${oneLine(err.message)}\n`);
+      errorLine(io, err.message);
       return EXIT.dns;
     }
     const e = err as Error;
-    io.stderr.write(`fwdcheck: internal error: ${oneLine(e?.message ?? String(err))}${debug ? '' : ' (run with --debug for details)'}\n`);
-    if (debug && e?.stack) io.stderr.write(`${e.stack}\n`);
+    errorLine(io, `internal error: ${e?.message ?? String(err)}${debug ? '' : ' (run with --debug for details)'}`);
+    if (debug && e?.stack) io.stderr.write(`${printableLines(e.stack)}\n`);
     return EXIT.internal;
   } finally {
     ui.dns?.close();
   }
 };
 
+/**
+ * Node replaces a closed stdout (`fwdcheck >&-`) by /dev/null opened read-write before any of
+ * fwdcheck runs, so the report would vanish with exit 0. A shell's `> /dev/null` opens it
+ * write-only: the access mode (Linux /proc) tells the two apart.
+ */
+const stdoutWasClosed = (): boolean => {
+  try {
+    if (readlinkSync('/proc/self/fd/1') !== '/dev/null') return false;
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync('/proc/self/fdinfo/1', 'utf8'))?.[1];
+    return flags !== undefined && (Number.parseInt(flags, 8) & 3) === 2;
+  } catch {
+    return false;
+  }
+};
+
+const closedStdout: CliIo['stdout'] = {
+  write: (_text, done) => {
+    const err = Object.assign(new Error('standard output is closed'), { code: 'EBADF' });
+    if (!done) throw new OutputError(err);
+    done(err);
+  },
+};
+
 /** The process entry point used by bin/fwdcheck.js. */
 export const main = async (): Promise<void> => {
-  // a reader that stops early (fwdcheck ... | head) is not an error worth a stack trace
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
+  // Ctrl-C stops at once, in every mode: a report is written in one piece, so nothing
+  // half-printed reaches stdout; the spinner line on a terminal is cleared
+  process.once('SIGINT', () => {
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    process.exit(EXIT.interrupted);
   });
-  process.exitCode = await run(process.argv.slice(2), {
+  // a write error is reported through writeOut's callback; one that happens where nothing waits
+  // for it (a batch's streamed lines) is kept here and decides the exit code at the end
+  let lost: OutputError | undefined;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    lost ??= new OutputError(err);
+  });
+  const tty = process.stdout.isTTY === true;
+  const io: CliIo = {
     stdin: process.stdin,
-    stdout: process.stdout,
+    stdout: stdoutWasClosed() ? closedStdout : process.stdout,
     stderr: process.stderr,
     env: process.env,
-    stdoutIsTTY: process.stdout.isTTY === true,
-    columns: process.stdout.columns ?? 100,
+    stdoutIsTTY: tty,
+    columns: tty ? Math.min(Math.max(process.stdout.columns || 80, 40), 120) : 80,
     clock: systemClock,
-  });
+  };
+  const code = await run(process.argv.slice(2), io);
+  process.exitCode = lost && code !== EXIT.output && lost.code !== 'EPIPE' ? outputFailure(io, lost) : code;
 };

@@ -2,7 +2,8 @@
 import type { FailOn } from './options.ts';
 import type { Report } from './report/types.ts';
 
-export const EXIT = { ok: 0, atRiskOrFail: 1, usage: 2, dns: 3, internal: 4 } as const;
+/** 5: the output could not be written (stdout closed, disk full); 130: interrupted (Ctrl-C). */
+export const EXIT = { ok: 0, atRiskOrFail: 1, usage: 2, dns: 3, internal: 4, output: 5, interrupted: 130 } as const;
 
 export const exitCodeFor = (report: Report, failOn: FailOn): number => {
   switch (report.verdict) {

@@ -1,21 +1,22 @@
-// The public API: check a domain programmatically and get the typed Report.
-export { checkMany, DEFAULT_DOMAIN_CONCURRENCY, type BatchInput, type BatchResult, type CheckManyDeps, type DnsViews } from './batch.ts';
-export { domainsFromLines, parseShard, shardOf, type Shard } from './batch-input.ts';
-export { check, DEFAULT_HELO, type CheckDeps, type CheckOptions, type ProgressStage } from './check.ts';
+// The public API of the fwdcheck package. Everything a caller receives has its type exported
+// here; the document types are the published contract (src/contract/v1.ts, schema version 1).
+export {
+  check,
+  exitCodeFor,
+  renderJson,
+  renderMarkdown,
+  renderText,
+  serverResolver,
+  systemResolver,
+  zoneResolver,
+  DEFAULT_TIMEOUT_MS,
+  type CheckOptions,
+  type DnsSource,
+  type TextOptions,
+  type ZoneResolverOptions,
+} from './api.ts';
+export type { ProgressStage } from './check.ts';
 export { fixedClock, systemClock, type Clock } from './clock.ts';
-export { createDnsClient, createDnsSession, SESSION_DEFAULTS, type DnsClient, type DnsSession, type DnsSessionOptions, type DnsStats, type SessionStats, type TraceEntry } from './dns/session.ts';
-export { parseZone, ZoneSyntaxError } from './dns/parse-zone.ts';
-export { createNodeResolver } from './dns/system.ts';
-export { createWireResolver, systemServers, type WireResolverOptions } from './dns/wire.ts';
-export { openUpstream, type DnsSource } from './dns/open.ts';
-export { DnsError, DNS_ERROR_TEXT, type DnsErrorCode, type ServerAddress, type UpstreamResolver, type QueryContext, type Resolver, type RecordMap, type RRType, type UpstreamAnswer } from './dns/types.ts';
-export { ZoneIndex, type ZoneRecord } from './dns/zone.ts';
-export { createZoneLayer, createZoneResolver, loadZoneFiles, ZoneFileError } from './dns/zone-resolver.ts';
-export { parseDkimKey } from './records/parse-dkim.ts';
-export { parseDmarc } from './records/parse-dmarc.ts';
-export { parseSpf } from './records/parse-spf.ts';
-export type { Advice, AdviceCode, Audience } from './report/advice-types.ts';
-export type { Finding, FindingCode, Severity } from './report/findings.ts';
-export { renderJson, toJsonDocument } from './report/render-json.ts';
-export { renderTable } from './report/render-table.ts';
-export type * from './report/types.ts';
+export { DnsError, type DnsErrorCode, type MxRecord, type QueryContext, type RecordMap, type Resolver, type RRType, type SrvRecord, type UpstreamAnswer, type UpstreamResolver } from './dns/types.ts';
+export { UsageError } from './options.ts';
+export * from './contract/v1.ts';

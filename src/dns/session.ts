@@ -24,6 +24,8 @@ export interface TraceEntry {
   outcome: string;
   /** The CNAME target the lookup went on to, when the answer was a CNAME. */
   cname?: string;
+  /** How the outcome was reached, when not by an answer (an assumption, for --debug). */
+  note?: string;
   /** Records in the answer. */
   count: number;
   ms: number;
@@ -367,8 +369,15 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     const step = async (name: string, type: RRType): Promise<UpstreamAnswer> => {
       const started = clock.now();
       const key = `${type} ${name}`;
-      const trace = (outcome: string, count: number, source: TraceEntry['source'], cname?: string) =>
-        traceLog.push({ name, type, outcome, count, ms: clock.now() - started, source, ...(cname === undefined ? {} : { cname }) });
+      const trace = (outcome: string, count: number, source: TraceEntry['source'], answer?: UpstreamAnswer) => {
+        const cname = answer ? cnameOf(answer) : undefined;
+        const assumed = answer?.kind === 'nxdomain' && answer.assumed;
+        traceLog.push({
+          name, type, outcome, count, ms: clock.now() - started, source,
+          ...(cname === undefined ? {} : { cname }),
+          ...(assumed ? { note: 'assumed offline: a public suffix outside the zone files' } : {}),
+        });
+      };
       if (signal?.aborted) {
         trace('EDEADLINE', 0, 'query');
         throw deadlineError(name, type);
@@ -377,7 +386,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       if (cached) {
         stats.cacheHits++;
         totals.cacheHits++;
-        trace(outcomeOf(cached), countOf(cached), 'cache', cnameOf(cached));
+        trace(outcomeOf(cached), countOf(cached), 'cache', cached);
         return cached;
       }
       let shared = inFlight.get(key);
@@ -399,7 +408,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       }
       try {
         const answer = await wait(shared, name, type);
-        trace(outcomeOf(answer), countOf(answer), source, cnameOf(answer));
+        trace(outcomeOf(answer), countOf(answer), source, answer);
         return answer;
       } catch (err) {
         trace(errorCode(err), 0, source);
@@ -484,7 +493,7 @@ const outcomeOf = (answer: UpstreamAnswer): string => {
     case 'nodata':
       return 'ENODATA';
     case 'nxdomain':
-      return answer.assumed ? 'ENOTFOUND (assumed offline: a public suffix outside the zone files)' : 'ENOTFOUND';
+      return 'ENOTFOUND';
     case 'cname':
       return 'answer';
   }

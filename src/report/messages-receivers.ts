@@ -81,15 +81,16 @@ const listNames = (rs: readonly ReceiverMention[]): string => {
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 };
 
+/** What Gmail does with the sender's forwarded mail, as the start of a sentence. */
 const GMAIL_DOES: Record<AdviceArgs['RECIPIENT_FORWARD_ELSEWHERE']['gmailAction'], string> = {
-  inbox: 'may not deliver',
-  spam: 'puts in spam',
-  reject: 'rejects',
-  tempfail: 'defers',
+  inbox: "Gmail may not deliver this sender's forwarded mail",
+  spam: "Gmail puts this sender's forwarded mail in spam",
+  reject: "Gmail rejects this sender's forwarded mail",
+  tempfail: "Gmail defers this sender's forwarded mail",
 };
 
 export const forwardElsewhereMessage = (a: AdviceArgs['RECIPIENT_FORWARD_ELSEWHERE']): string =>
-  `As of ${a.asOf}, Gmail ${GMAIL_DOES[a.gmailAction]} this sender's forwarded mail, but ${listNames(a.receivers)} would keep it: forward there instead of to Gmail, or fetch the mail (below).`;
+  `As of ${a.asOf}, ${GMAIL_DOES[a.gmailAction]}, but ${listNames(a.receivers)} would keep it: forward there instead of to Gmail, or fetch the mail (below).`;
 
 export const onlyFetchIsSafeMessage = (a: AdviceArgs['RECIPIENT_ONLY_FETCH_IS_SAFE']): string =>
   `As of ${a.asOf}, none of the mailboxes checked (${a.receivers.map((r) => r.name).join(', ')}) is known to keep this sender's forwarded mail: fetching it from the old mailbox (below) is the only safe way.`;

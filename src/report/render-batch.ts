@@ -3,23 +3,24 @@
 import type { ChalkInstance } from 'chalk';
 import type { BatchResult } from '../batch.ts';
 import { VERDICTS_WORST_FIRST, type BatchSummary, type ListedDomain } from '../batch-summary.ts';
+import type * as v1 from '../contract/v1.ts';
 import type { GmailAction, Verdict } from './types.ts';
 
 export type BatchErrorCode = 'INVALID_DOMAIN' | 'INTERNAL_ERROR';
 
 /** A line that was not checked, as an ndjson line or an entry of the --json document's errors. */
-export const batchErrorDocument = (result: Exclude<BatchResult, { kind: 'report' }>): Record<string, unknown> => ({
+export const batchErrorDocument = (result: Exclude<BatchResult, { kind: 'report' }>): v1.BatchError => ({
   schemaVersion: 1,
   input: result.input,
-  ...(result.line === undefined ? {} : { line: result.line }),
+  line: result.line ?? null,
   error: { code: (result.kind === 'input-error' ? 'INVALID_DOMAIN' : 'INTERNAL_ERROR') satisfies BatchErrorCode, message: result.message },
 });
 
 /** The summary object of the --json document for several domains. */
-export const batchSummaryDocument = (summary: BatchSummary, elapsedMs: number): Record<string, unknown> => ({
+export const batchSummaryDocument = (summary: BatchSummary, elapsedMs: number): v1.BatchSummary => ({
   total: summary.total,
   checked: summary.checked,
-  verdicts: summary.verdicts,
+  verdicts: { ...summary.verdicts },
   inputErrors: summary.inputErrors,
   internalErrors: summary.internalErrors,
   exitCode: summary.exitCode,

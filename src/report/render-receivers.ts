@@ -1,9 +1,12 @@
-// The compact receivers section of the human report (--to): one line per receiver, best first,
-// each with its reply code and the page its rule comes from. The full replies and reasons are in
-// the JSON document.
+// The receivers section of the human report (--to): one entry per receiver, best first, each
+// with its reply code and the page its rule comes from. On a wide terminal an entry is one line;
+// when it does not fit, the source goes on the line below it (stacked), never cut. The full
+// replies and reasons are in the JSON document and --verbose.
 import type { ChalkInstance } from 'chalk';
 import type { ReceiverPrediction } from '../receivers/types.ts';
+import { displayWidth, para } from './layout.ts';
 import { RECEIVER_ACTION_SHORT } from './messages-receivers.ts';
+import { printableAscii } from './sanitize.ts';
 import type { Report } from './types.ts';
 
 const NAME_WIDTH = 12;
@@ -23,25 +26,23 @@ const sourceLabel = (p: ReceiverPrediction): string => {
   return `${host}, ${s.read}${p.basis === 'second-hand' || p.smtpBasis === 'second-hand' ? ', second-hand' : ''}`;
 };
 
-/** Cuts plain text to a width, marking the cut. */
-const fit = (text: string, width: number): string => (text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`);
-
 export const renderReceivers = (report: Pick<Report, 'receivers' | 'checkedAt'>, options: { chalk: ChalkInstance; width: number }): string[] => {
   if (!report.receivers.length) return [];
   const c = options.chalk;
   const width = Math.max(40, options.width);
   const colour = (p: ReceiverPrediction) =>
     ({ inbox: c.green, 'inbox-warning': c.yellow, spam: c.yellow, reject: c.red, tempfail: c.magenta, unknown: c.dim })[p.action];
-  const lines = [fit(`Forwarded to each mailbox (as of ${report.checkedAt.slice(0, 10)}, best first):`, width)];
+  const lines = para(`Forwarded to each mailbox (as of ${report.checkedAt.slice(0, 10)}, best first):`, width);
   for (const p of report.receivers) {
-    const name = `  ${p.name.padEnd(NAME_WIDTH)} `;
+    const name = `  ${printableAscii(p.name).padEnd(NAME_WIDTH)} `;
     const action = `${RECEIVER_ACTION_SHORT[p.action]}${p.alternative ? '?' : ''}`.padEnd(ACTION_WIDTH);
-    const rest = `${replyCode(p).padEnd(CODE_WIDTH)} ${sourceLabel(p)}`;
-    const plain = fit(`${name}${action} ${rest}`, width);
-    // colour only the action column, after cutting the plain text
-    const head = plain.slice(0, name.length);
-    const mid = plain.slice(name.length, name.length + action.length);
-    lines.push(`${c.bold(head)}${colour(p)(mid)}${plain.slice(name.length + action.length)}`);
+    const code = replyCode(p).padEnd(CODE_WIDTH);
+    const source = sourceLabel(p);
+    // colour only the action column
+    const head = `${c.bold(name)}${colour(p)(action)} ${code}`;
+    const oneLine = `${name}${action} ${code} ${source}`;
+    if (displayWidth(oneLine) <= width) lines.push(`${head} ${printableAscii(source)}`);
+    else lines.push(head.trimEnd(), ...para(source, width, { indent: name.length }));
   }
   return lines;
 };

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadZoneFiles } from '../../src/dns/zone-resolver.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 import { BIN, FIXTURES, runCli, type CliResult } from '../helpers/run-cli.ts';
+import { parseBatch, parseNdjson, parseReport } from '../helpers/contract.ts';
 
 const ZONE = join(FIXTURES, 'zones/batch.zone');
 const RELAY = '203.0.113.7';
@@ -28,17 +29,8 @@ writeFileSync(listFile, `${LIST}\n`);
 
 const batch = (...args: string[]) => runCli([...args, '--resolver', server.address, '--relay', RELAY]);
 
-const ndjson = (res: CliResult): Json[] =>
-  res.stdout
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => {
-      try {
-        return JSON.parse(l);
-      } catch {
-        return assert.fail(`not one JSON document per line: ${l.slice(0, 200)}`);
-      }
-    });
+// every line is parsed and validated against the shipped schema ($defs/NdjsonLine)
+const ndjson = (res: CliResult): Json[] => parseNdjson(res.stdout);
 
 const byInput = (docs: Json[]) => Object.fromEntries(docs.map((d) => [d.domain ?? d.input, d.verdict ?? d.error.code]));
 
@@ -71,19 +63,19 @@ describe('batch mode', () => {
 
   it('each ndjson line is the document --json prints for that domain alone', async () => {
     const [one] = ndjson(await batch('relayok.example', 'lost.example', '--format', 'ndjson')).filter((d) => d.domain === 'lost.example');
-    const alone = JSON.parse((await batch('lost.example', '--json')).stdout);
+    const alone = parseReport((await batch('lost.example', '--json')).stdout);
     // what differs: the time, and the DNS counts (a batch shares one cache between its checks)
     const strip = (d: Json) => ({ ...d, checkedAt: null, elapsedMs: null, dns: null });
     assert.deepEqual(strip(one), strip(alone));
     // and one domain with --format ndjson is one line
     const single = await batch('lost.example', '--format', 'ndjson');
     assert.equal(single.stdout.split('\n').length, 2);
-    assert.deepEqual(strip(JSON.parse(single.stdout)), strip(alone));
+    assert.deepEqual(strip(parseReport(single.stdout)), strip(alone));
   });
 
   it('--json with several domains: one document { schemaVersion, reports, errors, summary }', async () => {
     const res = await batch('--domains-file', listFile, '--json');
-    const doc = JSON.parse(res.stdout);
+    const doc: Json = parseBatch(res.stdout);
     assert.deepEqual(Object.keys(doc), ['schemaVersion', 'reports', 'errors', 'summary']);
     assert.equal(doc.schemaVersion, 1);
     assert.deepEqual(doc.reports.map((r: Json) => r.domain).sort(), ['lost.example', 'relayok.example', 'spammy.example', 'spammy.example']);
@@ -96,7 +88,7 @@ describe('batch mode', () => {
 
   it('the exit code is the worst domain: a DNS timeout (3) over fail (1); --fail-on applies to each', async () => {
     const res = await batch('relayok.example', 'slow.example', 'lost.example', '--json', '--timeout', '1000');
-    assert.equal(JSON.parse(res.stdout).reports.find((r: Json) => r.domain === 'slow.example').verdict, 'unknown');
+    assert.equal((parseBatch(res.stdout) as Json).reports.find((r: Json) => r.domain === 'slow.example').verdict, 'unknown');
     assert.equal(res.code, 3);
     assert.equal((await batch('relayok.example', 'spammy.example', '--json', '--fail-on', 'fail')).code, 0);
     assert.equal((await batch('relayok.example', 'spammy.example', '--json')).code, 1);
@@ -164,6 +156,6 @@ describe('batch mode', () => {
     writeFileSync(file, '# nothing yet\n\n');
     const res = await batch('--domains-file', file, '--json');
     assert.equal(res.code, 0);
-    assert.deepEqual(JSON.parse(res.stdout).reports, []);
+    assert.deepEqual((parseBatch(res.stdout) as Json).reports, []);
   });
 });

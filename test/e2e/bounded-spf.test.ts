@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadZoneFiles } from '../../src/dns/zone-resolver.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { parseReport } from '../helpers/contract.ts';
 
 /** A TXT record's text split into <=255-octet strings (RFC 1035 3.3.14). */
 const txt = (text: string): string => `( ${(text.match(/.{1,250}/g) ?? []).map((s) => `"${s}"`).join(' ')} )`;
@@ -46,11 +47,11 @@ const spfQueries = (domain: string) =>
 describe('the SPF walk stops where RFC 7208 4.6.4 stops evaluation', { concurrency: 3 }, () => {
   it('2,000 a: terms: 10 lookups, then stop; no query per term', async () => {
     const res = await runCli(['a2000.example', '--resolver', server.address, '--relay', '203.0.113.7', '--selector', 'none', '--json', '--timeout', '3000']);
-    const json = JSON.parse(res.stdout);
+    const json = parseReport(res.stdout);
     assert.equal(json.records.spf.lookups, 11);
-    const stop = json.findings.find((f: { code: string }) => f.code === 'SPF_WALK_STOPPED');
-    assert.deepEqual([stop.reason, stop.term], ['lookup-limit', 'a:h10.a2000.example']);
-    assert.equal(json.path[0].spf.result, 'permerror');
+    const stop = json.findings.find((f) => f.code === 'SPF_WALK_STOPPED')!;
+    assert.deepEqual([stop.args.reason, stop.args.term], ['lookup-limit', 'a:h10.a2000.example']);
+    assert.equal(json.path[0]!.spf.result, 'permerror');
     const queries = spfQueries('a2000.example');
     // the record itself (over UDP, then TCP: it is ~40 KB) and the first ten a: targets
     const names = new Set(queries.map((q) => `${q.type} ${q.name}`));
@@ -59,17 +60,17 @@ describe('the SPF walk stops where RFC 7208 4.6.4 stops evaluation', { concurren
   });
   it('20 includes of 200 terms: bounded by the limit, not by the tree', async () => {
     const res = await runCli(['fan.example', '--resolver', server.address, '--relay', '203.0.113.7', '--selector', 'none', '--json', '--timeout', '3000']);
-    const json = JSON.parse(res.stdout);
+    const json = parseReport(res.stdout);
     assert.equal(json.records.spf.lookups, 11);
     const queries = spfQueries('fan.example');
     assert.ok(queries.length <= 40, `${queries.length} queries reached the server`);
   });
   it('void lookups: the third stops the walk', async () => {
     const res = await runCli(['voids.example', '--resolver', server.address, '--relay', '203.0.113.7', '--selector', 'none', '--json', '--timeout', '3000']);
-    const json = JSON.parse(res.stdout);
+    const json = parseReport(res.stdout);
     assert.equal(json.records.spf.voidLookups, 3);
-    const stop = json.findings.find((f: { code: string }) => f.code === 'SPF_WALK_STOPPED');
-    assert.equal(stop.reason, 'void-limit');
+    const stop = json.findings.find((f) => f.code === 'SPF_WALK_STOPPED')!;
+    assert.equal(stop?.args.reason, 'void-limit');
     assert.ok(spfQueries('voids.example').length <= 16, `${spfQueries('voids.example').length} queries`);
   });
 });

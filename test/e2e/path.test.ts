@@ -11,6 +11,7 @@ import { loadZoneFiles } from '../../src/dns/zone-resolver.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 import { BIN, runCli, type CliResult } from '../helpers/run-cli.ts';
 import { fixtureMessage, PATH_ZONE, signMessage } from '../helpers/sign.ts';
+import { parseReport } from '../helpers/contract.ts';
 
 let server: TestDnsServer;
 const dir = mkdtempSync(join(tmpdir(), 'fwdcheck-path-'));
@@ -27,12 +28,7 @@ const UNI = '198.51.100.25';
 
 const checkJson = async (args: string[]): Promise<{ res: CliResult; json: Json }> => {
   const res = await runCli([...args, '--resolver', server.address, '--json']);
-  let json: Json;
-  try {
-    json = JSON.parse(res.stdout);
-  } catch {
-    assert.fail(`stdout is not one JSON document (exit ${res.code}): ${res.stdout.slice(0, 300)} ${res.stderr}`);
-  }
+  const json: Json = parseReport(res.stdout);
   return { res, json };
 };
 
@@ -65,21 +61,27 @@ describe('the path is a chain: each arrival authenticated as it is then', { conc
     assert.deepEqual(second.changes.map((c: Json) => c.kind), ['envelope-rewritten', 'arc-sealed']);
     // the preset's address comes from Microsoft's published SPF, and the report says so
     assert.deepEqual(second.relayOrigin, { kind: 'spf', domain: 'spf.protection.outlook.com', network: '40.92.0.0/15' });
-    assert.equal(find(json, 'RELAY_ADDRESS_FROM_DNS').network, '40.92.0.0/15');
+    assert.equal(find(json, 'RELAY_ADDRESS_FROM_DNS').args.network, '40.92.0.0/15');
     assert.deepEqual([first.relayIdentity.status, first.helo], ['confirmed', 'mx.uni.example']);
     assert.deepEqual(second.dkim.signatures.map((s: Json) => [s.domain, s.selector, s.result, s.aligned, s.basis]), [['sender.example', 'key1', 'pass', true, 'published-key']]);
   });
 
   it('the human report lists the hops in order with what each did to SPF and DKIM', async () => {
     const res = await runCli(['sender.example', '--resolver', server.address, '--relay', 'list@lists.example', '--relay', `${UNI},srs=uni.example`]);
-    const lines = res.stdout.split('\n');
-    const start = lines.findIndex((l) => l.includes('The path, hop by hop'));
-    assert.ok(start > 0, res.stdout);
-    const hop1 = lines.findIndex((l) => /^\s+1\. list 198\.51\.100\.200 \[mail\.lists\.example\]: rewrites the envelope to list-bounces\+postmaster=sender\.example@lists\.example; tags the Subject, breaking DKIM d=sender\.example; adds a footer/.test(l));
-    const hop2 = lines.findIndex((l) => /^\s+2\. 198\.51\.100\.25 \[mx\.uni\.example\]: rewrites the envelope to SRS0=/.test(l));
-    assert.ok(hop1 > start && hop2 > hop1, res.stdout);
-    assert.match(lines[hop1 + 1]!, /at relay-2: SPF pass \(lists\.example\), DKIM fail \(broken at hop 1\), DMARC fail/);
-    assert.match(lines[hop2 + 1]!, /at gmail: SPF pass \(uni\.example\), DKIM fail \(broken at hop 1\), DMARC fail/);
+    // the path drawing (src/report/render-text.ts), its wrapped lines joined
+    const text = res.stdout.replace(/\n {4}\| {16}/g, ' ').replace(/\n {4}\| {2}(?![A-Z]{3,5} )/g, ' ');
+    const hop1 = text.indexOf('198.51.100.200 (forwarder 1: a mailing list, mail.lists.example)');
+    const hop2 = text.indexOf('198.51.100.25 (forwarder 2, mx.uni.example)');
+    assert.ok(hop1 > 0 && hop2 > hop1, res.stdout);
+    const first = text.slice(hop1, hop2);
+    const second = text.slice(hop2, text.indexOf('Gmail rejects it'));
+    assert.match(first, /It rewrites the envelope sender to lists\.example \(SRS\), tags the Subject, appends a footer to the body\./);
+    assert.match(first, /SPF {3}holds {3}198\.51\.100\.200 is in lists\.example's SPF record/);
+    assert.match(first, /DKIM {2}BREAKS {2}the signature of sender\.example is broken: this hop tags the Subject/);
+    assert.match(second, /It rewrites the envelope sender to uni\.example \(SRS\)\./);
+    assert.match(second, /SPF {3}holds {3}198\.51\.100\.25 is in uni\.example's SPF record/);
+    assert.match(second, /DKIM {2}broken {2}since hop 1/);
+    assert.match(second, /DMARC fails {3}nothing matches sender\.example; its policy is reject/);
   });
 
   it('a mailing list breaks DKIM for a p=reject sender: Gmail rejects (it is not "inbox")', async () => {
@@ -89,12 +91,12 @@ describe('the path is a chain: each arrival authenticated as it is then', { conc
     assert.match(json.gmail.smtp, /^550 5\.7\.26 Unauthenticated email from sender\.example/);
     const [arrival] = json.path;
     assert.deepEqual(arrival.changes.map((c: Json) => c.modification ?? c.kind), ['envelope-rewritten', 'subject', 'footer']);
-    assert.deepEqual(arrival.dkim.signatures[0].problem, { code: 'modified', modification: 'subject', hop: 1 });
+    assert.deepEqual(arrival.dkim.signatures[0].problem, { code: 'modified', modification: 'subject', hop: 1, detail: null });
     assert.deepEqual([arrival.relay, arrival.relayOrigin.kind, arrival.spf.result], ['198.51.100.200', 'spf', 'pass']);
-    assert.equal(find(json, 'DKIM_BROKEN_BY_RELAY').modification, 'subject');
+    assert.equal(find(json, 'DKIM_BROKEN_BY_RELAY').args.modification, 'subject');
     // the sender already signs: the remedy is the list's, not a new signature
     const stop = json.advice.find((a: Json) => a.code === 'RELAY_STOP_MODIFYING');
-    assert.deepEqual([stop.hops, stop.outcome], [[{ hop: 1, relay: '198.51.100.200', modifications: ['subject', 'footer'] }], { before: 'reject', after: 'inbox' }]);
+    assert.deepEqual([stop.args.hops, stop.args.outcome], [[{ hop: 1, relay: '198.51.100.200', modifications: ['subject', 'footer'] }], { before: 'reject', after: 'inbox' }]);
     assert.equal(json.advice.some((a: Json) => a.code === 'SENDER_SIGN_ALIGNED_DKIM' || a.code === 'RECIPIENT_ASK_SENDER'), false);
   });
 
@@ -102,7 +104,7 @@ describe('the path is a chain: each arrival authenticated as it is then', { conc
     for (const mod of ['footer', 'reencode', 'headers'] as const) {
       const { json } = await checkJson(['sender.example', '--relay', `${UNI},srs=uni.example,modify=${mod}`]);
       assert.equal(json.path[0].dkim.result, 'fail', mod);
-      assert.equal(find(json, 'DKIM_BROKEN_BY_RELAY').modification, mod);
+      assert.equal(find(json, 'DKIM_BROKEN_BY_RELAY').args.modification, mod);
       assert.equal(json.verdict, 'fail', mod);
     }
   });
@@ -118,7 +120,7 @@ describe('the path is a chain: each arrival authenticated as it is then', { conc
   it("SRS to a domain whose SPF does not list the relay: said, and SPF fails", async () => {
     const { json } = await checkJson(['plain.example', '--relay', '198.51.100.66,srs=nocover.example']);
     assert.equal(json.path[0].spf.result, 'fail');
-    assert.deepEqual([find(json, 'SRS_SPF_NOT_COVERING').domain, find(json, 'SRS_SPF_NOT_COVERING').relay], ['nocover.example', '198.51.100.66']);
+    assert.deepEqual([find(json, 'SRS_SPF_NOT_COVERING').args.domain, find(json, 'SRS_SPF_NOT_COVERING').args.relay], ['nocover.example', '198.51.100.66']);
     assert.match(find(json, 'SRS_SPF_NOT_COVERING').message, /does not authorize its relay 198\.51\.100\.66/);
   });
 
@@ -130,7 +132,7 @@ describe('the path is a chain: each arrival authenticated as it is then', { conc
 
   it('the same relay twice is a loop', async () => {
     const { json } = await checkJson(['sender.example', '--relay', UNI, '--relay', '198.51.100.200', '--relay', UNI]);
-    assert.deepEqual(find(json, 'RELAY_LOOP').hops, [1, 3]);
+    assert.deepEqual(find(json, 'RELAY_LOOP').args.hops, [1, 3]);
     assert.equal(find(json, 'RELAY_LOOP').severity, 'error');
   });
 
@@ -160,7 +162,7 @@ describe('the relay itself: PTR and forward-confirmed reverse DNS', { concurrenc
     assert.equal(res.code, 1);
     assert.deepEqual([json.gmail.action, json.gmail.reasonCode], ['reject', 'RELAY_NO_FCRDNS']);
     assert.match(json.gmail.smtp, /^550 5\.7\.25 The IP address sending this message does not have a PTR record setup, or the corresponding forward DNS entry does not point to the sending IP\. As a policy, Gmail does not accept messages from IPs with missing PTR records\./);
-    assert.deepEqual([find(json, 'RELAY_NO_FCRDNS').status, find(json, 'RELAY_NO_FCRDNS').severity], ['no-ptr', 'error']);
+    assert.deepEqual([find(json, 'RELAY_NO_FCRDNS').args.status, find(json, 'RELAY_NO_FCRDNS').severity], ['no-ptr', 'error']);
     assert.match(find(json, 'RELAY_NO_FCRDNS').message, /451 4\.7\.23/);
     assert.equal(json.path[0].relayIdentity.reverseName, '98.100.51.198.in-addr.arpa');
   });
@@ -174,7 +176,7 @@ describe('the relay itself: PTR and forward-confirmed reverse DNS', { concurrenc
   it("an intermediate relay without PTR is a warning, not Gmail's reply", async () => {
     const { json } = await checkJson(['sender.example', '--relay', '198.51.100.98', '--relay', `${UNI},srs=uni.example`]);
     assert.equal(json.gmail.action, 'inbox');
-    assert.deepEqual([find(json, 'RELAY_NO_FCRDNS').severity, find(json, 'RELAY_NO_FCRDNS').receiver], ['warning', 'relay-2']);
+    assert.deepEqual([find(json, 'RELAY_NO_FCRDNS').severity, find(json, 'RELAY_NO_FCRDNS').args.receiver], ['warning', 'relay-2']);
   });
 
   it('an IPv6 relay: PTR under ip6.arpa, SPF by ip6', async () => {
@@ -211,7 +213,7 @@ describe('--message: a real message, verified, carried and really modified', { c
     const { res, json } = await checkJson(['--message', file, '--relay', `${UNI},srs=uni.example,modify=footer`]);
     assert.equal(res.code, 1);
     const sig = json.path[0].dkim.signatures[0];
-    assert.deepEqual([sig.result, sig.problem], ['fail', { code: 'modified', modification: 'footer', hop: 1 }]);
+    assert.deepEqual([sig.result, sig.problem], ['fail', { code: 'modified', modification: 'footer', hop: 1, detail: null }]);
     assert.deepEqual(json.path[0].changes[1], { kind: 'modified', modification: 'footer', broke: [{ domain: 'sender.example', selector: 'key1' }], survivedByLength: [] });
     assert.equal(json.gmail.action, 'reject');
   });
@@ -254,7 +256,7 @@ describe('--message: a real message, verified, carried and really modified', { c
       );
       child.stdin!.end(eml);
     });
-    const json = JSON.parse(res.stdout);
+    const json: Json = parseReport(res.stdout);
     assert.deepEqual([json.domain, json.message.source, json.message.signatures[0].result], ['sender.example', '(standard input)', 'pass']);
   });
 
@@ -316,7 +318,7 @@ describe('--mailbox: fetch instead of forward, concretely', { concurrency: 3 }, 
     const { json } = await checkJson(['plain.example', '--relay', '198.51.100.66', '--mailbox', 'alice@company.example']);
     assert.equal(json.mailbox.provider.id, 'microsoft-365');
     const advice = json.advice.find((a: Json) => a.code === 'RECIPIENT_MAILBOX_SETTINGS');
-    assert.deepEqual([advice.source, advice.imap.host, advice.submission.tls, advice.popImport], ['provider', 'outlook.office365.com', 'starttls', 'existing-only']);
+    assert.deepEqual([advice.args.source, advice.args.imap.host, advice.args.submission.tls, advice.args.popImport], ['provider', 'outlook.office365.com', 'starttls', 'existing-only']);
     assert.match(advice.message, /POP3 import .* takes no new accounts as of \d{4}-\d{2}-\d{2}/);
   });
 

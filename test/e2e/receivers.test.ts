@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadZoneFiles } from '../../src/dns/zone-resolver.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
+import { parseNdjson, parseReport } from '../helpers/contract.ts';
 import { FIXTURES, runCli } from '../helpers/run-cli.ts';
 
 const DEMO = join(FIXTURES, 'zones/demo.zone');
@@ -21,7 +22,7 @@ type Json = any;
 
 const toAll = async (domain: string, ...args: string[]) => {
   const res = await runCli([domain, '--resolver', server.address, '--relay', RELAY, '--to', 'all', '--json', ...args]);
-  return { res, json: JSON.parse(res.stdout) as Json };
+  return { res, json: parseReport(res.stdout) as Json };
 };
 
 const order = (json: Json): string[] => json.receivers.map((r: Json) => `${r.id}:${r.action}`);
@@ -86,14 +87,14 @@ describe('--to all over the demo world (JSON)', () => {
     const { json } = await toAll('bank.example');
     const recipient = json.advice.filter((a: Json) => a.audience === 'recipient');
     assert.equal(recipient[0].code, 'RECIPIENT_FORWARD_ELSEWHERE');
-    assert.deepEqual(recipient[0].receivers, [{ id: 'proton', name: 'Proton Mail', action: 'inbox-warning' }]);
-    assert.equal(recipient[0].asOf, json.checkedAt.slice(0, 10));
+    assert.deepEqual(recipient[0].args.receivers, [{ id: 'proton', name: 'Proton Mail', action: 'inbox-warning' }]);
+    assert.equal(recipient[0].args.asOf, json.checkedAt.slice(0, 10));
     assert.match(recipient[0].message, /^As of \d{4}-\d{2}-\d{2}, Gmail rejects this sender's forwarded mail, but Proton Mail \(with a warning banner\) would keep it/);
   });
 
   it('when no mailbox checked keeps the mail, fetching is the only safe way', async () => {
     const res = await runCli(['bank.example', '--resolver', server.address, '--relay', RELAY, '--to', 'outlook', '--to', 'yahoo', '--json']);
-    const json = JSON.parse(res.stdout) as Json;
+    const json = parseReport(res.stdout) as Json;
     assert.deepEqual(order(json), ['outlook:reject', 'yahoo:reject']);
     const a = json.advice.find((x: Json) => x.code === 'RECIPIENT_ONLY_FETCH_IS_SAFE');
     assert.ok(a, JSON.stringify(json.advice.map((x: Json) => x.code)));
@@ -119,52 +120,55 @@ describe('--to all over the demo world (JSON)', () => {
 
   it('a relay that seals ARC: the receivers that weigh ARC may accept, the action stays', async () => {
     const res = await runCli(['bank.example', '--resolver', server.address, '--relay', `${RELAY},arc=fwd.example`, '--to', 'all', '--json']);
-    const json = JSON.parse(res.stdout) as Json;
+    const json = parseReport(res.stdout) as Json;
     assert.deepEqual(json.receivers.map((r: Json) => `${r.id}:${r.action}:${r.arcMayHelp}`), ['proton:inbox-warning:false', 'gmail:reject:false', 'outlook:reject:true', 'yahoo:reject:true', 'icloud:reject:true']);
     assert.match(json.receivers.find((r: Json) => r.id === 'yahoo').reason, /ARC seal vouches for an earlier DMARC pass: Yahoo\/AOL may accept .* never a guarantee/);
   });
 
   it('without --to, no receivers and no receiver advice', async () => {
     const res = await runCli(['bank.example', '--resolver', server.address, '--relay', RELAY, '--json']);
-    const json = JSON.parse(res.stdout) as Json;
+    const json = parseReport(res.stdout) as Json;
     assert.deepEqual(json.receivers, []);
     assert.equal(adviceCodes(json).includes('RECIPIENT_FORWARD_ELSEWHERE'), false);
   });
 });
 
 describe('--to in the human report and on the command line', () => {
-  it('one line per receiver, best first, each with its reply code and source, within the width', async () => {
+  it('one entry per receiver, best first, each with its reply code and source, within the width', async () => {
     const res = await runCli(['bank.example', '--resolver', server.address, '--relay', RELAY, '--to', 'all']);
     assert.equal(res.code, 1);
     const lines = res.stdout.split('\n');
     const start = lines.findIndex((l) => l.startsWith('Forwarded to each mailbox'));
     assert.ok(start > 0, res.stdout);
-    const section = lines.slice(start + 1, start + 6);
-    assert.deepEqual(section.map((l) => l.trim().split(/\s{2,}/)[0]), ['Proton Mail', 'Gmail', 'Outlook.com', 'Yahoo/AOL', 'iCloud Mail']);
-    assert.match(section[2]!, /rejected\s+550 5\.7\.509\s+ourcloudnetwork\.com, 2026-11-30, second-hand/);
-    assert.match(section[3]!, /554 5\.7\.9\s+help\.yahoo\.com/);
-    assert.equal(lines[start + 6], '');
-    // a pipe has no width: the CLI fits to 100 columns
-    for (const l of [lines[start]!, ...section]) assert.ok(l.length <= 100, l);
+    const end = lines.indexOf('', start);
+    // a pipe is 80 columns: an entry whose source does not fit has it on the next line, not cut
+    const section = lines.slice(start + 1, end);
+    const entries = section.filter((l) => /^ {2}\S/.test(l));
+    assert.deepEqual(entries.map((l) => l.trim().split(/\s{2,}/)[0]), ['Proton Mail', 'Gmail', 'Outlook.com', 'Yahoo/AOL', 'iCloud Mail']);
+    const text = section.join('\n');
+    assert.match(text, /Outlook\.com\s+rejected\s+550 5\.7\.509\s+ourcloudnetwork\.com, 2026-11-30, second-hand/);
+    assert.match(text, /554 5\.7\.9\s+help\.yahoo\.com/);
+    assert.doesNotMatch(text, /\.\.\.|…/, 'nothing cut');
+    for (const l of [lines[start]!, ...section]) assert.ok(l.length <= 80, l);
   });
 
-  it('a narrow terminal cuts the lines, never wraps them', async () => {
+  it('a narrow terminal stacks each source under its entry, cutting nothing; a wide one keeps one line each', async () => {
     const { renderReceivers } = await import('../../src/report/render-receivers.ts');
     const { Chalk } = await import('chalk');
     const { json } = await toAll('bank.example');
-    const lines = renderReceivers(json, { chalk: new Chalk({ level: 0 }), width: 44 });
-    assert.equal(lines.length, 6);
-    for (const l of lines) assert.ok(l.length <= 44, l);
-    assert.ok(lines.slice(1).every((l) => l.endsWith('…')));
+    const narrow = renderReceivers(json, { chalk: new Chalk({ level: 0 }), width: 60 });
+    for (const l of narrow) assert.ok(l.length <= 60, l);
+    assert.ok(narrow.join(' ').replace(/\s+/g, ' ').includes('ourcloudnetwork.com, 2026-11-30, second-hand'));
+    assert.ok(narrow.length > 6);
+    const wide = renderReceivers(json, { chalk: new Chalk({ level: 0 }), width: 120 });
+    assert.equal(wide.length, 6);
+    for (const l of wide) assert.ok(l.length <= 120, l);
   });
 
   it('a batch (--format ndjson) predicts the receivers for every domain', async () => {
     const res = await runCli(['bank.example', 'signed.example', '--resolver', server.address, '--relay', RELAY, '--to', 'outlook,proton', '--format', 'ndjson']);
     const byDomain = Object.fromEntries(
-      res.stdout
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as Json)
+      (parseNdjson(res.stdout) as Json[])
         .map((doc) => [doc.domain, doc.receivers.map((r: Json) => `${r.id}:${r.action}`)]),
     );
     assert.deepEqual(byDomain, { 'bank.example': ['proton:inbox-warning', 'outlook:reject'], 'signed.example': ['outlook:inbox', 'proton:inbox'] });
@@ -172,7 +176,7 @@ describe('--to in the human report and on the command line', () => {
 
   it('aliases and comma lists; an unknown receiver is a usage error', async () => {
     const res = await runCli(['bank.example', '--resolver', server.address, '--to', 'hotmail,aol', '--json']);
-    assert.deepEqual((JSON.parse(res.stdout) as Json).receivers.map((r: Json) => r.id), ['outlook', 'yahoo']);
+    assert.deepEqual((parseReport(res.stdout) as Json).receivers.map((r: Json) => r.id), ['outlook', 'yahoo']);
     const bad = await runCli(['bank.example', '--resolver', server.address, '--to', 'fastmail']);
     assert.equal(bad.code, 2);
     assert.equal(bad.stdout, '');

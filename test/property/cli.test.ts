@@ -1,7 +1,8 @@
 // Property tests of the whole CLI over random DNS worlds (fast-check), in process through
 // run(argv, io) with a zone file: whatever the records and options, the exit code is one of the
-// contract's and agrees with the verdict, --json prints exactly one JSON document, and a usage
-// error is one line on stderr with nothing on stdout.
+// contract's and agrees with the verdict, --json prints exactly one JSON document, a usage
+// error is one line on stderr with nothing on stdout, and no raw control byte from the zone ever
+// reaches stdout or stderr (src/report/sanitize.ts), in the human report or the JSON.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { run } from '../../src/cli.ts';
+import { parseReport } from '../helpers/contract.ts';
 
 // each run checks a whole domain (some 40 lookups): few runs keep the suite fast on 2 cores
 const RUNS = { numRuns: 60 } as const;
@@ -106,6 +108,9 @@ const extraArgs = fc
     return args;
   });
 
+/** What a terminal acts on: C0 controls but LF, DEL, C1 controls, bidi embeddings, overrides and isolates, line and paragraph separators. */
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;
+
 let counter = 0;
 
 const runIn = async (argv: string[]) => {
@@ -133,6 +138,12 @@ describe('the CLI over random DNS worlds (in process)', () => {
         const { code, stdout, stderr } = await runIn(argv);
         const context = `argv ${JSON.stringify(argv.slice(4))}\nzone:\n${zone}\nstderr: ${stderr}`;
         assert.ok(CONTRACT_EXIT_CODES.has(code), `exit ${code}\n${context}`);
+        // nothing from the zone reaches the terminal raw (src/report/sanitize.ts): no C0 or C1
+        // control but the line feed, no DEL, no bidi override or isolate, in any mode
+        for (const [stream, text] of [['stdout', stdout], ['stderr', stderr]] as const) {
+          const raw = RAW_CONTROL.exec(text);
+          assert.equal(raw, null, `raw U+${raw?.[0].codePointAt(0)?.toString(16).padStart(4, '0')} on ${stream}\n${context}`);
+        }
         // 4 is the contract's code for a bug: no input may reach it
         assert.notEqual(code, 4, context);
         if (code === 2) {
@@ -141,11 +152,12 @@ describe('the CLI over random DNS worlds (in process)', () => {
           return;
         }
         if (!args.includes('--json')) return;
+        // one JSON document, valid against the shipped schema
         let doc: { verdict: string; receivers?: unknown[] };
         try {
-          doc = JSON.parse(stdout);
-        } catch {
-          assert.fail(`stdout is not one JSON document (exit ${code})\n${context}\nstdout: ${stdout.slice(0, 400)}`);
+          doc = parseReport(stdout);
+        } catch (err) {
+          assert.fail(`stdout is not one valid JSON document (exit ${code})\n${context}\n${(err as Error).message.slice(0, 600)}`);
         }
         const failOnFail = args.join(' ').includes('--fail-on fail');
         const expected: Record<string, number[]> = { pass: [0], 'at-risk': failOnFail ? [0] : [1], fail: [1], 'no-domain': [1], unknown: [3] };

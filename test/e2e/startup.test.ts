@@ -1,0 +1,46 @@
+// Start-up: --version and --help load no check code, and a check loads only the renderer it uses.
+// (How long start-up takes is measured by npm run bench, not asserted here.)
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { BIN, FIXTURES } from '../helpers/run-cli.ts';
+
+const PROBE = fileURLToPath(new URL('../helpers/log-modules.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'fwdcheck-startup-'));
+
+/** The modules a run of the CLI loads (file URLs, node: builtins). */
+const modulesOf = (args: string[]): Promise<string[]> =>
+  new Promise((resolve, reject) => {
+    const log = join(dir, `${Math.random().toString(36).slice(2)}.log`);
+    execFile(process.execPath, ['--import', PROBE, BIN, ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1', FWDCHECK_MODULE_LOG: log } }, () => {
+      try {
+        resolve(readFileSync(log, 'utf8').split('\n'));
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+
+const CHECK_CODE = [/\/dist\/check\.js$/, /\/dist\/dns\/(wire|open|zone|zone-resolver|parse-zone)\.js$/, /\/dist\/records\//, /\/dist\/auth\/mailauth-modules\.js$/, /node_modules\/mailauth\//, /\/dist\/report\/render-/, /node_modules\/(chalk|cli-table3|tldts)\//];
+const loadedCheckCode = (modules: string[]) => modules.filter((m) => CHECK_CODE.some((re) => re.test(m)));
+
+describe('start-up loads only what the command needs', () => {
+  for (const flag of ['--version', '--help']) {
+    it(`${flag}: no DNS, record, mailauth or renderer code`, async () => {
+      const modules = await modulesOf([flag]);
+      assert.ok(modules.some((m) => m.endsWith('/dist/cli.js')), 'the probe saw the CLI load');
+      assert.deepEqual(loadedCheckCode(modules), []);
+    });
+  }
+
+  it('a --json check loads mailauth and the JSON renderer, not the table renderer, chalk or cli-table3', async () => {
+    const modules = await modulesOf(['bank.example', '--zone', join(FIXTURES, 'zones/demo.zone'), '--offline', '--json']);
+    assert.ok(modules.some((m) => /node_modules\/mailauth\/lib\/spf\//.test(m)));
+    assert.ok(modules.some((m) => m.endsWith('/dist/report/render-json.js')));
+    assert.deepEqual(modules.filter((m) => /render-table\.js$|node_modules\/(chalk|cli-table3)\//.test(m)), []);
+  });
+});
