@@ -206,7 +206,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     domainExists: absent === null,
     relayFcrdns,
   });
-  // Gmail does not verify Ed25519 (DOMAIN.md): its verdict and advice rest on the arrival as Gmail sees it
+  // Gmail does not verify Ed25519 (README "Sources"): its verdict and advice rest on the arrival as Gmail sees it
   const gmailArrival = asSeenBy(RECEIVERS.gmail, receiverFacts).arrival;
   let gmail = absent ? noDomainPrediction() : predictGmail(fromDomain, gmailArrival, gmailContext);
   // --offline: names outside the zone files were not checked, and no DNS failure happened, so

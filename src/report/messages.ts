@@ -9,6 +9,7 @@ import type { Finding, FindingCode } from './findings.ts';
 import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-receivers.ts';
 import type { GmailAction, GmailPrediction, GmailReason, Report } from './types.ts';
 import { defaultSignerForm, providerName } from '../records/providers.ts';
+import type { SpfSyntaxReason } from '../records/parse-spf.ts';
 
 /** The provider-specific way to turn on a key of the customer's own (the providers' admin pages, 2026). */
 const providerDkimFix = (provider: string, domain: string): string => {
@@ -50,7 +51,8 @@ interface FindingWording<K extends FindingCode> {
   ref?: (f: FindingOf<K>) => string;
 }
 
-const SPF_REASON: Record<string, string> = {
+// exhaustive: a new syntax reason does not compile until it has its wording
+const SPF_REASON: Record<SpfSyntaxReason, string> = {
   'unknown-mechanism': 'is not an SPF mechanism or modifier',
   'missing-argument': 'is missing its argument',
   'unexpected-argument': 'takes no argument here',
@@ -139,7 +141,7 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
   },
   SPF_MISSING: { group: 'spf', text: (f) => `${f.domain} publishes no SPF record, so SPF cannot pass anywhere.` },
   SPF_MULTIPLE_RECORDS: { group: 'spf', text: (f) => `${f.domain} publishes ${f.count} SPF records; receivers treat that as a broken SPF record.`, ref: () => 'RFC 7208 4.5' },
-  SPF_SYNTAX_ERROR: { group: 'spf', text: (f) => `The term "${f.term}" ${SPF_REASON[f.reason] ?? f.reason}; one such error breaks the whole record.`, ref: () => 'RFC 7208 4.6' },
+  SPF_SYNTAX_ERROR: { group: 'spf', text: (f) => `The term "${f.term}" ${SPF_REASON[f.reason]}; one such error breaks the whole record.`, ref: () => 'RFC 7208 4.6' },
   SPF_TOO_MANY_LOOKUPS: { group: 'spf', text: (f) => `The record needs more than the ${f.limit} DNS lookups allowed: servers listed after the limit fail SPF.`, ref: () => 'RFC 7208 4.6.4' },
   SPF_TOO_MANY_VOID_LOOKUPS: { group: 'spf', text: (f) => `${f.count} names in the record do not exist (${f.names.join(', ')}); more than ${f.limit} breaks the record.`, ref: () => 'RFC 7208 4.6.4' },
   SPF_PASS_ALL: { group: 'spf', text: (f) => `The record of ${f.domain} ends in "+all": every server in the world passes, so SPF proves nothing.` },

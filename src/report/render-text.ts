@@ -130,7 +130,9 @@ const headline = (r: Report, last: Arrival): [string, string, string] => {
     ];
   }
   const outcome = OUTCOME[r.gmail.action](r.domain);
-  const why = WHY[r.gmail.reasonCode](r, { ...last, envelopeRewritten: r.path.some((a) => a.changes.some((c) => c.kind === 'envelope-rewritten')) });
+  const reason = WHY[r.gmail.reasonCode](r, { ...last, envelopeRewritten: r.path.some((a) => a.changes.some((c) => c.kind === 'envelope-rewritten')) });
+  // --message: the DKIM part is a fact, not an assumption, and the first screen says so
+  const why = r.basis === 'message' ? `${reason} Checked on the real message: its DKIM signatures were verified at every hop.` : reason;
   if (r.verdict === 'pass') {
     const fragile = last.dkim.result === 'pass' && last.spf.result !== 'pass';
     return [outcome, why, fragile ? 'nothing, as long as the forwarder does not change messages.' : 'nothing; forwarding works.'];

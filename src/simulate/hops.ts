@@ -41,7 +41,7 @@ interface PresetDef {
 }
 
 /**
- * The forwarders people use, from DOMAIN.md ("How big forwarders behave"):
+ * The forwarders people use, from README "Sources" ("How big forwarders behave"):
  * - Gmail's auto-forwarding rewrites the envelope to user+caf_=...@gmail.com, seals ARC as
  *   google.com and leaves the message and its DKIM intact (outbound addresses: _spf.google.com).
  * - Microsoft 365 rewrites the envelope with SRS on every auto-forward since late 2023, except
