@@ -4,7 +4,9 @@
 import { Chalk } from 'chalk';
 import { check as checkCore, type ProgressStage } from './check.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { BATCH_QUERY_CONCURRENCY, checkMany as checkManyCore, DEFAULT_DOMAIN_CONCURRENCY, type BatchInput } from './batch.ts';
 import { createDnsClient } from './dns/client.ts';
+import { createDnsSession } from './dns/session.ts';
 import { DNS_DEFAULTS } from './dns/defaults.ts';
 import { ZoneSyntaxError } from './dns/parse-zone.ts';
 import { createWireResolver } from './dns/wire.ts';
@@ -86,9 +88,8 @@ const fromFunction = (resolve: Resolver): UpstreamResolver => ({
  * UsageError for bad input (the message the CLI prints); DNS trouble is not an error but a
  * verdict (`unknown`) with findings.
  */
-export const check = async (domain: string, options: CheckOptions = {}): Promise<Report> => {
-  if (typeof domain !== 'string') throw new UsageError('invalid domain: expected a string');
-  const from = parseDomain(domain);
+/** The options every check of a call shares, validated by the CLI's own parsers (UsageError). */
+const validateOptions = (options: CheckOptions) => {
   const timeoutMs = options.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : parseTimeout(String(options.timeoutMs));
   const deadlineMs = options.deadlineMs === undefined ? DNS_DEFAULTS.deadlineMs : parseDeadline(String(options.deadlineMs));
   const core: Parameters<typeof checkCore>[1] = {
@@ -99,19 +100,84 @@ export const check = async (domain: string, options: CheckOptions = {}): Promise
   };
   if (options.mailFrom !== undefined) core.mailFrom = parseMailFrom(options.mailFrom);
   if (options.helo !== undefined) core.helo = parseHelo(options.helo);
-  const clock = options.clock ?? systemClock;
   const source = options.resolver ?? systemResolver();
-  const dns = createDnsClient(typeof source === 'function' ? fromFunction(source) : source, { timeoutMs, deadlineMs, clock });
+  const upstream = typeof source === 'function' ? fromFunction(source) : source;
+  return { core, timeoutMs, deadlineMs, upstream, clock: options.clock ?? systemClock };
+};
+
+/** The published document for an internal Report, remembered for renderText. */
+const publish = (internal: InternalReport, debug: boolean | undefined): Report => {
+  const doc = toV1(internal, { debug: debug === true });
+  INTERNAL.set(doc, internal);
+  return doc;
+};
+
+/**
+ * Checks what happens to mail From `domain` forwarded through the relays to Gmail. Throws
+ * UsageError for bad input (the message the CLI prints); DNS trouble is not an error but a
+ * verdict (`unknown`) with findings.
+ */
+export const check = async (domain: string, options: CheckOptions = {}): Promise<Report> => {
+  if (typeof domain !== 'string') throw new UsageError('invalid domain: expected a string');
+  const from = parseDomain(domain);
+  const { core, timeoutMs, deadlineMs, upstream, clock } = validateOptions(options);
+  const dns = createDnsClient(upstream, { timeoutMs, deadlineMs, clock });
   try {
     const deps: Parameters<typeof checkCore>[2] = { dns, clock };
     if (options.onProgress) deps.onProgress = options.onProgress;
-    const internal = await checkCore(from, core, deps);
-    const doc = toV1(internal, { debug: options.debug === true });
-    INTERNAL.set(doc, internal);
-    return doc;
+    return publish(await checkCore(from, core, deps), options.debug);
   } finally {
     dns.close();
   }
+};
+
+export interface CheckManyOptions extends Omit<CheckOptions, 'onProgress'> {
+  /** Domains checked at once. Default: 64 (the CLI's --jobs). */
+  jobs?: number;
+  /** DNS queries in flight for the whole run. Default: 256 (the CLI's batch --concurrency). */
+  concurrency?: number;
+}
+
+/** One result of checkMany(), in the order checks finish. */
+export type CheckManyResult =
+  | { kind: 'report'; input: string; line?: number; report: Report }
+  /** The input is not a domain name (the message the CLI prints); the others go on. */
+  | { kind: 'input-error'; input: string; line?: number; message: string }
+  /** The check of this domain failed on a bug; the others go on. */
+  | { kind: 'internal-error'; input: string; line?: number; message: string };
+
+/**
+ * Checks many domains with the same options, as `fwdcheck --domains-file` does: one DNS session
+ * for the run (one cache, one limit on queries in flight), each result yielded as its check
+ * finishes. `domains` is any iterable or async iterable of names or `{ domain, line }`. Options
+ * are validated first (UsageError); a bad domain is an `input-error` result, not a throw.
+ */
+export async function* checkMany(
+  domains: Iterable<string | BatchInput> | AsyncIterable<string | BatchInput>,
+  options: CheckManyOptions = {},
+): AsyncGenerator<CheckManyResult, void, undefined> {
+  const { core, timeoutMs, deadlineMs, upstream, clock } = validateOptions(options);
+  const concurrency = options.concurrency === undefined ? BATCH_QUERY_CONCURRENCY : parsePositive(options.concurrency, 'concurrency');
+  const jobs = options.jobs === undefined ? DEFAULT_DOMAIN_CONCURRENCY : parsePositive(options.jobs, 'jobs');
+  const session = createDnsSession(upstream, { timeoutMs, clock, concurrency });
+  const views = { view: (o: { signal?: AbortSignal } = {}) => session.view({ ...o, deadlineMs }) };
+  async function* inputs(): AsyncGenerator<BatchInput> {
+    for await (const d of domains) yield typeof d === 'string' ? { domain: d } : d;
+  }
+  try {
+    for await (const result of checkManyCore(inputs(), core, { session: views, clock, concurrency: jobs })) {
+      const where = result.line === undefined ? {} : { line: result.line };
+      if (result.kind === 'report') yield { kind: 'report', input: result.input, ...where, report: publish(result.report, options.debug) };
+      else yield { kind: result.kind, input: result.input, ...where, message: result.message };
+    }
+  } finally {
+    session.close();
+  }
+}
+
+const parsePositive = (value: number, what: string): number => {
+  if (!Number.isInteger(value) || value < 1 || value > 100_000) throw new UsageError(`invalid ${what} ${JSON.stringify(value)}: a whole number from 1 to 100000`);
+  return value;
 };
 
 /** The system's configured DNS servers (fwdcheck's own DNS client). */

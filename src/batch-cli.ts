@@ -2,7 +2,7 @@
 // domains as a stream, checks them with checkMany over one DNS session, writes each result as it
 // finishes (ndjson, or a streamed --json document), and ends with the summary and the exit code
 // of the worst domain. Loaded only for a batch.
-import { checkMany, type BatchInput, type BatchResult } from './batch.ts';
+import { BATCH_QUERY_CONCURRENCY, checkMany, type BatchInput, type BatchResult } from './batch.ts';
 import { assertReadableFile, domainsFromLines, inShard, readLines } from './batch-input.ts';
 import { addToSummary, emptySummary, type BatchSummary } from './batch-summary.ts';
 import { errorLine, type CliIo, type Parsed } from './cli.ts';
@@ -13,12 +13,8 @@ import { toV1 } from './contract/to-v1.ts';
 import { heapGuard } from './heap.ts';
 import { openDnsSession } from './upstream.ts';
 
-/**
- * Queries in flight for a batch unless --concurrency says otherwise: at 20 ms a query, 256 in
- * flight is ~12,000 queries a second, and the wire client's 4 MiB receive buffer holds their
- * answers (~1,000 of them at 4 KiB) even while the event loop is busy.
- */
-export const BATCH_CONCURRENCY = 256;
+/** Queries in flight for a batch unless --concurrency says otherwise (see batch.ts). */
+export const BATCH_CONCURRENCY = BATCH_QUERY_CONCURRENCY;
 
 type Stdout = CliIo['stdout'] & { once?(event: string, listener: () => void): unknown; off?(event: string, listener: () => void): unknown };
 

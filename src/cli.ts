@@ -22,7 +22,7 @@ import { printable, printableLines } from './report/sanitize.ts';
 // (DNS, mailauth, the renderers, chalk) is imported once a check is about to run, so --help and
 // --version stay close to a bare `node -e 0`.
 
-/** Exit codes: the contract of DESIGN.md, plus 4 for a bug, 5 for output not written, 130 for Ctrl-C. */
+/** Exit codes: the contract in README "Exit codes", plus 4 for a bug, 5 for output not written, 130 for Ctrl-C. */
 export { EXIT, exitCodeFor };
 
 export interface CliIo {

@@ -1,4 +1,4 @@
-// Exit codes: the contract of DESIGN.md and PLAN.md, in one place, and how a batch combines them.
+// Exit codes: the contract in README "Exit codes", in one place, and how a batch combines them.
 import type { FailOn } from './options.ts';
 import type { Report } from './report/types.ts';
 

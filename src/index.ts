@@ -2,6 +2,7 @@
 // here; the document types are the published contract (src/contract/v1.ts, schema version 1).
 export {
   check,
+  checkMany,
   exitCodeFor,
   renderJson,
   renderMarkdown,
@@ -10,6 +11,8 @@ export {
   systemResolver,
   zoneResolver,
   DEFAULT_TIMEOUT_MS,
+  type CheckManyOptions,
+  type CheckManyResult,
   type CheckOptions,
   type DnsSource,
   type TextOptions,
@@ -20,3 +23,4 @@ export { fixedClock, systemClock, type Clock } from './clock.ts';
 export { DnsError, type DnsErrorCode, type MxRecord, type QueryContext, type RecordMap, type Resolver, type RRType, type SrvRecord, type UpstreamAnswer, type UpstreamResolver } from './dns/types.ts';
 export { UsageError } from './options.ts';
 export * from './contract/v1.ts';
+export type { BatchInput } from './batch.ts';

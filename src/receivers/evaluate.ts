@@ -33,7 +33,7 @@ export const authCase = (arrival: Pick<Arrival, 'spf' | 'dkim'>, dmarc: DmarcVie
 /**
  * The arrival as a receiver that does not verify Ed25519 (RFC 8463) sees it: a passing signature
  * made with an Ed25519 key counts as no signature, and a DMARC pass that rested on it alone
- * becomes a fail (RFC 7489 4.2: SPF must then pass aligned). DOMAIN.md: never predict a pass
+ * becomes a fail (RFC 7489 4.2: SPF must then pass aligned). README "Sources": never predict a pass
  * that rests on an Ed25519 key alone where verification is not known.
  */
 export const asSeenBy = (model: ReceiverModel, input: ReceiverInput): { arrival: Arrival; ed25519Ignored: boolean } => {
@@ -46,7 +46,14 @@ export const asSeenBy = (model: ReceiverModel, input: ReceiverInput): { arrival:
   return {
     arrival: {
       ...arrival,
-      dkim: { ...arrival.dkim, result: 'none', aligned: false },
+      dkim: {
+        ...arrival.dkim,
+        result: 'none',
+        aligned: false,
+        // each Ed25519 signature says why it counts for nothing here, so that no view of the
+        // arrival shows a pass the receiver does not see
+        signatures: (arrival.dkim.signatures ?? []).map((s) => (s.keyType === 'ed25519' && s.result === 'pass' ? { ...s, result: 'none', problem: { code: 'receiver-ignores-ed25519' } } : s)),
+      },
       dmarc: { ...demote(arrival.dmarc), rfc7489: demote(arrival.dmarc.rfc7489) },
     },
     ed25519Ignored: true,
@@ -104,7 +111,7 @@ export const predictReceiver = (model: ReceiverModel, input: ReceiverInput): Rec
   const policy = (legacyWorse ? arrival.dmarc.rfc7489.policy : arrival.dmarc.policy) ?? 'none';
   const prediction = fromRule(model, model.rules[chosen.case], chosen.case, { ...vars, policy }, ed25519Ignored);
   // RFC 8617: a receiver may, by its own policy, accept a DMARC failure that a trusted sealer
-  // vouches for; it never turns DMARC into a pass (DOMAIN.md), so only a flag, never the action
+  // vouches for; it never turns DMARC into a pass (README "Sources"), so only a flag, never the action
   prediction.arcMayHelp = model.capabilities.considersArc === true && ARC_CASES.has(chosen.case) && (arrival.arc?.vouchedPass ?? false);
   if (modern.action !== legacy.action) {
     prediction.alternative = legacyWorse ? { action: modern.action, method: 'rfc9989' } : { action: legacy.action, method: 'rfc7489' };

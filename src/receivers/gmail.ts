@@ -15,7 +15,7 @@ export const gmail: ReceiverModel = {
   name: 'Gmail',
   scope: 'personal Gmail accounts (Google Workspace recipients are exempt from the sender rules)',
   capabilities: {
-    // reported not to verify Ed25519 (DOMAIN.md: a 2024-25 adoption survey, a 2026 forum thread)
+    // reported not to verify Ed25519 (README "Sources": a 2024-25 adoption survey, a 2026 forum thread)
     verifiesEd25519: false,
     // Google removed every ARC recommendation from its pages on 2026-03-12
     considersArc: null,

@@ -7,7 +7,7 @@ export const icloud: ReceiverModel = {
   scope: 'iCloud Mail personal mailboxes (icloud.com, me.com, mac.com)',
   capabilities: {
     verifiesEd25519: null,
-    // Apple asks forwarders for ARC (DOMAIN.md), without saying how it weighs the seals
+    // Apple asks forwarders for ARC (README "Sources"), without saying how it weighs the seals
     considersArc: true,
     rejectsQuarantine: false,
   },

@@ -7,7 +7,7 @@ export const outlook: ReceiverModel = {
   name: 'Outlook.com',
   scope: 'Outlook.com, Hotmail, Live.com and MSN personal mailboxes (not Microsoft 365 work accounts)',
   capabilities: {
-    // reported not to verify Ed25519 (DOMAIN.md: a 2024-25 adoption survey, a 2026 forum thread)
+    // reported not to verify Ed25519 (README "Sources": a 2024-25 adoption survey, a 2026 forum thread)
     verifiesEd25519: false,
     // Microsoft asks forwarders for ARC; consumer Outlook.com names no sealers it trusts
     considersArc: true,

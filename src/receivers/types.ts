@@ -79,7 +79,7 @@ export interface ReceiverRule {
 
 export interface ReceiverCapabilities {
   /**
-   * Whether Ed25519 signatures (RFC 8463) are verified. false: reported not to be (DOMAIN.md:
+   * Whether Ed25519 signatures (RFC 8463) are verified. false: reported not to be (README "Sources":
    * Gmail, Microsoft); null: nothing published, so a pass never rests on Ed25519 alone there.
    */
   verifiesEd25519: boolean | null;

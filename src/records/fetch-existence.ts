@@ -1,4 +1,4 @@
-// Whether the From domain exists at all (PLAN.md verdict "no-domain"). Asked at once with the
+// Whether the From domain exists at all (the verdict "no-domain", README "Exit codes"). Asked at once with the
 // other lookups of a check; the answers are shared with them through the cache.
 import { errorCode, type Resolver, type RRType } from '../dns/types.ts';
 

@@ -1,6 +1,6 @@
 // Sending providers as data: how to recognise one from the sender's SPF tree (or MX), which DKIM
 // selectors it publishes keys under, and which domain it signs with when the customer has not set
-// up a key of their own. Source: ../shared/DOMAIN.md ("Who really signs", selectors seen in real
+// up a key of their own. Source: README "Sources" ("Who really signs", selectors seen in real
 // zones, 2026). A provider without a documented default signature has `defaultSigner: null`:
 // fwdcheck then models no signature for it rather than guess one.
 

@@ -3,7 +3,7 @@
 // organizational domain (aligned under relaxed alignment, RFC 7489 3.1.1) and at --dkim-domain;
 // and, when no aligned key is found, the default signature of the sending provider the SPF tree
 // names (Google Workspace signs d=<domain>.<date>.gappssmtp.com, Microsoft 365
-// d=<tenant>.onmicrosoft.com, ...: ../shared/DOMAIN.md). Such a signature passes DKIM but never
+// d=<tenant>.onmicrosoft.com, ...: README "Sources"). Such a signature passes DKIM but never
 // aligns with From: it meets Gmail's "SPF or DKIM" rule, never DMARC.
 import { normalizeName, type Resolver } from '../dns/types.ts';
 import { fetchDkim, type DkimRecords, type DkimSelectorProbe } from './fetch-dkim.ts';

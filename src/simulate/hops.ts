@@ -41,7 +41,7 @@ interface PresetDef {
 }
 
 /**
- * The forwarders people use, from DOMAIN.md ("How big forwarders behave"):
+ * The forwarders people use, from README "Sources" ("How big forwarders behave"):
  * - Gmail's auto-forwarding rewrites the envelope to user+caf_=...@gmail.com, seals ARC as
  *   google.com and leaves the message and its DKIM intact (outbound addresses: _spf.google.com).
  * - Microsoft 365 rewrites the envelope with SRS on every auto-forward since late 2023, except
@@ -175,7 +175,8 @@ export const parseRelaySpec = (input: string): RelaySpec => {
 /** Where a hop's address came from. */
 export type AddressOrigin =
   | { kind: 'given' }
-  | { kind: 'assumed' }
+  /** spfAuthorizesAny: the sender's SPF authorized every stand-in address tried, so it stands for any forwarder */
+  | { kind: 'assumed'; spfAuthorizesAny?: boolean }
   /** the first address of the first network the SPF record at `domain` lists */
   | { kind: 'spf'; domain: string; network: string }
   /** the address record of `domain` */

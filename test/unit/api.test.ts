@@ -125,4 +125,16 @@ describe('the README API example', () => {
     assert.ok(lines.includes('❌ **FAIL**: forwarded mail will be lost'), run.stdout);
     assert.equal(lines.at(-2), 'bad input: invalid domain "not a domain": contains white space');
   });
+  it('the checkMany example is examples/batch.mjs word for word, and runs: one result per input, bad input as a result', async () => {
+    const example = readFileSync(join(ROOT, 'examples/batch.mjs'), 'utf8');
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    assert.ok(readme.includes(example.split('\n').slice(1).join('\n').trim()), 'README.md must quote examples/batch.mjs (from its second line) verbatim');
+    const run = await promisify(execFile)(process.execPath, [join(ROOT, 'examples/batch.mjs')], { cwd: ROOT });
+    assert.deepEqual(run.stdout.trim().split('\n').sort(), [
+      'bank.example: fail',
+      'not a domain: input-error: invalid domain "not a domain": contains white space',
+      'quarantine.example: at-risk',
+      'signed.example: pass',
+    ]);
+  });
 });
