@@ -134,14 +134,14 @@ export const buildAdvice = (input: AdviceInput): Advice[] => {
     const spfProblems = [...new Set(input.findings.filter((f) => SPF_PROBLEM_CODES.has(f.code)).map((f) => f.code))];
     if (spfProblems.length) out.push(advice('SENDER_FIX_SPF', 'sender', { domain: input.domain, problems: spfProblems }));
   }
-  const fix = dmarcFix(input, last, predict);
+  const fix = dmarcFix(input, last, predict, out.some((a) => a.code === 'RELAY_USE_SRS'));
   if (fix) out.push(fix);
   if (dkimChange) out.push(advice('RECIPIENT_ASK_SENDER', 'recipient', { domain: input.domain, outcome: dkimChange }));
   return out;
 };
 
 /** The corrected DMARC record (duplicate tags, typos, several records), and what it changes. */
-const dmarcFix = (input: AdviceInput, last: Arrival, predict: (a: Arrival) => GmailAction): Advice | null => {
+const dmarcFix = (input: AdviceInput, last: Arrival, predict: (a: Arrival) => GmailAction, srsAdvised: boolean): Advice | null => {
   const applied = input.dmarc.applied;
   if (!applied.corrected || !applied.location) return null;
   const parsed = parseDmarc(applied.corrected);
@@ -152,5 +152,8 @@ const dmarcFix = (input: AdviceInput, last: Arrival, predict: (a: Arrival) => Gm
   const aligned = last.dmarc.result === 'pass' || (last.dkim.result === 'pass' && last.dkim.aligned);
   const view = (v: DmarcView): DmarcView => (policy === null ? { ...v, result: 'none', policy: null } : { ...v, result: aligned ? 'pass' : 'fail', policy });
   const after = predict({ ...last, dmarc: { ...last.dmarc, ...view(last.dmarc), rfc7489: view(last.dmarc.rfc7489) } });
-  return advice('SENDER_FIX_DMARC', 'sender', { name: `_dmarc.${applied.location}`, record: applied.corrected, policy, outcome: { before: input.gmail.action, after } });
+  // the two remedies combined: SRS saves the mail only while no policy is enforced; once the
+  // corrected record enforces one, only aligned DKIM gets forwarded mail through
+  const undoesSrs = srsAdvised && !aligned && (policy === 'reject' || policy === 'quarantine');
+  return advice('SENDER_FIX_DMARC', 'sender', { name: `_dmarc.${applied.location}`, record: applied.corrected, policy, outcome: { before: input.gmail.action, after }, domain: input.domain, undoesSrs });
 };

@@ -108,7 +108,7 @@ const textOutput = (write: (s: string) => Promise<void>, parsed: Parsed, io: Cli
   end: async (summary, elapsedMs) => {
     const [{ Chalk }, { renderBatchSummary }] = await Promise.all([import('chalk'), import('./report/render-batch.ts')]);
     const level = colorLevel({ flag: parsed.color, env: io.env, isTTY: io.stdoutIsTTY });
-    await write(renderBatchSummary(summary, { chalk: new Chalk({ level }), elapsedMs }));
+    await write(renderBatchSummary(summary, { chalk: new Chalk({ level }), elapsedMs, width: io.columns }));
   },
 });
 

@@ -80,16 +80,21 @@ const summarizeSpf = (tree: SpfTree): SpfSummary => {
 
 const summarizeDmarc = (dmarc: DmarcRecords): DmarcSummary => {
   const { lookup, ...applied } = dmarc.applied;
-  return { ...applied, tags: lookup?.parsed?.tags ?? null, rfc7489: dmarc.rfc7489, rfc9989: dmarc.rfc9989 };
+  // a record with typos, duplicate tags or published twice is found: the findings name the
+  // problem and the advice the corrected record (issue 5)
+  const status = applied.status === 'invalid' ? 'found' : applied.status;
+  return { ...applied, status, tags: lookup?.parsed?.tags ?? null, rfc7489: dmarc.rfc7489, rfc9989: dmarc.rfc9989 };
 };
 
 // lookups that answered: anything else left something unread
 const READ: ReadonlySet<string> = new Set(['answer', 'ENOTFOUND', 'ENODATA']);
+// (an offline public suffix is taken as non-existent: "ENOTFOUND (assumed offline: ...)")
+const wasRead = (outcome: string): boolean => READ.has(outcome) || outcome.startsWith('ENOTFOUND');
 
 /** The lookups that failed, in a stable order, for a verdict that DNS trouble left open. */
 const unreadLookups = (dns: DnsClient) => {
   const seen = new Map<string, { name: string; type: string; error: string }>();
-  for (const t of dns.trace()) if (!READ.has(t.outcome)) seen.set(`${t.name} ${t.type}`, { name: t.name, type: t.type, error: t.outcome });
+  for (const t of dns.trace()) if (!wasRead(t.outcome)) seen.set(`${t.name} ${t.type}`, { name: t.name, type: t.type, error: t.outcome });
   return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
 };
 
@@ -122,19 +127,29 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   const facts = options.message ? messageFacts(options.message.bytes) : null;
   const mailFrom = options.mailFrom ?? facts?.returnPath ?? facts?.fromAddress ?? `postmaster@${fromDomain}`;
   const specs = options.relays.map(parseRelaySpec);
-  const helo = options.helo ?? DEFAULT_HELO;
-  // RFC 7208 2.4: with a null sender, SPF checks the HELO identity
-  const spfDomain = mailFrom === '' ? helo : (mailFrom.split('@').pop() ?? fromDomain).toLowerCase();
+  const mailFromDomain = (mailFrom.split('@').pop() ?? fromDomain).toLowerCase();
 
   deps.onProgress?.('records');
   // everything independent in flight at once
   const relayIps = specs.flatMap((s) => (s.address?.kind === 'ip' ? [normalizeIp(s.address.ip).ip] : []));
   // a/mx terms ask for the connecting relay's address family (RFC 7208 5.3, 5.4)
   const families = specs.length ? specs.map((s) => (s.address?.kind === 'ip' && isIP(normalizeIp(s.address.ip).ip) === 6 ? 6 : 4)) : [4 as const];
-  const spfTreeP = fetchSpfTree(resolve, spfDomain, { families });
   // what the path asks later (each relay's PTR and forward confirmation, which mailauth's ptr
   // and %{p} also read) is asked now, so that the simulation finds it in the cache
   const relayIdentities = Promise.all(relayIps.map((ip) => fetchRelayIdentity(resolve, ip)));
+  // one HELO name for the whole report (records, findings, path): --helo, else what the last
+  // relay gives (its helo=, else its confirmed PTR name, as the path models it), else the default
+  const lastSpec = specs[specs.length - 1];
+  const heloP: Promise<string> =
+    options.helo !== undefined
+      ? Promise.resolve(options.helo)
+      : lastSpec?.helo
+        ? Promise.resolve(lastSpec.helo)
+        : lastSpec?.address?.kind === 'ip'
+          ? relayIdentities.then((ids) => ids[ids.length - 1]?.confirmedName ?? DEFAULT_HELO)
+          : Promise.resolve(DEFAULT_HELO);
+  // RFC 7208 2.4: with a null sender, SPF checks the HELO identity
+  const spfTreeP = mailFrom === '' ? heloP.then((h) => fetchSpfTree(resolve, h, { families })) : fetchSpfTree(resolve, mailFromDomain, { families });
   const records = Promise.all([
     fetchExistence(resolve, fromDomain),
     spfTreeP,
@@ -147,6 +162,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   preloadMailauth();
   const [existence, spfTree, dmarc, signerRecords, mailbox] = await records;
   await relayIdentities;
+  const helo = await heloP;
   const signers = expectSigners({ fromDomain, adkim: appliedAdkim(dmarc), ...signerRecords });
   const dkim = signers.domains.find((d) => d.role === 'from')!;
 
@@ -168,7 +184,12 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     if (!next) break;
     ({ hops, simulated } = await simulate(next));
   }
-  const path = simulated.arrivals;
+  // every stand-in tried passes SPF (+all, an exists that matches any address, a network
+  // covering every candidate): the sender's SPF authorizes any forwarder, and the report says so
+  const spfAuthorizesAny = hops[0]?.source === 'assumed' && simulated.arrivals[0]?.spf.result === 'pass';
+  const path = spfAuthorizesAny
+    ? simulated.arrivals.map((a) => (a.relaySource === 'assumed' ? { ...a, relayOrigin: { kind: 'assumed' as const, spfAuthorizesAny: true } } : a))
+    : simulated.arrivals;
   const last = path[path.length - 1]!;
   const relayFcrdns = simulated.findings.some((f) => f.code === 'RELAY_NO_FCRDNS' && f.receiver === 'gmail') ? 'failed' as const : 'ok' as const;
   const gmailContext = { spfDashAll: endsInDashAll(spfTree.root), relayFcrdns };
@@ -187,10 +208,18 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   });
   // Gmail does not verify Ed25519 (README "Sources"): its verdict and advice rest on the arrival as Gmail sees it
   const gmailArrival = asSeenBy(RECEIVERS.gmail, receiverFacts).arrival;
-  const gmail = absent ? noDomainPrediction() : predictGmail(fromDomain, gmailArrival, gmailContext);
-  // a deadline that cut lookups short leaves the outcome open, whatever was read before it
+  let gmail = absent ? noDomainPrediction() : predictGmail(fromDomain, gmailArrival, gmailContext);
+  // --offline: names outside the zone files were not checked, and no DNS failure happened, so
+  // Gmail's replies to DNS trouble (451 4.7.26) say nothing here: the outcome is simply open
+  const unread = unreadLookups(deps.dns);
+  const notChecked = unread.length > 0 && unread.every((u) => u.error === 'EOFFLINE');
+  if (gmail.reasonCode === 'DNS_FAILURE' && notChecked) gmail = { action: 'tempfail', smtp: null, reasonCode: 'NOT_CHECKED' };
+  // a deadline that cut lookups short leaves the outcome open
   const cutShort = deps.dns.stats().deadlineHit;
-  const verdict = cutShort && !absent ? 'unknown' : verdictOf(gmail);
+  // unless what was read decides it whatever the rest says: Gmail refuses a relay without
+  // forward-confirmed reverse DNS before it looks at the message (550 5.7.25)
+  const decidedAnyway = gmail.reasonCode === 'RELAY_NO_FCRDNS';
+  const verdict = cutShort && !absent && !decidedAnyway ? 'unknown' : verdictOf(gmail);
   // every receiver asked for evaluates the same last arrival by its own rules
   const receivers = predictReceivers(options.receivers ?? [], receiverFacts);
 
@@ -200,12 +229,12 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     findings.push(finding('DOMAIN_NOT_FOUND', 'error', { domain: fromDomain, how: absent }));
   } else {
     const dnsLimits = deps.dns.stats();
-    if (dnsLimits.deadlineHit) findings.push(finding('CHECK_DEADLINE', 'error', { deadlineMs: dnsLimits.deadlineMs }));
+    if (dnsLimits.deadlineHit) findings.push(finding('CHECK_DEADLINE', 'error', { deadlineMs: dnsLimits.deadlineMs, outcomeOpen: verdict === 'unknown' }));
     if (dnsLimits.limitHit) findings.push(finding('CHECK_QUERY_LIMIT', 'warning', { limit: dnsLimits.maxQueries }));
-    if (verdict === 'unknown') findings.push(finding('OUTCOME_OPEN', 'error', { unread: unreadLookups(deps.dns) }));
+    if (verdict === 'unknown') findings.push(finding('OUTCOME_OPEN', 'error', { unread }));
     for (const note of envelopeNotes(mailFrom, helo, options.helo !== undefined)) findings.push(finding('ENVELOPE_UNUSUAL', 'warning', note));
     findings.push(...spfFindings(spfTree), ...dmarcFindings(dmarc), ...dkimFindings(signers));
-    for (const hop of hops) if (hop.source === 'assumed') findings.push(finding('RELAY_ASSUMED', 'info', { relay: hop.relay }));
+    for (const hop of hops) if (hop.source === 'assumed') findings.push(finding('RELAY_ASSUMED', 'info', spfAuthorizesAny ? { relay: hop.relay, spfAuthorizesAny: spfTree.root.domain } : { relay: hop.relay }));
     findings.push(...simulated.findings);
     if (last.dkim.basis === 'assumed-intact' && last.dkim.selector && last.dkim.domain) {
       findings.push(finding('DKIM_ASSUMED_INTACT', 'info', { domain: last.dkim.domain, selector: last.dkim.selector }));
@@ -234,7 +263,8 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
     },
     ...(simulated.message ? { message: simulated.message } : {}),
     ...(mailbox ? { mailbox } : {}),
-    path,
+    // the last arrival as Gmail sees it (no Ed25519), so that path, summary and findings agree
+    path: last.receiver === 'gmail' ? [...path.slice(0, -1), gmailArrival] : path,
     findings,
     advice: [
       // what the other receivers (--to) change for the recipient comes first: it is the recipient's best move

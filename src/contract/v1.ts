@@ -307,8 +307,8 @@ export interface DkimRecords {
 
 /** Why a signature does not pass at an arrival. */
 export interface SignatureProblem {
-  /** modified: a relay changed what it signs (see modification, hop); unusable-key; dns-error; verify-failed: --message, see detail. */
-  code: 'modified' | 'unusable-key' | 'dns-error' | 'verify-failed';
+  /** modified: a relay changed what it signs (see modification, hop); unusable-key; dns-error; verify-failed: --message, see detail; receiver-ignores-ed25519: a valid Ed25519 signature this receiver does not verify (RFC 8463), so none to it. */
+  code: 'modified' | 'unusable-key' | 'dns-error' | 'verify-failed' | 'receiver-ignores-ed25519';
   modification: string | null;
   /** The hop that modified the message. */
   hop: number | null;

@@ -64,6 +64,8 @@ export const createZoneLayer = (zone: ZoneIndex, fallback: UpstreamResolver | nu
     if (zone.isAuthoritative(name)) return zoneStepAnswer(zone, name, rrtype);
     if (!fallback) {
       if (isPublicSuffixLevel(name)) return { kind: 'nxdomain', ttl: NEGATIVE_TTL, assumed: true };
+      // RFC 6761 6.4: names under .invalid never exist (fwdcheck's default HELO is one)
+      if (/(?:^|\.)invalid\.?$/i.test(name)) return { kind: 'nxdomain', ttl: NEGATIVE_TTL };
       throw new DnsError('EOFFLINE', name, rrtype);
     }
     return fallback.query(name, rrtype, ctx);

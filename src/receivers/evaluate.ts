@@ -46,7 +46,14 @@ export const asSeenBy = (model: ReceiverModel, input: ReceiverInput): { arrival:
   return {
     arrival: {
       ...arrival,
-      dkim: { ...arrival.dkim, result: 'none', aligned: false },
+      dkim: {
+        ...arrival.dkim,
+        result: 'none',
+        aligned: false,
+        // each Ed25519 signature says why it counts for nothing here, so that no view of the
+        // arrival shows a pass the receiver does not see
+        signatures: (arrival.dkim.signatures ?? []).map((s) => (s.keyType === 'ed25519' && s.result === 'pass' ? { ...s, result: 'none', problem: { code: 'receiver-ignores-ed25519' } } : s)),
+      },
       dmarc: { ...demote(arrival.dmarc), rfc7489: demote(arrival.dmarc.rfc7489) },
     },
     ed25519Ignored: true,

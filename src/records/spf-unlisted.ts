@@ -22,11 +22,26 @@ export const networkList = (networks: readonly string[]): BlockList => {
 };
 
 /**
+ * Past the documentation addresses: one address in every /8 of the IPv4 unicast space and in
+ * every /16 of 2000::/3 (global unicast IPv6), so that a tree listing every documentation range
+ * (or most of the Internet) still leaves an address outside it, when there is one. For a static
+ * check any address will do: none is ever contacted.
+ */
+function* generated(): Generator<string> {
+  for (let a = 1; a < 224; a++) if (a !== 10 && a !== 127) yield `${a}.1.2.3`;
+  for (let h = 0x2000; h < 0x4000; h += 0x100) yield `${h.toString(16)}:1::1`;
+}
+
+/**
  * The first candidate outside the listed networks, skipping `tried` (candidates the evaluation
  * found authorized by terms a static walk cannot see, such as exists or ptr); null when every
  * candidate is listed (a record like ip4:0.0.0.0/0 ip6:::/0 authorizes everyone).
  */
 export const unlistedAddress = (networks: readonly string[], tried: readonly string[] = []): string | null => {
   const listed = networkList(networks);
-  return CANDIDATES.find((ip) => !tried.includes(ip) && !listed.check(ip, isIP(ip) === 4 ? 'ipv4' : 'ipv6')) ?? null;
+  const outside = (ip: string) => !tried.includes(ip) && !listed.check(ip, isIP(ip) === 4 ? 'ipv4' : 'ipv6');
+  const first = CANDIDATES.find(outside);
+  if (first) return first;
+  for (const ip of generated()) if (outside(ip)) return ip;
+  return null;
 };

@@ -67,7 +67,8 @@ export interface AdviceArgs {
   SENDER_STRONGER_DKIM_KEY: { selector: string; bits: number | null };
   SENDER_FIX_SPF: { domain: string; problems: string[] };
   /** The DMARC record to publish instead of a broken one, and the policy it gives. */
-  SENDER_FIX_DMARC: { name: string; record: string; policy: DmarcPolicy | null; outcome: AdviceOutcome };
+  /** undoesSrs: the corrected policy is enforcing, so the relay's SRS (advised beside it) no longer saves the mail. */
+  SENDER_FIX_DMARC: { name: string; record: string; policy: DmarcPolicy | null; outcome: AdviceOutcome; domain: string; undoesSrs: boolean };
 }
 
 export type AdviceCode = keyof AdviceArgs;

@@ -17,7 +17,8 @@ export interface FindingArgs {
   /** DNS lookups that failed and leave the outcome open (verdict unknown). */
   OUTCOME_OPEN: { unread: { name: string; type: string; error: string }[] };
   /** The check reached its --deadline before its lookups were answered: verdict unknown. */
-  CHECK_DEADLINE: { deadlineMs: number | null };
+  /** outcomeOpen: false when what was read decides the outcome anyway (e.g. Gmail refuses the relay's IP). */
+  CHECK_DEADLINE: { deadlineMs: number | null; outcomeOpen?: boolean };
   /** The check reached its cap on DNS queries; lookups past it were not made. */
   CHECK_QUERY_LIMIT: { limit: number };
   SPF_MISSING: { domain: string };
@@ -68,7 +69,8 @@ export interface FindingArgs {
   /** An inference: the provider's own signature (d= not aligned with From), from the evidence named. */
   DKIM_PROVIDER_DEFAULT: { provider: string; domain: string; from: string; evidence: string[] };
   DKIM_ASSUMED_INTACT: { domain: string; selector: string };
-  RELAY_ASSUMED: { relay: string };
+  /** spfAuthorizesAny: the domain whose SPF authorized every stand-in address tried (+all, exists, huge ranges). */
+  RELAY_ASSUMED: { relay: string; spfAuthorizesAny?: string };
   // the path (src/simulate/path.ts)
   RELAY_LOOP: { relay: string; hops: number[] };
   RELAY_ADDRESS_FROM_DNS: { hop: number; preset: string; relay: string; domain: string; network: string | null };

@@ -122,11 +122,13 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
   OUTCOME_OPEN: {
     group: 'check',
     text: (f) =>
-      `DNS trouble leaves the outcome open: ${f.unread.length ? f.unread.map((u) => `${u.type} ${u.name} ${u.error === 'EOFFLINE' ? '(not checked: outside the zone files)' : `(${u.error})`}`).join(', ') : 'a lookup'} could not be read.`,
+      f.unread.length && f.unread.every((u) => u.error === 'EOFFLINE')
+        ? `Not checked (offline): ${f.unread.map((u) => `${u.type} ${u.name}`).join(', ')} ${f.unread.length === 1 ? 'is' : 'are'} outside the zone files, and the outcome depends on ${f.unread.length === 1 ? 'it' : 'them'}. Add ${f.unread.length === 1 ? 'it' : 'them'} to a zone file, or check without --offline.`
+        : `DNS trouble leaves the outcome open: ${f.unread.length ? f.unread.map((u) => `${u.type} ${u.name} ${u.error === 'EOFFLINE' ? '(not checked: outside the zone files)' : `(${u.error})`}`).join(', ') : 'a lookup'} could not be read.`,
   },
   CHECK_DEADLINE: {
     group: 'check',
-    text: (f) => `The check reached its deadline${f.deadlineMs === null ? '' : ` of ${f.deadlineMs} ms`} (--deadline) before every DNS lookup was answered, so the outcome is open.`,
+    text: (f) => `The check reached its deadline${f.deadlineMs === null ? '' : ` of ${f.deadlineMs} ms`} (--deadline) before every DNS lookup was answered${f.outcomeOpen === false ? '; what was read already decides the outcome' : ', so the outcome is open'}.`,
   },
   CHECK_QUERY_LIMIT: {
     group: 'check',
@@ -240,7 +242,13 @@ const FINDINGS: { [K in FindingCode]: FindingWording<K> } = {
       `Inferred, not seen: ${providerName(f.provider)} signs mail without a key of ${f.from} as d=${defaultSignerForm(f.provider, f.domain, f.from)} (evidence: ${f.evidence.join('; ')}). That signature passes DKIM and meets Gmail's "SPF or DKIM" rule, but it is not from ${f.from}: it never satisfies DMARC.`,
   },
   DKIM_ASSUMED_INTACT: { group: 'path', text: (f) => `Assumed: mail from ${f.domain} is signed with selector ${f.selector}, and no forwarder changes it. fwdcheck has no message to verify.` },
-  RELAY_ASSUMED: { group: 'path', text: (f) => `No --relay given: ${f.relay} (a documentation address) stands for a forwarder your SPF does not list.` },
+  RELAY_ASSUMED: {
+    group: 'path',
+    text: (f) =>
+      f.spfAuthorizesAny
+        ? `No --relay given, and the SPF of ${f.spfAuthorizesAny} authorizes every forwarder address tried (${f.relay} among them: +all, a network covering them, or an exists/ptr term that matches any address): SPF passes whatever server forwards the mail, so the prediction takes SPF as passing.`
+        : `No --relay given: ${f.relay} stands for a forwarder your SPF does not list (it is outside every network the SPF tree names).`,
+  },
   // the path (src/simulate/path.ts)
   RELAY_LOOP: {
     group: 'path',
@@ -437,8 +445,8 @@ const ADVICE: { [K in AdviceCode]: AdviceWording<K> } = {
   },
   SENDER_FIX_DMARC: {
     text: (a) =>
-      `Publish this one record at ${a.name}, replacing what is there: "${a.record}". Receivers then apply ${a.policy ? `p=${a.policy}` : 'no policy'}${a.outcome.after !== a.outcome.before ? ` ${changes(a.outcome)}` : ' (the forwarded outcome stays the same)'}.`,
-    now: (a) => `publish the corrected DMARC record at ${a.name}.`,
+      `Publish this one record at ${a.name}, replacing what is there: "${a.record}". Receivers then apply ${a.policy ? `p=${a.policy}` : 'no policy'}${a.outcome.after !== a.outcome.before ? ` ${changes(a.outcome)}` : ' (the forwarded outcome stays the same)'}.${a.undoesSrs ? ` Once it applies, SRS at the relay no longer saves forwarded mail: p=${a.policy} needs a DKIM signature aligned with ${a.domain}, which SRS does not give. Sign with aligned DKIM first, then publish this record.` : ''}`,
+    now: (a) => (a.undoesSrs ? `sign with DKIM aligned with ${a.domain}, then publish the corrected DMARC record at ${a.name}.` : `publish the corrected DMARC record at ${a.name}.`),
   },
 };
 
@@ -478,7 +486,8 @@ const GMAIL_REASON: Record<GmailReason, (c: ReasonContext) => string> = {
   DNS_FAILURE: ({ domain, smtp }) =>
     smtp
       ? `${domain} has an enforcing DMARC policy, and DNS failures left SPF or DKIM undecided: Gmail defers such mail with a temporary error.`
-      : 'DNS lookups that decide the outcome could not be read, so what Gmail does is not known (see OUTCOME_OPEN).',
+      : 'DNS lookups that decide the outcome failed (see OUTCOME_OPEN): Gmail, meeting the same failures, defers the message with a temporary error and tries again later.',
+  NOT_CHECKED: () => 'Names the outcome depends on were not checked (--offline, outside the zone files; see OUTCOME_OPEN), so what Gmail does is not known. No DNS failure happened.',
   DOMAIN_NOT_FOUND: ({ domain }) => `${domain} does not exist in the DNS: mail from it cannot authenticate, and the forwarding question does not arise.`,
   RELAY_NO_FCRDNS: ({ relay }) => `The relay ${relay} that hands the message to Gmail has no forward-confirmed reverse DNS (PTR), which Gmail requires of every sender; it may defer first (451 4.7.23).`,
 };

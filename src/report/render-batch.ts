@@ -1,9 +1,11 @@
 // What a batch prints besides the per-domain documents: the JSON of a line that could not be
 // checked, the summary object of the --json document, and the human summary table.
 import type { ChalkInstance } from 'chalk';
+import Table from 'cli-table3';
 import type { BatchResult } from '../batch.ts';
 import { VERDICTS_WORST_FIRST, type BatchSummary, type ListedDomain } from '../batch-summary.ts';
 import type * as v1 from '../contract/v1.ts';
+import { printable } from './sanitize.ts';
 import type { GmailAction, Verdict } from './types.ts';
 
 export type BatchErrorCode = 'INVALID_DOMAIN' | 'INTERNAL_ERROR';
@@ -46,44 +48,56 @@ const LIST_TITLE: Record<keyof BatchSummary['listed'], string> = {
 
 const LIST_ORDER = ['input-error', 'internal-error', ...VERDICTS_WORST_FIRST.filter((v) => v !== 'pass')] as const;
 
-// Input lines are the user's bytes: control and bidi characters are shown escaped, never sent raw
-// to the terminal.
-const visible = (text: string): string =>
-  text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-
 const GMAIL_ACTION: Record<GmailAction, string> = { inbox: 'inbox', spam: 'spam folder', reject: 'rejected', tempfail: 'deferred' };
 
 /** Gmail's action and reply code ("rejected, 550 5.7.26"), or why the line was not checked. */
 const detail = (d: ListedDomain): string => {
-  if (d.message !== undefined) return visible(d.message);
+  if (d.message !== undefined) return printable(d.message);
   if (!d.gmail) return '';
   const code = d.gmail.smtp?.split(' ').slice(0, 2).join(' ');
   return `Gmail: ${GMAIL_ACTION[d.gmail.action]}${code ? `, ${code}` : ''}`;
 };
 
-const where = (d: ListedDomain) => visible(d.line === undefined ? d.domain : `line ${d.line}: ${d.domain}`);
+const where = (d: ListedDomain) => printable(d.line === undefined ? d.domain : `line ${d.line}: ${d.domain}`);
+
+// cli-table3 draws the summary: every cell here is short (a count, a label, a domain, a reply
+// code) and is cut to its column before it reaches the table, so there is no word wrapping to pay
+// for (the per-domain report lays out long records itself: src/report/layout.ts).
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+const table = (head: string[] | null, aligns: ('left' | 'right')[]) =>
+  new Table({ ...(head ? { head } : { chars: COMPACT }), style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 }, colAligns: aligns, wordWrap: false });
+
+/** Cuts text to `max` columns, keeping both ends (a domain's end is what tells it apart). */
+const fit = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 12)}…${text.slice(-11)}`);
 
 /** The human end of a batch: domains per verdict, worst first, then the domains to look at. */
-export const renderBatchSummary = (summary: BatchSummary, options: { chalk: ChalkInstance; elapsedMs: number }): string => {
+export const renderBatchSummary = (summary: BatchSummary, options: { chalk: ChalkInstance; elapsedMs: number; width?: number }): string => {
   const c = options.chalk;
+  const width = Math.max(60, options.width ?? 80);
   const colour: Record<Verdict, (s: string) => string> = { fail: c.red, 'at-risk': c.yellow, 'no-domain': c.red, unknown: c.magenta, pass: c.green };
   const count = (kind: keyof BatchSummary['listed']) =>
     kind === 'input-error' ? summary.inputErrors : kind === 'internal-error' ? summary.internalErrors : summary.verdicts[kind];
-  const width = String(summary.total).length;
   const out: string[] = [];
   const seconds = (options.elapsedMs / 1000).toFixed(1);
   out.push(c.bold(`${summary.checked} of ${summary.total} domains checked in ${seconds} s`), '');
-  for (const v of VERDICTS_WORST_FIRST) out.push(`  ${String(summary.verdicts[v]).padStart(width)}  ${colour[v](VERDICT_LABEL[v])}`);
-  if (summary.inputErrors) out.push(`  ${String(summary.inputErrors).padStart(width)}  not a domain name (not checked)`);
-  if (summary.internalErrors) out.push(`  ${String(summary.internalErrors).padStart(width)}  internal error (not checked)`);
+  const verdicts = table(['Domains', 'Verdict'], ['right', 'left']);
+  for (const v of VERDICTS_WORST_FIRST) verdicts.push([String(summary.verdicts[v]), colour[v](VERDICT_LABEL[v])]);
+  if (summary.inputErrors) verdicts.push([String(summary.inputErrors), 'not a domain name (not checked)']);
+  if (summary.internalErrors) verdicts.push([String(summary.internalErrors), 'internal error (not checked)']);
+  out.push(verdicts.toString());
   for (const kind of LIST_ORDER) {
     const listed = summary.listed[kind];
     if (!listed.length) continue;
     const n = count(kind);
     out.push('', c.bold(`${LIST_TITLE[kind]} (${n}${n > listed.length ? `, first ${listed.length}; all with --format ndjson` : ''}):`));
-    const nameWidth = Math.min(40, Math.max(...listed.map((d) => where(d).length)));
+    // two columns and four borders: the name gets what the detail leaves, at most 48
+    const nameMax = Math.min(48, Math.max(...listed.map((d) => where(d).length)));
+    const detailMax = width - Math.min(nameMax, 48) - 7;
+    const rows = table(null, ['left', 'left']);
     const byLine = [...listed].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
-    for (const d of byLine) out.push(`  ${where(d).padEnd(nameWidth)}  ${detail(d)}`);
+    // a domain that does not exist gets no Gmail reply worth showing: nothing was sent anywhere
+    for (const d of byLine) rows.push([fit(where(d), nameMax), fit(kind === 'no-domain' ? 'not in the DNS' : detail(d), detailMax)]);
+    out.push(rows.toString());
   }
   return `${out.join('\n')}\n`;
 };

@@ -12,7 +12,7 @@ const MOD: Record<Modification, string> = {
 };
 
 const relayName = (a: Arrival): string => {
-  const who = a.preset ? `${a.preset} ${a.relay}` : a.relaySource === 'assumed' ? `${a.relay} (a forwarder your SPF does not list)` : a.relay;
+  const who = a.preset ? `${a.preset} ${a.relay}` : a.relaySource === 'assumed' ? `${a.relay} (${a.relayOrigin.kind === 'assumed' && a.relayOrigin.spfAuthorizesAny ? "any forwarder: the sender's SPF authorizes every address tried" : 'a forwarder your SPF does not list'})` : a.relay;
   const id = a.relayIdentity;
   const name = !id ? '' : id.status === 'confirmed' ? ` [${id.confirmedName}]` : id.status === 'dns-error' ? ' [PTR not checked]' : id.status === 'no-ptr' ? ' [no PTR]' : ' [PTR not confirmed]';
   return `${who}${name}`;
@@ -36,6 +36,8 @@ const changeText = (c: HopChange): string => {
 const dkimText = (a: Arrival): string => {
   const d = a.dkim;
   if (d.result === 'pass') return `DKIM pass (d=${d.domain}${d.aligned ? ', aligned' : ''})`;
+  const ignored = d.signatures.filter((s) => s.problem?.code === 'receiver-ignores-ed25519');
+  if (ignored.length) return `DKIM ${d.result} (${a.receiver === 'gmail' ? 'Gmail' : a.receiver} does not verify the Ed25519 signature ${ignored.map((s) => `d=${s.domain}`).join(', ')})`;
   const broken = d.signatures.find((s) => s.problem?.code === 'modified');
   if (broken?.problem?.code === 'modified') return `DKIM ${d.result} (broken at hop ${broken.problem.hop})`;
   return `DKIM ${d.result}`;

@@ -86,6 +86,7 @@ const dkimPhrase = (a: Arrival): string => {
     case 'temperror':
       return 'DKIM could not be checked';
     case 'none':
+      if (a.dkim.signatures.some((x) => x.problem?.code === 'receiver-ignores-ed25519')) return 'Gmail does not verify the Ed25519 DKIM signature';
       return a.dkim.basis === 'unusable-key' ? 'the DKIM key is unusable' : a.dkim.basis === 'dns-error' ? 'DKIM could not be checked' : 'there is no DKIM signature';
   }
 };
@@ -103,6 +104,7 @@ const WHY: Record<GmailReason, (r: Report, a: Arrival & { envelopeRewritten?: bo
   SPF_HARD_FAIL: (r, a) => `${cap(spfPhrase(a))} (-all) and ${dkimPhrase(a)}.`,
   UNAUTHENTICATED: (r, a) => `${cap(spfPhrase(a))} and ${dkimPhrase(a)} to fall back on.`,
   DNS_FAILURE: () => 'DNS failures left SPF, DKIM or DMARC unchecked, and Gmail defers such mail.',
+  NOT_CHECKED: () => 'Names it depends on were not checked (offline: outside the zone files); no DNS failure happened.',
   DOMAIN_NOT_FOUND: (r) => `${r.domain} does not exist in the DNS, so no mail can come from it.`,
   RELAY_NO_FCRDNS: () => 'The last forwarder lacks the reverse DNS (PTR) that Gmail requires.',
 };
@@ -111,9 +113,19 @@ const headline = (r: Report, last: Arrival): [string, string, string] => {
   if (r.verdict === 'no-domain') {
     return [`${r.domain} does not exist: there is no mail from it to forward.`, WHY.DOMAIN_NOT_FOUND(r, last), 'check the spelling of the address.'];
   }
+  if (r.verdict === 'unknown' && r.gmail.reasonCode === 'NOT_CHECKED') {
+    return [
+      `fwdcheck could not tell whether forwarded mail from ${r.domain} reaches Gmail: not checked (offline).`,
+      WHY.NOT_CHECKED(r, last),
+      'add the names listed under OUTCOME_OPEN to a zone file, or check without --offline.',
+    ];
+  }
   if (r.verdict === 'unknown') {
     return [
-      `fwdcheck could not tell whether forwarded mail from ${r.domain} reaches Gmail.`,
+      // a real DNS failure: Gmail's documented deferral is the prediction (451 4.7.26), said once
+      r.gmail.reasonCode === 'DNS_FAILURE' && r.gmail.action === 'tempfail'
+        ? `Gmail defers forwarded mail from ${r.domain} (temporary error) while DNS lookups it needs fail.`
+        : `fwdcheck could not tell whether forwarded mail from ${r.domain} reaches Gmail.`,
       `${r.dns.failures} of ${r.dns.queries} DNS lookups failed, so SPF, DKIM or DMARC could not be checked.`,
       'run the check again; if it fails again, ask another DNS server (--resolver).',
     ];
@@ -217,7 +229,9 @@ const dkimMark = (r: Report, a: Arrival): Mark => {
         what: 'DKIM',
         state: 'none',
         tone: 'warn',
-        text: a.dkim.basis === 'unusable-key' ? `${r.domain}'s DKIM key is unusable (see DKIM below)` : a.dkim.basis === 'dns-error' ? 'the DKIM keys could not be read' : `${r.domain} does not sign its mail`,
+        text: a.dkim.signatures.some((x) => x.problem?.code === 'receiver-ignores-ed25519')
+          ? `${a.receiver === 'gmail' ? 'Gmail' : a.receiver} does not verify ${r.domain}'s Ed25519 signature, so it counts as none`
+          : a.dkim.basis === 'unusable-key' ? `${r.domain}'s DKIM key is unusable (see DKIM below)` : a.dkim.basis === 'dns-error' ? 'the DKIM keys could not be read' : `${r.domain} does not sign its mail`,
       };
   }
 };
@@ -308,7 +322,7 @@ export const renderText = (report: Report, options: TextRenderOptions): string =
     const many = report.path.length > 1;
     const identity = a.relayIdentity ? IDENTITY[a.relayIdentity.status](a.relayIdentity) : '';
     node(
-      a.relaySource === 'assumed' ? 'a forwarder your SPF does not list' : a.relay,
+      a.relaySource === 'assumed' ? (a.relayOrigin.kind === 'assumed' && a.relayOrigin.spfAuthorizesAny ? "any forwarder (the sender's SPF authorizes every address tried)" : 'a forwarder your SPF does not list') : a.relay,
       a.relaySource === 'assumed'
         ? verbose ? `(stand-in address ${a.relay})` : ''
         : `(forwarder${many ? ` ${i + 1}` : ''}${a.preset ? `: ${PRESET_NAME[a.preset]}` : ''}${identity})`,
@@ -325,7 +339,7 @@ export const renderText = (report: Report, options: TextRenderOptions): string =
   out.pop();
   out.push('    v');
   const reply = report.gmail.smtp ? ` (${report.gmail.smtp.split(' ').slice(0, 2).join(' ')})` : '';
-  out.push(...para(`Gmail ${GMAIL_DOES[report.gmail.action]}${reply}`, width, { indent: 2, style: tone[VERDICT_TONE[report.verdict]] }));
+  out.push(...para(`Gmail ${report.gmail.reasonCode === 'NOT_CHECKED' ? 'may accept or refuse it: not checked (offline)' : GMAIL_DOES[report.gmail.action]}${reply}`, width, { indent: 2, style: tone[VERDICT_TONE[report.verdict]] }));
   if (verbose) {
     if (report.gmail.smtp) out.push(...para(report.gmail.smtp, width, { indent: 2, label: "Gmail's reply: " }));
     out.push(...para(gmailReason(report.gmail, report), width, { indent: 2, label: 'Reason: ' }));

@@ -27,6 +27,7 @@ export type GmailReason =
   | 'UNAUTHENTICATED' // neither SPF nor DKIM passed
   | 'RELAY_NO_FCRDNS' // the last relay's IP has no PTR, or it is not forward-confirmed (all senders rule)
   | 'DNS_FAILURE' // DNS errors prevented authentication
+  | 'NOT_CHECKED' // --offline: names outside the zone files that decide it were not checked; no DNS failure happened
   | 'DOMAIN_NOT_FOUND'; // the From domain does not exist
 
 export interface GmailPrediction {
@@ -83,7 +84,8 @@ export type SignatureProblem =
   | { code: 'modified'; modification: Modification; hop: number } // a relay changed what it signs (RFC 6376 5.4)
   | { code: 'unusable-key' } // the published key cannot verify (revoked, weak, bad data)
   | { code: 'dns-error' } // the key lookup failed
-  | { code: 'verify-failed'; detail: string | null }; // --message: mailauth's own reason
+  | { code: 'verify-failed'; detail: string | null } // --message: mailauth's own reason
+  | { code: 'receiver-ignores-ed25519' }; // valid, but this receiver does not verify Ed25519 (RFC 8463): no signature to it
 
 export interface ArrivalSignature {
   domain: string;

@@ -175,7 +175,8 @@ export const parseRelaySpec = (input: string): RelaySpec => {
 /** Where a hop's address came from. */
 export type AddressOrigin =
   | { kind: 'given' }
-  | { kind: 'assumed' }
+  /** spfAuthorizesAny: the sender's SPF authorized every stand-in address tried, so it stands for any forwarder */
+  | { kind: 'assumed'; spfAuthorizesAny?: boolean }
   /** the first address of the first network the SPF record at `domain` lists */
   | { kind: 'spf'; domain: string; network: string }
   /** the address record of `domain` */

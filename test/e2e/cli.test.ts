@@ -88,13 +88,28 @@ describe('forwarding scenarios (JSON through a local DNS server)', () => {
     assert.equal(res.code, 1);
     assert.equal(json.records.spf.status, 'missing');
     assert.equal(json.path[0].spf.result, 'none');
-    // the arrival is what a verifier of every algorithm sees; Gmail's prediction ignores the Ed25519 signature
-    assert.deepEqual([json.path[0].dkim.result, json.path[0].dkim.selector], ['pass', 's2026']);
+    // the arrival at Gmail is Gmail's view: the Ed25519 signature counts as none, DMARC fails (verify-5-8 #5)
+    assert.deepEqual([json.path[0].receiver, json.path[0].dkim.result, json.path[0].dkim.selector, json.path[0].dmarc.result], ['gmail', 'none', 's2026', 'fail']);
+    assert.deepEqual(json.path[0].dkim.signatures.map((s: Json) => [s.keyType, s.result, s.problem?.code]), [['ed25519', 'none', 'receiver-ignores-ed25519']]);
+    const human = await runCli(['edkey.example', '--resolver', server.address, '--relay', RELAY, '--selector', 's2026', '--no-color', '--verbose'], { COLUMNS: '200' });
+    assert.match(human.stdout.replace(/[\s|]+/g, ' '), /Gmail does not verify edkey\.example's Ed25519 signature, so it counts as none/);
+    assert.doesNotMatch(human.stdout, /DMARC passes|DKIM +holds/);
     assert.equal(json.records.dkim.selectors[0].keyType, 'ed25519');
     assert.equal(json.gmail.action, 'reject');
     assert.ok(codes(json).includes('SPF_MISSING'));
     assert.ok(codes(json).includes('DKIM_ED25519_ONLY'));
     assert.ok(adviceCodes(json).includes('SENDER_SIGN_ALIGNED_DKIM'));
+  });
+
+  it('null sender without --helo: the records, the findings and the path check one HELO name', async () => {
+    const { json } = await checkJson('bank.example', '--relay', RELAY, '--mail-from', '<>');
+    // the relay's confirmed PTR name is what it gives in HELO; SPF is checked for it everywhere
+    assert.deepEqual([json.helo, json.records.spf.domain, json.path[0].helo, json.path[0].spf.domain], Array(4).fill('relay.forwarder.example'));
+    const assumed = await checkJson('bank.example', '--mail-from', '<>');
+    assert.deepEqual([assumed.json.helo, assumed.json.records.spf.domain, assumed.json.path[0].helo], Array(3).fill('forwarder.invalid'));
+    // RFC 6761: .invalid never exists, so SPF is none there, not a DNS error
+    assert.deepEqual([assumed.json.records.spf.status, assumed.json.path[0].spf.result], ['missing', 'none']);
+    assert.ok(!codes(assumed.json).includes('SPF_DNS_ERROR'));
   });
 
   it('no DMARC record: SPF hard fail gets it rejected', async () => {

@@ -85,6 +85,18 @@ describe('DNS faults, end to end', () => {
     });
   }
 
+  it('a DMARC lookup that times out: the report says Gmail defers, not also that what Gmail does is not known', async () => {
+    server.faults.splice(0, server.faults.length, at('_dmarc.bank.example', 'TXT', { kind: 'drop' }));
+    try {
+      const res = await runCli(['bank.example', '--resolver', server.address, '--relay', RELAY, '--timeout', '600', '--no-color']);
+      assert.equal(res.code, 3);
+      assert.match(res.stdout.replace(/\s+/g, ' '), /Gmail defers forwarded mail from bank\.example/);
+      assert.doesNotMatch(res.stdout, /what Gmail does is not known/);
+    } finally {
+      server.faults.length = 0;
+    }
+  });
+
   it('an answer owned by another name is ignored: the forged DMARC record is not read', async () => {
     const forged = at('_dmarc.bank.example', 'TXT', { kind: 'foreign-owner', owner: '_dmarc.evil.example', txt: 'v=DMARC1; p=none' });
     const { json } = await checkWith([forged], 'bank.example');
@@ -121,6 +133,21 @@ describe('DNS faults, end to end', () => {
     assert.ok(codes(json).includes('CHECK_DEADLINE'));
     assert.equal(json.findings.find((f: Json) => f.code === 'CHECK_DEADLINE').args.deadlineMs, 800);
     assert.equal(dmarcQuery(json, 'bank.example').error, 'EDEADLINE');
+  });
+
+  it('--deadline hit, but what was read decides: a relay without FCrDNS is refused (550 5.7.25), not unknown', async () => {
+    server.faults.splice(0, server.faults.length, { name: '_dmarc.bank.example', type: 'TXT', delayMs: 8000 });
+    try {
+      // 203.0.113.9 has no PTR: Gmail refuses it before it looks at the message, whatever DMARC says
+      const res = await runCli(['bank.example', '--resolver', server.address, '--relay', '203.0.113.9', '--deadline', '2500', '--json']);
+      const json = JSON.parse(res.stdout);
+      assert.deepEqual([json.verdict, json.gmail.action, json.gmail.reasonCode, res.code], ['fail', 'reject', 'RELAY_NO_FCRDNS', 1]);
+      assert.match(json.gmail.smtp, /^550 5\.7\.25 /);
+      assert.ok(codes(json).includes('CHECK_DEADLINE'));
+      assert.ok(!codes(json).includes('OUTCOME_OPEN'));
+    } finally {
+      server.faults.length = 0;
+    }
   });
 
   it('refuses bad DNS option values with one line, exit 2', async () => {

@@ -128,22 +128,27 @@ describe('DMARC as receivers apply it', { concurrency: 4 }, () => {
   });
   it('a typo (p=rejet): shown as found, a finding naming the meant value, the corrected record', async () => {
     const { json } = await checkJson('typo.example', '--relay', RELAY);
-    assert.deepEqual([json.records.dmarc.status, json.records.dmarc.record, json.records.dmarc.policy], ['invalid', 'v=DMARC1; p=rejet; rua=mailto:d@typo.example', 'none']);
+    assert.deepEqual([json.records.dmarc.status, json.records.dmarc.record, json.records.dmarc.policy], ['found', 'v=DMARC1; p=rejet; rua=mailto:d@typo.example', 'none']);
     assert.deepEqual(codes(json), ['DMARC_TAG_ISSUE', 'DKIM_NO_KEY_FOUND', 'DMARC_POLICY_NONE']);
     const issue = find(json, 'DMARC_TAG_ISSUE');
     assert.deepEqual([issue.args.issue, issue.args.tag, issue.args.value, issue.args.meant], ['invalid-policy', 'p', 'rejet', 'reject']);
     const fix = advised(json, 'SENDER_FIX_DMARC');
     assert.deepEqual([fix.args.name, fix.args.record, fix.args.policy], ['_dmarc.typo.example', 'v=DMARC1; p=reject; rua=mailto:d@typo.example', 'reject']);
+    // SRS saves the mail only under the effective p=none: the corrected record says it undoes that
+    assert.deepEqual(advised(json, 'RELAY_USE_SRS').args.outcome, { before: 'reject', after: 'inbox' });
+    assert.equal(fix.args.undoesSrs, true);
+    const human = await runCli(['typo.example', '--resolver', server.address, '--relay', RELAY, '--no-color'], { COLUMNS: '250' });
+    assert.match(human.stdout.replace(/\s+/g, ' '), /Once it applies, SRS at the relay no longer saves forwarded mail: p=reject needs a DKIM signature aligned with typo\.example/);
   });
   it('a duplicated tag: the last applies; the corrected record keeps it', async () => {
     const { json } = await checkJson('duptag.example', '--relay', RELAY);
-    assert.deepEqual([json.records.dmarc.status, json.records.dmarc.policy], ['invalid', 'reject']);
+    assert.deepEqual([json.records.dmarc.status, json.records.dmarc.policy], ['found', 'reject']);
     assert.deepEqual(codes(json), ['DMARC_TAG_ISSUE', 'DKIM_NO_KEY_FOUND']);
     assert.equal(advised(json, 'SENDER_FIX_DMARC').args.record, 'v=DMARC1; p=reject');
   });
   it('several records: all shown, none applied, one record to publish', async () => {
     const { json } = await checkJson('twice.example', '--relay', RELAY);
-    assert.deepEqual([json.records.dmarc.status, json.records.dmarc.policy, json.records.dmarc.location], ['invalid', null, 'twice.example']);
+    assert.deepEqual([json.records.dmarc.status, json.records.dmarc.policy, json.records.dmarc.location], ['found', null, 'twice.example']);
     assert.deepEqual(json.records.dmarc.records, ['v=DMARC1; p=reject', 'v=DMARC1; p=none; rua=mailto:d@twice.example']);
     assert.deepEqual(codes(json), ['DMARC_MULTIPLE_RECORDS', 'DKIM_NO_KEY_FOUND']);
     assert.equal(advised(json, 'SENDER_FIX_DMARC').args.record, 'v=DMARC1; p=reject');
@@ -193,7 +198,7 @@ describe('the unlisted forwarder', { concurrency: 4 }, () => {
     assert.match(human.stdout, /\n {2}a forwarder your SPF does not list\n/);
     assert.ok(!human.stdout.includes('198.51.100.1'));
     const verbose = await runCli(['listed.example', '--resolver', server.address, '--verbose']);
-    assert.match(verbose.stdout.replace(/\s+/g, ' '), /198\.51\.100\.1 \(a documentation address\) stands for a forwarder your SPF does not list/);
+    assert.match(verbose.stdout.replace(/[│\s]+/g, ' '), /198\.51\.100\.1 stands for a forwarder your SPF does not list \(it is outside every network the SPF tree names\)/);
     assert.doesNotMatch(human.stdout, /is authorized by the SPF/);
   });
   it('the documentation address when the SPF does not list it', async () => {
