@@ -1,6 +1,7 @@
 // Remedies, coded, for whoever can act: the recipient, the relay operator, the sender domain.
 // Each remedy is tried on Gmail's arrival (the same decision table that made the prediction)
 // and given only where it changes the outcome, with what it changes.
+import { spfFix } from './records/spf-fix.ts';
 import { GMAIL_POP_IMPORT, popImportStatus } from './data/gmail-fetch.ts';
 import { selectPolicy } from './records/dmarc-policy.ts';
 import type { DmarcRecords } from './records/fetch-dmarc.ts';
@@ -19,6 +20,8 @@ export interface AdviceInput {
   path: Arrival[];
   findings: Finding[];
   dmarc: DmarcRecords;
+  /** The SPF record in force at the envelope domain, for the corrected record in SENDER_FIX_SPF. */
+  spf: { domain: string; record: string | null };
   nowMs: number;
 }
 
@@ -132,7 +135,8 @@ export const buildAdvice = (input: AdviceInput): Advice[] => {
   // SPF problems reach the forwarded outcome only where an arrival's SPF is permerror
   if (input.path.some((a) => a.spf.result === 'permerror')) {
     const spfProblems = [...new Set(input.findings.filter((f) => SPF_PROBLEM_CODES.has(f.code)).map((f) => f.code))];
-    if (spfProblems.length) out.push(advice('SENDER_FIX_SPF', 'sender', { domain: input.domain, problems: spfProblems }));
+    const fix = spfFix(input.spf.domain, input.spf.record, input.findings);
+    if (spfProblems.length) out.push(advice('SENDER_FIX_SPF', 'sender', { domain: input.spf.domain, problems: spfProblems, record: fix?.record ?? null, removed: fix?.removed ?? [] }));
   }
   const fix = dmarcFix(input, last, predict, out.some((a) => a.code === 'RELAY_USE_SRS'));
   if (fix) out.push(fix);

@@ -271,7 +271,7 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
       ...receiverAdvice({ verdict, gmailAction: gmail.action, receivers, nowMs: now }),
       // --mailbox: the settings to fetch it instead, right where the recipient reads what to do
       ...(mailbox ? [mailboxAdvice(mailbox, now)] : []),
-      ...buildAdvice({ domain: fromDomain, verdict, gmail, gmailContext, path: [...path.slice(0, -1), gmailArrival], findings, dmarc, nowMs: now }),
+      ...buildAdvice({ domain: fromDomain, verdict, gmail, gmailContext, path: [...path.slice(0, -1), gmailArrival], findings, dmarc, spf: { domain: spfTree.root.domain, record: spfTree.root.record }, nowMs: now }),
     ],
     dns: { source: deps.dns.describe(), queries: stats.queries, cacheHits: stats.cacheHits, failures: stats.failures, reachable: stats.anyAnswer },
     elapsedMs: now - started,

@@ -65,7 +65,8 @@ export interface AdviceArgs {
   /** The provider signs with its own domain (or Microsoft 365 DKIM was never enabled): turn on the customer's key there. */
   SENDER_ENABLE_PROVIDER_DKIM: { provider: string; domain: string; outcome: AdviceOutcome };
   SENDER_STRONGER_DKIM_KEY: { selector: string; bits: number | null };
-  SENDER_FIX_SPF: { domain: string; problems: string[] };
+  /** record: the corrected record when the fix is mechanical (src/records/spf-fix.ts), else null. */
+  SENDER_FIX_SPF: { domain: string; problems: string[]; record: string | null; removed: string[] };
   /** The DMARC record to publish instead of a broken one, and the policy it gives. */
   /** undoesSrs: the corrected policy is enforcing, so the relay's SRS (advised beside it) no longer saves the mail. */
   SENDER_FIX_DMARC: { name: string; record: string; policy: DmarcPolicy | null; outcome: AdviceOutcome; domain: string; undoesSrs: boolean };

@@ -440,8 +440,11 @@ const ADVICE: { [K in AdviceCode]: AdviceWording<K> } = {
     now: (a) => `replace the DKIM key at selector ${a.selector} with a 2048-bit RSA key.`,
   },
   SENDER_FIX_SPF: {
-    text: (a) => `Fix the SPF record of ${a.domain} (see SPF above): receivers get an error from it.`,
-    now: (a) => `fix the SPF record of ${a.domain}.`,
+    text: (a) =>
+      a.record
+        ? `Publish this one SPF record at ${a.domain}, replacing what is there: "${a.record}" (it leaves out ${a.removed.map((t) => `"${t}"`).join(', ')}, which make receivers answer permerror or should not be used).`
+        : `Fix the SPF record of ${a.domain} (see SPF above): receivers get an error from it.`,
+    now: (a) => (a.record ? `publish the corrected SPF record of ${a.domain}.` : `fix the SPF record of ${a.domain}.`),
   },
   SENDER_FIX_DMARC: {
     text: (a) =>

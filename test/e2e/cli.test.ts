@@ -140,6 +140,8 @@ describe('forwarding scenarios (JSON through a local DNS server)', () => {
     const f = json.findings.find((x: Json) => x.code === 'SPF_TOO_MANY_LOOKUPS');
     assert.deepEqual([f.args.count, f.args.limit, f.severity], [11, 10, 'error']);
     assert.ok(adviceCodes(json).includes('SENDER_FIX_SPF'));
+    // over 10 lookups needs flattening: no mechanical record is offered
+    assert.equal(json.advice.find((a: Json) => a.code === 'SENDER_FIX_SPF').args.record, null);
   });
 
   it('a DNS timeout gives verdict unknown and exit 3, with a whole JSON document', async () => {
@@ -205,6 +207,9 @@ describe('forwarding scenarios (JSON through a local DNS server)', () => {
     // the relay matches before the bad term, but a syntax error anywhere is permerror (RFC 7208 4.6)
     assert.equal(json.path[0].spf.result, 'permerror');
     assert.equal(json.records.spf.status, 'invalid');
+    // the fix is mechanical here: the exact record to publish, without the terms that break it
+    const fix = json.advice.find((a: Json) => a.code === 'SENDER_FIX_SPF');
+    assert.deepEqual([fix.args.record, fix.args.removed], ['v=spf1 ip4:203.0.113.7 -all', ['ptr', 'include:nospf.broken.example', 'foo:bar']]);
   });
 
   it('a TXT answer too big for UDP is retried over TCP', async () => {
