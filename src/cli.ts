@@ -131,7 +131,7 @@ Exit codes:
   4    internal error (a bug; run with --debug)
   5    the output could not be written (stdout closed, disk full)
   130  interrupted (Ctrl-C)
-  A batch exits with its worst domain: 4 > 3 > 1 > 0.
+  A batch exits with its worst domain: 4 > 3 > 2 > 1 > 0 (2: a line that is not a domain).
 
 Examples:
   fwdcheck --demo                                   try it on the demo zone shipped with fwdcheck

@@ -561,7 +561,7 @@ export interface BatchSummary {
   verdicts: Record<Verdict, number>;
   inputErrors: number;
   internalErrors: number;
-  /** The process's exit code: the worst of all domains (4 > 3 > 1 > 0). */
+  /** The process's exit code: the worst of all domains and lines (4 > 3 > 2 > 1 > 0; 2 for a line that is not a domain). */
   exitCode: number;
   elapsedMs: number;
 }
