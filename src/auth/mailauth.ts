@@ -13,7 +13,7 @@ import { isDmarcPolicy, isDmarcResult, isSpfResult, type DmarcPolicy, type Dmarc
 // an order that evaluates every file exactly as one require of mailauth would), so that the
 // answers arriving meanwhile are read, and the lookups they lead to sent, without waiting for
 // the whole of mailauth (issue 7).
-const SLICE_MS = 4;
+const SLICE_MS = 2;
 const require = createRequire(import.meta.url);
 
 /** The plan's files as absolute paths; none when the installed mailauth is not the plan's. */
