@@ -318,8 +318,25 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
 
   const view = (viewOptions: ViewOptions = {}): DnsClient => {
     const deadlineMs = viewOptions.deadlineMs ?? null;
-    const signals = [viewOptions.signal, deadlineMs === null ? undefined : AbortSignal.timeout(deadlineMs)].filter((x) => x !== undefined);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    // the check's deadline and the caller's signal end every lookup still waiting; one listener
+    // and one timer per view (not an AbortSignal.any per check: a run-wide signal would collect
+    // a dependant per check, and EventTarget listeners per lookup are slow)
+    let aborted = false;
+    const waiting = new Set<() => void>();
+    const abort = () => {
+      if (aborted) return;
+      aborted = true;
+      for (const w of [...waiting]) w();
+      waiting.clear();
+    };
+    const outer = viewOptions.signal;
+    if (outer?.aborted) aborted = true;
+    else outer?.addEventListener('abort', abort, { once: true });
+    let deadlineTimer: NodeJS.Timeout | undefined;
+    if (deadlineMs !== null && !aborted) {
+      deadlineTimer = setTimeout(abort, deadlineMs);
+      deadlineTimer.unref();
+    }
     const stats: DnsStats = {
       queries: 0, cacheHits: 0, failures: 0, retries: 0, anyAnswer: false, deadlineHit: false, limitHit: false,
       maxQueries: opts.maxQueriesPerCheck, deadlineMs,
@@ -339,29 +356,35 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     };
 
     /** Waits for a shared query, or for this check's deadline, whichever comes first. */
-    const wait = async (shared: Shared, name: string, type: RRType): Promise<UpstreamAnswer> => {
+    const wait = (shared: Shared, name: string, type: RRType): Promise<UpstreamAnswer> => {
       shared.waiters++;
-      if (!signal) {
-        try {
-          return await shared.promise;
-        } finally {
+      return new Promise<UpstreamAnswer>((resolve, reject) => {
+        let done = false;
+        const leave = () => {
+          done = true;
+          waiting.delete(onAbort);
           shared.waiters--;
-        }
-      }
-      let onAbort: (() => void) | undefined;
-      try {
-        return await Promise.race([
-          shared.promise,
-          new Promise<never>((_, reject) => {
-            onAbort = () => reject(deadlineError(name, type));
-            signal.addEventListener('abort', onAbort, { once: true });
-          }),
-        ]);
-      } finally {
-        if (onAbort) signal.removeEventListener('abort', onAbort);
-        shared.waiters--;
-        if (shared.waiters === 0 && !shared.started) shared.cancel();
-      }
+        };
+        const onAbort = () => {
+          if (done) return;
+          leave();
+          if (shared.waiters === 0 && !shared.started) shared.cancel();
+          reject(deadlineError(name, type));
+        };
+        waiting.add(onAbort);
+        shared.promise.then(
+          (answer) => {
+            if (done) return;
+            leave();
+            resolve(answer);
+          },
+          (err: unknown) => {
+            if (done) return;
+            leave();
+            reject(err);
+          },
+        );
+      });
     };
 
     /** One step: the answer for exactly (name, type), from the cache, a shared query or a new one. */
@@ -377,7 +400,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
           ...(assumed ? { note: 'assumed offline: a public suffix outside the zone files' } : {}),
         });
       };
-      if (signal?.aborted) {
+      if (aborted) {
         trace('EDEADLINE', 0, 'query');
         throw deadlineError(name, type);
       }
@@ -469,7 +492,11 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       stats: () => ({ ...stats }),
       trace: () => traceLog,
       describe: () => upstream.describe(),
-      close: () => memo.clear(),
+      close: () => {
+        memo.clear();
+        if (deadlineTimer) clearTimeout(deadlineTimer);
+        outer?.removeEventListener('abort', abort);
+      },
     };
   };
 
@@ -508,5 +535,11 @@ export const createDnsClient = (upstream: UpstreamResolver, options: DnsClientOp
   const { signal, deadlineMs, ...sessionOptions } = options;
   const session = createDnsSession(upstream, sessionOptions);
   const client = session.view({ ...(signal ? { signal } : {}), ...(deadlineMs === undefined ? {} : { deadlineMs }) });
-  return { ...client, close: () => session.close() };
+  return {
+    ...client,
+    close: () => {
+      client.close();
+      session.close();
+    },
+  };
 };

@@ -203,7 +203,9 @@ const createUdpChannel = (server: ServerAddress, health: { refusedAt: number }) 
     release: (id: number) => waiters.delete(id),
     load: () => waiters.size,
     send: async (msg: Buffer, onRefused: () => void): Promise<void> => {
-      if (await connected) socket.send(msg, () => {});
+      // no callback: node then sends at once (uv_udp_try_send) without a completion to dispatch;
+      // a failed send is an "error" event, handled above
+      if (await connected) socket.send(msg);
       // the kernel rate-limits ICMP errors: a port that refused a moment ago is taken as still closed
       if (Date.now() - health.refusedAt < 5000) onRefused();
     },
