@@ -14,6 +14,7 @@ import { SESSION_DEFAULTS } from './dns/session.ts';
 import type { ServerAddress } from './dns/types.ts';
 import { EXIT, exitCodeFor } from './exit.ts';
 import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseHelo, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
+import { importLater } from './later.ts';
 import { readMessage } from './read-message.ts';
 import { looksLikeMessage, messageFacts } from './simulate/message.ts';
 import { printable, printableLines } from './report/sanitize.ts';
@@ -300,10 +301,8 @@ export const isBatch = (parsed: Parsed): boolean => (parsed.domains.length !== 1
 
 /** One domain: the full report, on a terminal with a spinner while it resolves. */
 const runOne = async (parsed: Parsed, domain: string, io: CliIo, ui: { spinner?: Ora; dns?: DnsClient }): Promise<number> => {
-  // loaded now, not at start-up; the renderer only for the format asked, while the queries run
+  // loaded now, not at start-up: what sends the first queries first, the rest while they run
   const checkModule = import('./check.ts');
-  const renderer = parsed.format === 'text' ? import('./report/render-text.ts') : import('./report/render-json.ts');
-  const markdown = parsed.format === 'markdown' ? import('./contract/render-markdown.ts') : null;
   const dns = await (await import('./upstream.ts')).openDnsClient(parsed, io.clock);
   ui.dns = dns;
 
@@ -316,13 +315,20 @@ const runOne = async (parsed: Parsed, domain: string, io: CliIo, ui: { spinner?:
     ui.spinner = ora({ stream: io.stderr as NodeJS.WritableStream, discardStdin: false, text: printable(STAGE_TEXT.records(domain)) }).start();
   }
   const { check } = await checkModule;
-  const report = await check(domain, parsed.check, {
+  const pending = check(domain, parsed.check, {
     dns,
     clock: io.clock,
     onProgress: (stage) => {
       if (ui.spinner) ui.spinner.text = printable(STAGE_TEXT[stage](domain));
     },
   });
+  // the check has sent its first queries: the renderer (only the one for the format asked) loads
+  // while they are in flight
+  const renderer = parsed.format === 'text' ? importLater(() => import('./report/render-text.ts')) : importLater(() => import('./report/render-json.ts'));
+  const markdown = parsed.format === 'markdown' ? importLater(() => import('./contract/render-markdown.ts')) : null;
+  renderer.catch(() => {});
+  markdown?.catch(() => {});
+  const report = await pending;
   ui.spinner?.stop();
   delete ui.spinner;
 

@@ -1,5 +1,5 @@
 // Typed parsers for the command-line values. Each throws UsageError naming what is wrong.
-import { isIP } from 'node:net';
+import { isIP } from './ip.ts';
 import { domainToASCII } from 'node:url';
 import type { ServerAddress } from './dns/types.ts';
 import { domainOddity, splitMailbox } from './envelope.ts';

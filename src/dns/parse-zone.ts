@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP } from '../ip.ts';
 import type { ZoneRecord } from './zone.ts';
 
 /** A zone file that is not valid RFC 1035 master-file syntax; names the file and line. */

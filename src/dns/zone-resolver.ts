@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { getDomain } from 'tldts';
+import { getDomain } from '../psl.ts';
 import { iterateZone } from './parse-zone.ts';
 import { DnsError, type QueryContext, type RecordMap, type RRType, type UpstreamAnswer, type UpstreamResolver } from './types.ts';
 import { ZoneIndex, type ZoneRecord } from './zone.ts';

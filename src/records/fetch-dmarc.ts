@@ -1,4 +1,4 @@
-import { getDomain } from 'tldts';
+import { getDomain } from '../psl.ts';
 import { errorCode, isNoRecord, normalizeName, type Resolver } from '../dns/types.ts';
 import { dmarcDomainExists } from '../auth/mailauth.ts';
 import { selectPolicy, type PolicySelection } from './dmarc-policy.ts';

@@ -1,7 +1,7 @@
 // The relay's own name: its PTR record and whether that name resolves back to it
 // (forward-confirmed reverse DNS). Gmail requires it of every sending IP (support page 81126,
 // "IP addresses"; replies 451 4.7.23 / 550 5.7.25 on page 3726730).
-import { isIP } from 'node:net';
+import { isIP } from '../ip.ts';
 import { errorCode, isNoRecord, normalizeName, type Resolver } from '../dns/types.ts';
 
 export type FcrdnsStatus =

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP } from '../ip.ts';
 import { isSpfDomain } from '../envelope.ts';
 import { errorCode, isNoRecord, normalizeName, type Resolver } from '../dns/types.ts';
 import { LOOKUP_MECHANISMS, isSpfRecord, parseSpf, type SpfSyntaxIssue, type SpfTerm } from './parse-spf.ts';
@@ -178,10 +178,11 @@ const targetOf = (term: SpfTerm, domain: string): string | null => {
  * stop it (10 DNS-querying terms, 2 void lookups, 10 MX names per term). Nothing past the stop
  * is asked, so no record can make fwdcheck send more than a bounded number of queries.
  *
- * The walk goes in rounds: each round asks, all at once, every lookup that falls within the
- * limits on what is known so far; the answers show what the next round needs. A tree costs its
- * depth in round trips, and the result depends on the DNS data only, not on the order answers
- * arrive in.
+ * The walk is driven by the answers: each time one arrives, the known part of the tree is walked
+ * again and every lookup that now falls within the limits is asked at once, so a branch goes on
+ * as soon as its own answer is in, without waiting for the other branches (issue 7: a tree costs
+ * its longest chain of dependent lookups, not the sum of its levels' slowest answers). The tree
+ * returned depends on the DNS data only: it is built by a last walk over every answer.
  */
 export const fetchSpfTree = async (resolver: Resolver, domain: string, options: SpfWalkOptions = {}): Promise<SpfTree> => {
   const families = options.families?.length ? [...new Set(options.families)].sort() : ([4] as const);
@@ -199,33 +200,44 @@ export const fetchSpfTree = async (resolver: Resolver, domain: string, options: 
   }
   settledNodes.set(nodeKey(rootName, 'root'), await fetchNode(resolver, rootName, 'root'));
 
-  for (;;) {
-    const pending: Promise<unknown>[] = [];
-    const want = (key: string, start: () => Promise<unknown>) => {
-      pending.push(start());
-      return key;
+  await new Promise<void>((resolve, reject) => {
+    let outstanding = 0;
+    const settle = <T>(p: Promise<T>, keep: (value: T) => void) => {
+      outstanding++;
+      p.then((value) => {
+        keep(value);
+        outstanding--;
+        pump();
+      }, reject);
     };
-    walkKnown(rootName, settledNodes, settledTerms, {
+    const needs: Needs = {
       needNode: (name, via) => {
         const key = nodeKey(name, via);
-        if (!nodes.has(key)) {
-          const p = fetchNode(resolver, name, via);
-          nodes.set(key, p);
-          want(key, () => p.then((f) => void settledNodes.set(key, f)));
-        }
+        if (nodes.has(key)) return;
+        const p = fetchNode(resolver, name, via);
+        nodes.set(key, p);
+        settle(p, (f) => settledNodes.set(key, f));
       },
       needTerm: (mechanism, name) => {
         const key = termKey(mechanism, name);
-        if (!termLookups.has(key)) {
-          const p = lookupTerm(resolver, mechanism, name, families);
-          termLookups.set(key, p);
-          want(key, () => p.then((t) => void settledTerms.set(key, t)));
-        }
+        if (termLookups.has(key)) return;
+        const p = lookupTerm(resolver, mechanism, name, families);
+        termLookups.set(key, p);
+        settle(p, (t) => settledTerms.set(key, t));
       },
-    });
-    if (pending.length === 0) break;
-    await Promise.all(pending);
-  }
+    };
+    // a walk over what is known asks what is missing; when nothing is missing or on its way, done
+    const pump = () => {
+      try {
+        walkKnown(rootName, settledNodes, settledTerms, needs);
+      } catch (err) {
+        reject(err);
+        return;
+      }
+      if (outstanding === 0) resolve();
+    };
+    pump();
+  });
   return walkKnown(rootName, settledNodes, settledTerms, { needNode: () => {}, needTerm: () => {} });
 };
 

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP } from '../ip.ts';
 
 export type SpfQualifier = '+' | '-' | '~' | '?';
 export type SpfMechanismName = 'all' | 'include' | 'a' | 'mx' | 'ptr' | 'ip4' | 'ip6' | 'exists';

@@ -1,7 +1,8 @@
 // An address the sender's SPF tree does not authorize, to stand for "a forwarder your SPF does
 // not list" when no --relay is given. Documentation ranges first (RFC 5737, RFC 3849): a test
 // or demo zone may list one of them, so each candidate is checked against the tree's networks.
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
+import { isIP } from '../ip.ts';
 
 const CANDIDATES: readonly string[] = [
   ...[1, 2, 3].flatMap((n) => [`192.0.2.${n}`, `198.51.100.${n}`, `203.0.113.${n}`]),

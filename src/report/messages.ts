@@ -25,18 +25,14 @@ const providerDkimFix = (provider: string, domain: string): string => {
   }
 };
 
+// English month names by hand: an Intl.DateTimeFormat costs ~10 ms of ICU start-up when this
+// module loads, before a check can send its first query (issue 7), for twelve fixed words
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
 /** "2027-01" -> "January 2027" */
-// toLocaleString builds a formatter each call (a tenth of a batch's CPU): one formatter, and the
-// few months a run names remembered
-const MONTH_FORMAT = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
-const monthNames = new Map<string, string>();
 const monthName = (ym: string): string => {
-  let name = monthNames.get(ym);
-  if (name === undefined) {
-    name = MONTH_FORMAT.format(new Date(`${ym}-15T00:00:00Z`));
-    if (monthNames.size < 1000) monthNames.set(ym, name);
-  }
-  return name;
+  const [year, month] = ym.split('-');
+  const name = MONTHS[Number(month) - 1];
+  return name === undefined ? ym : `${name} ${Number(year)}`;
 };
 
 /**

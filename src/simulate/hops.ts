@@ -15,7 +15,7 @@
 //          | "helo=" NAME            the name it gives in HELO/EHLO
 //
 // Parsing is pure; resolving a preset's address needs DNS and lives in resolveHops.
-import { isIP } from 'node:net';
+import { isIP } from '../ip.ts';
 import { errorCode, isNoRecord, type Resolver } from '../dns/types.ts';
 import { fetchSpfTree, type SpfNode } from '../records/fetch-spf.ts';
 import { UsageError, parseDomain } from '../options.ts';

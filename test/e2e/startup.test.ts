@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { BIN, FIXTURES } from '../helpers/run-cli.ts';
+import { startDnsServer } from '../helpers/dns-server.ts';
+import { loadZoneFiles } from '../../src/dns/zone-resolver.ts';
 
 const PROBE = fileURLToPath(new URL('../helpers/log-modules.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fwdcheck-startup-'));
@@ -42,5 +44,21 @@ describe('start-up loads only what the command needs', () => {
     assert.ok(modules.some((m) => /node_modules\/mailauth\/lib\/spf\//.test(m)));
     assert.ok(modules.some((m) => m.endsWith('/dist/report/render-json.js')));
     assert.deepEqual(modules.filter((m) => /render-table\.js$|node_modules\/(chalk|cli-table3)\//.test(m)), []);
+  });
+
+  it('a check sends its first query before it loads mailauth, the verdict code or the renderer (issue 7)', async () => {
+    const server = await startDnsServer({ zone: await loadZoneFiles([join(FIXTURES, 'zones/demo.zone')]) });
+    try {
+      const modules = await modulesOf(['bank.example', '--resolver', server.address, '--relay', '203.0.113.7', '--json']);
+      const first = modules.indexOf('dns:first-send');
+      assert.ok(first > 0, 'the probe saw a query sent');
+      const late = [/node_modules\/mailauth\//, /node_modules\/joi\//, /\/dist\/conclude\.js$/, /\/dist\/report\/render-json\.js$/, /node_modules\/dns-packet\//];
+      for (const re of late) {
+        const at = modules.findIndex((m) => re.test(m));
+        assert.ok(at > first, `${re} loads after the first query (at ${at}, first query at ${first})`);
+      }
+    } finally {
+      await server.close();
+    }
   });
 });

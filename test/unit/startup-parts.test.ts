@@ -1,0 +1,63 @@
+// The parts of issue 7's start-up work that can be checked without a clock: the IP test that
+// avoids node's IPv6 pattern answers as net.isIP does, the SPF walk sends a branch's next lookup
+// as soon as that branch's answer is in, and mailauth's load plan is the installed mailauth's.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { isIP as nodeIsIP } from 'node:net';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { DnsError, type Resolver } from '../../src/dns/types.ts';
+import { isIP } from '../../src/ip.ts';
+import { fetchSpfTree } from '../../src/records/fetch-spf.ts';
+
+describe('isIP', () => {
+  const pieces = ['0', '1', '9', '25', '255', '256', '01', '.', ':', '::', 'ffff', 'a', 'x', '%eth0', '1.2.3.4', '::ffff:', ' ', '-', '[', ']'];
+  it('answers as net.isIP does, for any text', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 40 }), fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((a) => a.join('')), fc.ipV4(), fc.ipV6()), (s) => {
+        assert.equal(isIP(s), nodeIsIP(s), JSON.stringify(s));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('the SPF walk', () => {
+  // a walk in rounds would wait for slow.example before asking next.example: here, forever
+  it('follows a branch as soon as its own answer is in, without waiting for the other branches', { timeout: 5000 }, async () => {
+    const records: Record<string, string> = {
+      'root.example': 'v=spf1 include:slow.example include:fast.example -all',
+      'slow.example': 'v=spf1 ip4:192.0.2.1 -all',
+      'fast.example': 'v=spf1 include:next.example -all',
+      'next.example': 'v=spf1 ip4:192.0.2.2 -all',
+    };
+    const asked: string[] = [];
+    let releaseSlow!: () => void;
+    const slow = new Promise<void>((r) => (releaseSlow = r));
+    const resolver = (async (name: string, type: string) => {
+      asked.push(name);
+      if (name === 'next.example') releaseSlow(); // next is asked while slow has not answered
+      if (name === 'slow.example') await slow;
+      const txt = records[name];
+      if (type !== 'TXT' || txt === undefined) throw new DnsError('ENOTFOUND', name, type);
+      return [[txt]];
+    }) as Resolver;
+    const tree = await fetchSpfTree(resolver, 'root.example');
+    assert.deepEqual(asked, ['root.example', 'slow.example', 'fast.example', 'next.example']);
+    // the tree is in evaluation order whatever order the answers came in
+    assert.deepEqual(tree.root.children.map((c) => c.domain), ['slow.example', 'fast.example']);
+    assert.deepEqual(tree.root.children[1]!.children.map((c) => c.domain), ['next.example']);
+    assert.equal(tree.lookups, 3);
+  });
+});
+
+describe("mailauth's load plan", () => {
+  it('is the one the installed mailauth gives (npm run mailauth-plan)', async () => {
+    const script = fileURLToPath(new URL('../../scripts/mailauth-load-plan.ts', import.meta.url));
+    const out = await new Promise<{ code: number; text: string }>((resolve) =>
+      execFile(process.execPath, [script, '--check'], (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, text: stdout + stderr })),
+    );
+    assert.equal(out.code, 0, out.text);
+  });
+});
