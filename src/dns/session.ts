@@ -142,8 +142,21 @@ const normalizeError = (err: unknown, name: string, type: string): DnsError => {
  * RFC 1035 2.3.4: labels of 1-63 octets, a name of at most 253 characters in text form. Any
  * octet may appear in a label (RFC 2181 11): SPF macros expand to names with spaces.
  */
-const validName = (name: string): boolean =>
-  name.length > 0 && Buffer.byteLength(name) <= 253 && name.split('.').every((l) => l.length > 0 && Buffer.byteLength(l) <= 63);
+const validName = (name: string): boolean => {
+  if (name.length === 0 || name.length > 253) return name.length > 0 && validSlow(name);
+  // ASCII (every name but an SPF macro's odd expansion): one pass, no allocation
+  let label = 0;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c > 0x7f) return validSlow(name);
+    if (c === 0x2e) {
+      if (label === 0) return false;
+      label = 0;
+    } else if (++label > 63) return false;
+  }
+  return label > 0;
+};
+const validSlow = (name: string): boolean => Buffer.byteLength(name) <= 253 && name.split('.').every((l) => l.length > 0 && Buffer.byteLength(l) <= 63);
 
 const copyRecords = (type: RRType, records: unknown[]): unknown[] => {
   // callers own what they get: the cached answer stays as the server sent it
@@ -171,6 +184,8 @@ interface CacheEntry {
   expires: number;
 }
 
+const FREE_SLOT = { ready: null, cancel: () => {} } as const;
+
 /** A counting semaphore: the limit on queries in flight. */
 const createLimiter = (limit: number) => {
   let active = 0;
@@ -184,7 +199,7 @@ const createLimiter = (limit: number) => {
       if (active < limit) {
         active++;
         peak = Math.max(peak, active);
-        return { ready: null, cancel: () => {} };
+        return FREE_SLOT;
       }
       let start!: () => void;
       const ready = new Promise<void>((resolve) => (start = resolve));
@@ -221,9 +236,8 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
   const opts = { ...SESSION_DEFAULTS, ...options };
   const { clock } = opts;
   const cache = new Map<string, CacheEntry>();
-  const inFlight = new Map<string, Shared>();
+  const inFlight = new Map<string, UpstreamQuery>();
   const limiter = createLimiter(Math.max(1, opts.concurrency));
-  const closers = new Set<() => void>();
   const distinct = opts.trackDistinct ? new Set<string>() : null;
   const totals = { queries: 0, cacheHits: 0, failures: 0, timeouts: 0, retries: 0 };
 
@@ -248,78 +262,121 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     while (cache.size > opts.cacheEntries) cache.delete(cache.keys().next().value!);
   };
 
+  /**
+   * One upstream query, shared by every lookup of (name, type) until it settles: an object with
+   * methods rather than closures, since a batch sends tens of thousands. Settles when the
+   * upstream answers, after timeoutMs (the upstream ends its own query then too), or when the
+   * session closes.
+   */
+  class UpstreamQuery implements Shared {
+    readonly promise: Promise<UpstreamAnswer>;
+    waiters = 0;
+    started = false;
+    done = false;
+    slot: { ready: Promise<void> | null; cancel(): void } = FREE_SLOT;
+    timer: { clear(): void } | undefined;
+    resolve!: (answer: UpstreamAnswer) => void;
+    reject!: (error: DnsError) => void;
+
+    readonly key: string;
+    readonly name: string;
+    readonly type: RRType;
+    readonly onRetry: () => void;
+
+    constructor(key: string, name: string, type: RRType, onRetry: () => void) {
+      this.key = key;
+      this.name = name;
+      this.type = type;
+      this.onRetry = onRetry;
+      this.promise = new Promise<UpstreamAnswer>((resolve, reject) => {
+        this.resolve = resolve;
+        this.reject = reject;
+      });
+      this.promise.catch(() => {});
+    }
+
+    run(): void {
+      if (this.done) {
+        // cancelled while its slot was being granted
+        limiter.release();
+        return;
+      }
+      this.started = true;
+      const { name, type } = this;
+      // time the event loop was busy is not counted (see loop-timer.ts); settling here
+      // bounds the query even for an upstream that never answers
+      this.timer = setLoopTimeout(() => this.settle(new DnsError('ETIMEOUT', name, type)), opts.timeoutMs);
+      let pending: Promise<UpstreamAnswer>;
+      try {
+        pending = upstream.query(name, type, { timeoutMs: opts.timeoutMs, retries: opts.retries, onRetry: this.onRetry });
+      } catch (err) {
+        pending = Promise.reject(err);
+      }
+      pending.then(
+        (answer) => this.settle(null, answer),
+        (err: unknown) => this.settle(normalizeError(err, name, type)),
+      );
+    }
+
+    settle(error: DnsError | null, answer?: UpstreamAnswer): void {
+      if (this.done) return;
+      this.done = true;
+      this.timer?.clear();
+      if (this.started) limiter.release();
+      else this.slot.cancel();
+      if (inFlight.get(this.key) === this) inFlight.delete(this.key);
+      if (error) {
+        if (this.started) {
+          totals.failures++;
+          if (error.code === 'ETIMEOUT') totals.timeouts++;
+        }
+        this.reject(error);
+      } else {
+        store(this.key, answer!);
+        this.resolve(answer!);
+      }
+    }
+
+    /** Nobody waits for it any more and it was not sent: it never will be. */
+    cancel(): void {
+      this.settle(new DnsError('ECANCELLED', this.name, this.type));
+    }
+  }
+
   /** Starts one upstream query, shared by every lookup of (name, type) until it settles. */
   const startQuery = (key: string, name: string, type: RRType, onRetry: () => void): Shared => {
-    const controller = new AbortController();
+    const query = new UpstreamQuery(key, name, type, onRetry);
+    inFlight.set(key, query);
     const slot = limiter.acquire();
-    let cancelled = false;
-    const shared: Shared = {
-      promise: undefined as unknown as Promise<UpstreamAnswer>,
-      waiters: 0,
-      started: false,
-      cancel: () => {
-        cancelled = true;
-        slot.cancel();
-        inFlight.delete(key);
-      },
-    };
-    // one promise per query, no async frame or race: a run sends tens of thousands of them
-    const run = (): Promise<UpstreamAnswer> => {
-      if (cancelled) return Promise.reject(new DnsError('ECANCELLED', name, type));
-      shared.started = true;
-      return new Promise<UpstreamAnswer>((resolve, reject) => {
-        let done = false;
-        let timedOut = false;
-        const settle = (error: DnsError | null, answer?: UpstreamAnswer) => {
-          if (done) return;
-          done = true;
-          timer.clear();
-          closers.delete(onClose);
-          limiter.release();
-          inFlight.delete(key);
-          if (error) {
-            totals.failures++;
-            if (error.code === 'ETIMEOUT') totals.timeouts++;
-            reject(error);
-          } else {
-            store(key, answer!);
-            resolve(answer!);
-          }
-        };
-        // time the event loop was busy is not counted (see loop-timer.ts); settling here
-        // bounds the query even for an upstream that ignores its signal
-        const timer = setLoopTimeout(() => {
-          timedOut = true;
-          settle(new DnsError('ETIMEOUT', name, type));
-          controller.abort();
-        }, opts.timeoutMs);
-        const onClose = () => {
-          settle(new DnsError('ECANCELLED', name, type));
-          controller.abort();
-        };
-        closers.add(onClose);
-        let pending: Promise<UpstreamAnswer>;
-        try {
-          pending = upstream.query(name, type, { signal: controller.signal, timeoutMs: opts.timeoutMs, retries: opts.retries, onRetry });
-        } catch (err) {
-          pending = Promise.reject(err);
-        }
-        pending.then(
-          (answer) => settle(null, answer),
-          (err: unknown) => settle(timedOut ? new DnsError('ETIMEOUT', name, type) : normalizeError(err, name, type)),
-        );
-      });
-    };
-    shared.promise = slot.ready === null ? run() : slot.ready.then(run);
-    shared.promise.catch(() => {});
-    inFlight.set(key, shared);
-    return shared;
+    if (slot.ready === null) query.run();
+    else {
+      query.slot = slot;
+      void slot.ready.then(() => query.run());
+    }
+    return query;
   };
 
   const view = (viewOptions: ViewOptions = {}): DnsClient => {
     const deadlineMs = viewOptions.deadlineMs ?? null;
-    const signals = [viewOptions.signal, deadlineMs === null ? undefined : AbortSignal.timeout(deadlineMs)].filter((x) => x !== undefined);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    // the check's deadline and the caller's signal end every lookup still waiting; one listener
+    // and one timer per view (not an AbortSignal.any per check: a run-wide signal would collect
+    // a dependant per check, and EventTarget listeners per lookup are slow)
+    let aborted = false;
+    const waiting = new Set<() => void>();
+    const abort = () => {
+      if (aborted) return;
+      aborted = true;
+      for (const w of [...waiting]) w();
+      waiting.clear();
+    };
+    const outer = viewOptions.signal;
+    if (outer?.aborted) aborted = true;
+    else outer?.addEventListener('abort', abort, { once: true });
+    let deadlineTimer: NodeJS.Timeout | undefined;
+    if (deadlineMs !== null && !aborted) {
+      deadlineTimer = setTimeout(abort, deadlineMs);
+      deadlineTimer.unref();
+    }
     const stats: DnsStats = {
       queries: 0, cacheHits: 0, failures: 0, retries: 0, anyAnswer: false, deadlineHit: false, limitHit: false,
       maxQueries: opts.maxQueriesPerCheck, deadlineMs,
@@ -339,56 +396,59 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     };
 
     /** Waits for a shared query, or for this check's deadline, whichever comes first. */
-    const wait = async (shared: Shared, name: string, type: RRType): Promise<UpstreamAnswer> => {
+    const wait = (shared: Shared, name: string, type: RRType): Promise<UpstreamAnswer> => {
       shared.waiters++;
-      if (!signal) {
-        try {
-          return await shared.promise;
-        } finally {
+      return new Promise<UpstreamAnswer>((resolve, reject) => {
+        let done = false;
+        const leave = () => {
+          done = true;
+          waiting.delete(onAbort);
           shared.waiters--;
-        }
-      }
-      let onAbort: (() => void) | undefined;
-      try {
-        return await Promise.race([
-          shared.promise,
-          new Promise<never>((_, reject) => {
-            onAbort = () => reject(deadlineError(name, type));
-            signal.addEventListener('abort', onAbort, { once: true });
-          }),
-        ]);
-      } finally {
-        if (onAbort) signal.removeEventListener('abort', onAbort);
-        shared.waiters--;
-        if (shared.waiters === 0 && !shared.started) shared.cancel();
-      }
+        };
+        const onAbort = () => {
+          if (done) return;
+          leave();
+          if (shared.waiters === 0 && !shared.started) shared.cancel();
+          reject(deadlineError(name, type));
+        };
+        waiting.add(onAbort);
+        shared.promise.then(
+          (answer) => {
+            if (done) return;
+            leave();
+            resolve(answer);
+          },
+          (err: unknown) => {
+            if (done) return;
+            leave();
+            reject(err);
+          },
+        );
+      });
+    };
+
+    const addTrace = (name: string, type: RRType, started: number, outcome: string, count: number, source: TraceEntry['source'], answer?: UpstreamAnswer) => {
+      const entry: TraceEntry = { name, type, outcome, count, ms: clock.now() - started, source };
+      if (answer?.kind === 'cname') entry.cname = answer.target;
+      if (answer?.kind === 'nxdomain' && answer.assumed) entry.note = 'assumed offline: a public suffix outside the zone files';
+      traceLog.push(entry);
     };
 
     /** One step: the answer for exactly (name, type), from the cache, a shared query or a new one. */
-    const step = async (name: string, type: RRType): Promise<UpstreamAnswer> => {
+    const step = async (name: string, type: RRType, key: string): Promise<UpstreamAnswer> => {
       const started = clock.now();
-      const key = `${type} ${name}`;
-      const trace = (outcome: string, count: number, source: TraceEntry['source'], answer?: UpstreamAnswer) => {
-        const cname = answer ? cnameOf(answer) : undefined;
-        const assumed = answer?.kind === 'nxdomain' && answer.assumed;
-        traceLog.push({
-          name, type, outcome, count, ms: clock.now() - started, source,
-          ...(cname === undefined ? {} : { cname }),
-          ...(assumed ? { note: 'assumed offline: a public suffix outside the zone files' } : {}),
-        });
-      };
-      if (signal?.aborted) {
-        trace('EDEADLINE', 0, 'query');
+      if (aborted) {
+        addTrace(name, type, started, 'EDEADLINE', 0, 'query');
         throw deadlineError(name, type);
       }
       const cached = fromCache(key);
       if (cached) {
         stats.cacheHits++;
         totals.cacheHits++;
-        trace(outcomeOf(cached), countOf(cached), 'cache', cached);
+        addTrace(name, type, started, outcomeOf(cached), countOf(cached), 'cache', cached);
         return cached;
       }
-      let shared = inFlight.get(key);
+      let shared: Shared | undefined = inFlight.get(key);
       let source: TraceEntry['source'] = 'shared';
       if (shared) {
         stats.cacheHits++;
@@ -396,7 +456,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       } else {
         if (stats.queries >= opts.maxQueriesPerCheck) {
           stats.limitHit = true;
-          trace('ELIMIT', 0, 'query');
+          addTrace(name, type, started, 'ELIMIT', 0, 'query');
           throw new DnsError('ELIMIT', name, type);
         }
         stats.queries++;
@@ -407,37 +467,54 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       }
       try {
         const answer = await wait(shared, name, type);
-        trace(outcomeOf(answer), countOf(answer), source, answer);
+        addTrace(name, type, started, outcomeOf(answer), countOf(answer), source, answer);
         return answer;
       } catch (err) {
-        trace(errorCode(err), 0, source);
+        addTrace(name, type, started, errorCode(err), 0, source);
         throw err;
       }
     };
 
-    /** A lookup: steps along the CNAME chain (RFC 1034 3.6.2), at most maxCnameDepth links. */
-    const lookup = async (name: string, type: RRType): Promise<unknown[]> => {
-      const seen = new Set([name]);
-      let current = name;
-      for (;;) {
-        const answer = await step(current, type);
-        stats.anyAnswer = true;
-        switch (answer.kind) {
-          case 'records':
-            return copyRecords(type, answer.records);
-          case 'nodata':
-            // mailauth counts a void lookup only for a thrown ENODATA, not for an empty list
-            throw new DnsError('ENODATA', name, type);
-          case 'nxdomain':
-            throw new DnsError('ENOTFOUND', name, type);
-          case 'cname': {
-            const target = normalizeName(answer.target);
-            if (seen.has(target) || seen.size > opts.maxCnameDepth) throw new DnsError('ELOOP', name, type);
-            seen.add(target);
-            current = target;
+    /**
+     * A lookup: steps along the CNAME chain (RFC 1034 3.6.2), at most maxCnameDepth links. The
+     * records are the cached ones, never handed out: resolve() gives each caller a copy.
+     */
+    const lookup = async (name: string, type: RRType, key: string): Promise<unknown[]> => {
+      try {
+        let seen: Set<string> | null = null;
+        let current = name;
+        let currentKey = key;
+        for (;;) {
+          const answer = await step(current, type, currentKey);
+          stats.anyAnswer = true;
+          switch (answer.kind) {
+            case 'records':
+              return answer.records;
+            case 'nodata':
+              // mailauth counts a void lookup only for a thrown ENODATA, not for an empty list
+              throw new DnsError('ENODATA', name, type);
+            case 'nxdomain':
+              throw new DnsError('ENOTFOUND', name, type);
+            case 'cname': {
+              const target = normalizeName(answer.target);
+              seen ??= new Set([name]);
+              if (seen.has(target) || seen.size > opts.maxCnameDepth) throw new DnsError('ELOOP', name, type);
+              seen.add(target);
+              current = target;
+              currentKey = `${type} ${target}`;
+            }
           }
         }
+      } catch (err) {
+        const error = normalizeError(err, name, type);
+        if (!isNoRecord(error)) stats.failures++;
+        throw error;
       }
+    };
+
+    const failed = (error: DnsError): Promise<never> => {
+      if (!isNoRecord(error)) stats.failures++;
+      return Promise.reject(error);
     };
 
     const resolve = (<T extends RRType>(rawName: string, rrtype: T): Promise<RecordMap[T]> => {
@@ -451,15 +528,9 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
         return known.then((records) => copyRecords(type, records as unknown[])) as Promise<RecordMap[T]>;
       }
       let pending: Promise<unknown[]>;
-      if (!validName(name)) pending = Promise.reject(new DnsError('EBADNAME', name, type));
-      else if (!RR_TYPES.includes(type)) pending = Promise.reject(new DnsError('ENOTIMP', name, type));
-      else pending = lookup(name, type);
-      pending = pending.catch((err: unknown) => {
-        const error = normalizeError(err, name, type);
-        if (!isNoRecord(error)) stats.failures++;
-        throw error;
-      });
-      pending.catch(() => {});
+      if (!validName(name)) pending = failed(new DnsError('EBADNAME', name, type));
+      else if (!RR_TYPES.includes(type)) pending = failed(new DnsError('ENOTIMP', name, type));
+      else pending = lookup(name, type, key);
       memo.set(key, pending);
       return pending.then((records) => copyRecords(type, records)) as Promise<RecordMap[T]>;
     }) as Resolver;
@@ -469,7 +540,11 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       stats: () => ({ ...stats }),
       trace: () => traceLog,
       describe: () => upstream.describe(),
-      close: () => memo.clear(),
+      close: () => {
+        memo.clear();
+        if (deadlineTimer) clearTimeout(deadlineTimer);
+        outer?.removeEventListener('abort', abort);
+      },
     };
   };
 
@@ -478,7 +553,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     stats: () => ({ ...totals, peakInFlight: limiter.peak(), cacheEntries: cache.size, distinct: distinct ? distinct.size : null }),
     describe: () => upstream.describe(),
     close: () => {
-      for (const close of [...closers]) close();
+      for (const query of [...inFlight.values()]) query.settle(new DnsError('ECANCELLED', query.name, query.type));
       cache.clear();
       upstream.close();
     },
@@ -499,7 +574,6 @@ const outcomeOf = (answer: UpstreamAnswer): string => {
 };
 
 const countOf = (answer: UpstreamAnswer): number => (answer.kind === 'records' ? answer.records.length : answer.kind === 'cname' ? 1 : 0);
-const cnameOf = (answer: UpstreamAnswer): string | undefined => (answer.kind === 'cname' ? answer.target : undefined);
 
 export interface DnsClientOptions extends Omit<DnsSessionOptions, 'trackDistinct'>, ViewOptions {}
 
@@ -508,5 +582,11 @@ export const createDnsClient = (upstream: UpstreamResolver, options: DnsClientOp
   const { signal, deadlineMs, ...sessionOptions } = options;
   const session = createDnsSession(upstream, sessionOptions);
   const client = session.view({ ...(signal ? { signal } : {}), ...(deadlineMs === undefined ? {} : { deadlineMs }) });
-  return { ...client, close: () => session.close() };
+  return {
+    ...client,
+    close: () => {
+      client.close();
+      session.close();
+    },
+  };
 };

@@ -118,8 +118,12 @@ export const DNS_ERROR_TEXT: Record<DnsErrorCode, string> = {
 
 /** What one try of one query needs from the session. */
 export interface QueryContext {
-  /** Aborted when the query's time is up or the session closes. */
-  signal: AbortSignal;
+  /**
+   * Ends the query early (as ETIMEOUT) when it aborts. Optional: a transport ends a query by
+   * itself once timeoutMs has passed, and the session does not give one (a signal per query
+   * costs more than the query in a batch).
+   */
+  signal?: AbortSignal;
   /** The time the whole query has (--timeout); a transport spaces its retries within it. */
   timeoutMs: number;
   /** Retransmissions allowed within timeoutMs. */

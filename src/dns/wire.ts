@@ -178,12 +178,18 @@ export const buildQuery = (id: number, name: string, type: RRType, udpPayloadSiz
   return buf;
 };
 
+/** What a UDP channel calls back: the query waiting under a message id. */
+interface UdpWaiter {
+  onMessage(msg: Buffer, id: number, server: ServerAddress): void;
+  onRefused(server: ServerAddress): void;
+}
+
 /**
  * A UDP socket connected to one server (so the kernel drops datagrams from any other address,
  * and sends skip the address lookup), shared by many queries told apart by message id.
  */
 const createUdpChannel = (server: ServerAddress, health: { refusedAt: number }) => {
-  const waiters = new Map<number, { onMessage(msg: Buffer): void; onRefused(): void }>();
+  const waiters = new Map<number, UdpWaiter>();
   const socket = dgram.createSocket({ type: isIP(server.host) === 6 ? 'udp6' : 'udp4', recvBufferSize: 4 << 20 });
   socket.on('error', (err: NodeJS.ErrnoException) => {
     // ICMP port unreachable on a connected socket: nothing listens there, say so at once
@@ -191,17 +197,29 @@ const createUdpChannel = (server: ServerAddress, health: { refusedAt: number }) 
     // time out or retry)
     if (err.code !== 'ECONNREFUSED') return;
     health.refusedAt = Date.now();
-    for (const w of [...waiters.values()]) w.onRefused();
+    for (const w of [...waiters.values()]) w.onRefused(server);
   });
   socket.on('message', (msg) => {
     // anything shorter than a header, or with an id we did not send, is dropped
-    if (msg.length >= 12) waiters.get(msg.readUInt16BE(0))?.onMessage(msg);
+    if (msg.length < 12) return;
+    const id = msg.readUInt16BE(0);
+    waiters.get(id)?.onMessage(msg, id, server);
   });
-  const connected = new Promise<boolean>((resolve) => socket.connect(server.port, server.host, (err?: Error) => resolve(!err)));
+  let isConnected = false;
+  const connected = new Promise<boolean>((resolve) =>
+    socket.connect(server.port, server.host, (err?: Error) => {
+      isConnected = !err;
+      resolve(!err);
+    }),
+  );
   socket.unref();
+  // the kernel rate-limits ICMP errors: a port that refused a moment ago is taken as still closed
+  const checkRefused = (waiter: UdpWaiter) => {
+    if (Date.now() - health.refusedAt < 5000) waiter.onRefused(server);
+  };
   return {
     /** Reserves a free random id (RFC 5452 9.2) for a query. */
-    register(waiter: { onMessage(msg: Buffer): void; onRefused(): void }): number {
+    register(waiter: UdpWaiter): number {
       for (;;) {
         const id = Math.floor(Math.random() * 65536);
         if (!waiters.has(id)) {
@@ -212,10 +230,18 @@ const createUdpChannel = (server: ServerAddress, health: { refusedAt: number }) 
     },
     release: (id: number) => waiters.delete(id),
     load: () => waiters.size,
-    send: async (msg: Buffer, onRefused: () => void): Promise<void> => {
-      if (await connected) socket.send(msg, () => {});
-      // the kernel rate-limits ICMP errors: a port that refused a moment ago is taken as still closed
-      if (Date.now() - health.refusedAt < 5000) onRefused();
+    send: (msg: Buffer, waiter: UdpWaiter): void => {
+      // no callback: node then sends at once (uv_udp_try_send) without a completion to
+      // dispatch; a failed send is an "error" event, handled above
+      if (isConnected) {
+        socket.send(msg);
+        checkRefused(waiter);
+        return;
+      }
+      void connected.then((ok) => {
+        if (ok) socket.send(msg);
+        checkRefused(waiter);
+      });
     },
     close: () => {
       waiters.clear();
@@ -271,7 +297,6 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
   const poolSize = Math.max(1, options.sockets ?? 4);
   const pools = new Map<ServerAddress, UdpChannel[]>();
   const health = new Map(servers.map((s) => [s, { refusedAt: -Infinity }]));
-  const closers = new Set<() => void>();
   let closed = false;
 
   const channel = (server: ServerAddress): UdpChannel => {
@@ -289,6 +314,164 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
     return created;
   };
 
+  /**
+   * One query in flight: a class, not a dozen closures, since a batch has tens of thousands. It
+   * ends itself after ctx.timeoutMs (ETIMEOUT), or earlier when ctx.signal aborts.
+   */
+  class WireQuery implements UdpWaiter {
+    settled = false;
+    sends = 0;
+    edns = udpPayloadSize;
+    readonly first = Math.floor(Math.random() * servers.length);
+    readonly started = performance.now();
+    timer: { clear(): void } | undefined;
+    tcp: AbortController | undefined;
+    /** Where it was sent: one entry per server, each under its own id. */
+    readonly registrations: { channel: UdpChannel; id: number; server: ServerAddress }[] = [];
+    triedAfterError: Set<ServerAddress> | null = null;
+    readonly interval: number;
+    readonly abortListener: (() => void) | null;
+
+    readonly name: string;
+    readonly type: RRType;
+    readonly ctx: QueryContext;
+    readonly resolve: (answer: UpstreamAnswer) => void;
+    readonly reject: (error: DnsError) => void;
+
+    constructor(name: string, type: RRType, ctx: QueryContext, resolve: (answer: UpstreamAnswer) => void, reject: (error: DnsError) => void) {
+      this.name = name;
+      this.type = type;
+      this.ctx = ctx;
+      this.resolve = resolve;
+      this.reject = reject;
+      this.interval = Math.max(1, Math.floor(ctx.timeoutMs / (ctx.retries + 1)));
+      this.abortListener = ctx.signal ? () => this.finish(new DnsError('ETIMEOUT', name, type)) : null;
+    }
+
+    start(): void {
+      const signal = this.ctx.signal;
+      if (signal) {
+        if (signal.aborted) return this.finish(new DnsError('ETIMEOUT', this.name, this.type));
+        signal.addEventListener('abort', this.abortListener!);
+      }
+      inFlight.add(this);
+      this.send(servers[this.first]!);
+      this.schedule();
+    }
+
+    finish(error: DnsError | null, answer?: UpstreamAnswer): void {
+      if (this.settled) return;
+      this.settled = true;
+      this.timer?.clear();
+      for (const r of this.registrations) r.channel.release(r.id);
+      this.tcp?.abort();
+      if (this.abortListener) this.ctx.signal!.removeEventListener('abort', this.abortListener);
+      inFlight.delete(this);
+      if (error) this.reject(error);
+      else this.resolve(answer!);
+    }
+
+    /** Sends (again) to a server, under this query's id on that server's socket. */
+    send(server: ServerAddress): void {
+      if (this.settled) return;
+      if (this.sends > 0) this.ctx.onRetry();
+      this.sends++;
+      let reg = this.registrations.find((r) => r.server === server);
+      if (!reg) {
+        const ch = channel(server);
+        reg = { channel: ch, id: ch.register(this), server };
+        this.registrations.push(reg);
+      }
+      reg.channel.send(buildQuery(reg.id, this.name, this.type, this.edns), this);
+    }
+
+    /** Sends again every interval while retries remain; after the last, the query has had its time. */
+    schedule(): void {
+      // a send may have ended it already (a port known to refuse)
+      if (this.settled) return;
+      const remaining = this.ctx.timeoutMs - this.interval * this.ctx.retries;
+      const last = this.sends > this.ctx.retries;
+      // time the event loop was busy is not counted: an answer read late is not resent for
+      this.timer = setLoopTimeout(
+        () => {
+          if (this.sends <= this.ctx.retries) {
+            this.send(servers[(this.first + this.sends) % servers.length]!);
+            this.schedule();
+          } else this.finish(new DnsError('ETIMEOUT', this.name, this.type));
+        },
+        last ? Math.max(1, remaining) : this.interval,
+      );
+    }
+
+    onMessage(msg: Buffer, id: number, server: ServerAddress): void {
+      if (!this.tcp) this.handle(msg, id, server, false);
+    }
+
+    onRefused(server: ServerAddress): void {
+      if (this.tcp || this.settled) return;
+      const tried = (this.triedAfterError ??= new Set());
+      tried.add(server);
+      const next = servers.find((s) => !tried.has(s));
+      if (next) this.send(next);
+      else this.finish(new DnsError('ECONNREFUSED', this.name, this.type));
+    }
+
+    handle(answer: Buffer, id: number, server: ServerAddress, viaTcp: boolean): void {
+      if (this.settled) return;
+      const { name, type } = this;
+      let packet: DecodedPacket;
+      try {
+        packet = codec().decode(answer) as DecodedPacket;
+      } catch {
+        // this query's answer is broken: this query fails, no other
+        return this.finish(new DnsError('EBADRESP', name, type));
+      }
+      // not an answer to this question (QR=0, another question): keep waiting
+      if (!answersQuestion(packet, id, name, type)) return;
+      if (!viaTcp && packet.flag_tc) return this.askTcp(server);
+      if (packet.rcode === 'FORMERR' && this.edns > 0) {
+        // RFC 6891 7: a server that does not know EDNS; ask again without it
+        this.edns = 0;
+        return this.send(server);
+      }
+      let result: UpstreamAnswer;
+      try {
+        result = interpretResponse(packet, name, type);
+      } catch (err) {
+        const error = err as DnsError;
+        const tried = (this.triedAfterError ??= new Set());
+        tried.add(server);
+        const next = servers.find((s) => !tried.has(s));
+        if (TRY_NEXT_SERVER.has(error.code) && next !== undefined) return this.send(next);
+        return this.finish(error);
+      }
+      this.finish(null, result);
+    }
+
+    askTcp(server: ServerAddress): void {
+      if (this.tcp) return;
+      this.ctx.onRetry();
+      this.timer?.clear();
+      const tcp = (this.tcp = new AbortController());
+      // the rest of the query's time, for the TCP exchange
+      const left = Math.max(1, this.ctx.timeoutMs - (performance.now() - this.started));
+      this.timer = setLoopTimeout(() => {
+        tcp.abort();
+        this.finish(new DnsError('ETIMEOUT', this.name, this.type));
+      }, left);
+      const signal = this.ctx.signal ? AbortSignal.any([tcp.signal, this.ctx.signal]) : tcp.signal;
+      const id = this.registrations.find((r) => r.server === server)!.id;
+      queryTcp(server, buildQuery(id, this.name, this.type, 0), signal).then(
+        (msg) => this.handle(msg, id, server, true),
+        (err: { code?: string }) => {
+          if (!this.settled) this.finish(new DnsError(err.code === 'ECONNREFUSED' ? 'ECONNREFUSED' : this.ctx.signal?.aborted ? 'ETIMEOUT' : 'EBADRESP', this.name, this.type));
+        },
+      );
+    }
+  }
+
+  const inFlight = new Set<WireQuery>();
+
   // a socket per server now: connecting takes a turn of the event loop, which the first queries
   // would otherwise wait for behind whatever the process loads meanwhile (issue 7, start-up)
   for (const server of servers) channel(server);
@@ -296,113 +479,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
   const query = (name: string, type: RRType, ctx: QueryContext): Promise<UpstreamAnswer> =>
     new Promise<UpstreamAnswer>((resolve, reject) => {
       if (closed) return reject(new DnsError('ECANCELLED', name, type));
-      const first = Math.floor(Math.random() * servers.length);
-      let sends = 0;
-      let edns = udpPayloadSize;
-      let settled = false;
-      let retransmit: { clear(): void } | undefined;
-      let tcp: AbortController | undefined;
-      const registrations: { channel: UdpChannel; id: number; server: ServerAddress }[] = [];
-      const triedAfterError = new Set<ServerAddress>();
-
-      const finish = (error: DnsError | null, answer?: UpstreamAnswer) => {
-        if (settled) return;
-        settled = true;
-        retransmit?.clear();
-        for (const r of registrations) r.channel.release(r.id);
-        tcp?.abort();
-        ctx.signal.removeEventListener('abort', onAbort);
-        closers.delete(onClose);
-        if (error) reject(error);
-        else resolve(answer!);
-      };
-      const onAbort = () => finish(new DnsError('ETIMEOUT', name, type));
-      const onClose = () => finish(new DnsError('ECANCELLED', name, type));
-      ctx.signal.addEventListener('abort', onAbort);
-      closers.add(onClose);
-      if (ctx.signal.aborted) return onAbort();
-
-      /** Sends (again) to a server, under this query's id on that server's socket. */
-      const send = (server: ServerAddress) => {
-        if (settled) return;
-        if (sends > 0) ctx.onRetry();
-        sends++;
-        let reg = registrations.find((r) => r.server === server);
-        if (!reg) {
-          const ch = channel(server);
-          const id: number = ch.register({ onMessage: (msg) => onMessage(msg, id, server), onRefused: () => onRefused(server) });
-          reg = { channel: ch, id, server };
-          registrations.push(reg);
-        }
-        const target = server;
-        reg.channel.send(buildQuery(reg.id, name, type, edns), () => onRefused(target)).catch(() => {});
-      };
-      const interval = Math.max(1, Math.floor(ctx.timeoutMs / (ctx.retries + 1)));
-      const schedule = () => {
-        // time the event loop was busy is not counted: an answer read late is not resent for
-        retransmit = setLoopTimeout(() => {
-          if (sends <= ctx.retries) {
-            send(servers[(first + sends) % servers.length]!);
-            schedule();
-          }
-        }, interval);
-      };
-
-      const handle = (answer: Buffer, id: number, server: ServerAddress, viaTcp: boolean) => {
-        let packet: DecodedPacket;
-        try {
-          packet = codec().decode(answer) as DecodedPacket;
-        } catch {
-          // this query's answer is broken: this query fails, no other
-          return finish(new DnsError('EBADRESP', name, type));
-        }
-        // not an answer to this question (QR=0, another question): keep waiting
-        if (!answersQuestion(packet, id, name, type)) return;
-        if (!viaTcp && packet.flag_tc) return askTcp(server);
-        if (packet.rcode === 'FORMERR' && edns > 0) {
-          // RFC 6891 7: a server that does not know EDNS; ask again without it
-          edns = 0;
-          return send(server);
-        }
-        try {
-          finish(null, interpretResponse(packet, name, type));
-        } catch (err) {
-          const error = err as DnsError;
-          triedAfterError.add(server);
-          const next = servers.find((s) => !triedAfterError.has(s));
-          if (TRY_NEXT_SERVER.has(error.code) && next !== undefined) return send(next);
-          finish(error);
-        }
-      };
-
-      const askTcp = (server: ServerAddress) => {
-        if (tcp) return;
-        ctx.onRetry();
-        retransmit?.clear();
-        tcp = new AbortController();
-        const signal = AbortSignal.any([tcp.signal, ctx.signal]);
-        const id = registrations.find((r) => r.server === server)!.id;
-        queryTcp(server, buildQuery(id, name, type, 0), signal).then(
-          (msg) => handle(msg, id, server, true),
-          (err: { code?: string }) => {
-            if (!settled) finish(new DnsError(err.code === 'ECONNREFUSED' ? 'ECONNREFUSED' : ctx.signal.aborted ? 'ETIMEOUT' : 'EBADRESP', name, type));
-          },
-        );
-      };
-
-      const onMessage = (msg: Buffer, id: number, server: ServerAddress) => {
-        if (!tcp) handle(msg, id, server, false);
-      };
-      const onRefused = (server: ServerAddress) => {
-        if (tcp) return;
-        triedAfterError.add(server);
-        const next = servers.find((s) => !triedAfterError.has(s));
-        if (next) send(next);
-        else finish(new DnsError('ECONNREFUSED', name, type));
-      };
-
-      send(servers[first]!);
-      schedule();
+      new WireQuery(name, type, ctx, resolve, reject).start();
       // the codec loads while the first answers are on their way
       if (!packetCodec) setImmediate(codec);
     });
@@ -411,7 +488,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
     query,
     close: () => {
       closed = true;
-      for (const close of [...closers]) close();
+      for (const q of [...inFlight]) q.finish(new DnsError('ECANCELLED', q.name, q.type));
       for (const pool of pools.values()) for (const c of pool) c.close();
       pools.clear();
     },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { looksLikeDkimKey, parseDkimKey } from '../../src/records/parse-dkim.ts';
+import { looksLikeDkimKey, parseDkimKey, rsaBitsCacheSize, rsaBitsOf } from '../../src/records/parse-dkim.ts';
 
 const rsa = (bits: number, type: 'spki' | 'pkcs1' = 'spki') =>
   generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ type, format: 'der' }).toString('base64');
@@ -31,5 +31,28 @@ describe('parseDkimKey', () => {
     assert.equal(looksLikeDkimKey('v=DKIM1; p=abc'), true);
     assert.equal(looksLikeDkimKey('v=spf1 -all'), false);
     assert.equal(looksLikeDkimKey('google-site-verification=xyz'), false);
+  });
+});
+
+describe('the RSA key-size cache', () => {
+  it('gives the same answer for a key met again, whatever the record around it', () => {
+    const p = rsa(1024);
+    const first = parseDkimKey(`v=DKIM1; p=${p}`);
+    const again = parseDkimKey(`v=DKIM1; k=rsa; t=y; p=${p}`);
+    assert.equal(first.bits, 1024);
+    assert.equal(again.bits, 1024);
+    assert.deepEqual([...again.problems].sort(), ['short-key', 'testing']);
+    // an unreadable key is cached as unreadable
+    assert.equal(rsaBitsOf('AAAA'), null);
+    assert.equal(rsaBitsOf('AAAA'), null);
+    assert.deepEqual(parseDkimKey('v=DKIM1; p=AAAA').problems, ['bad-key-data']);
+  });
+  it('stays bounded', () => {
+    for (let i = 0; i < 2000; i++) rsaBitsOf(Buffer.from(`not a key ${i}`).toString('base64').replace(/=+$/, ''));
+    assert.ok(rsaBitsCacheSize() <= 512);
+    // and still answers for keys evicted and met again
+    const p = rsa(2048);
+    assert.equal(rsaBitsOf(p), 2048);
+    assert.equal(parseDkimKey(`p=${p}`).bits, 2048);
   });
 });

@@ -184,6 +184,32 @@ describe('DNS session', () => {
     assert.deepEqual(calls, ['TXT first.example']);
   });
 
+  it('on close, ends the lookups in flight and the queued ones (ECANCELLED), and sends nothing more', async () => {
+    const { upstream, calls } = scripted(() => new Promise<UpstreamAnswer>(() => {}));
+    const session = createDnsSession(upstream, { timeoutMs: 5000, concurrency: 1, clock: manualClock() });
+    const v = session.view();
+    const sent = v.resolve('sent.example', 'TXT');
+    const queued = v.resolve('queued.example', 'TXT');
+    await tick();
+    session.close();
+    await assert.rejects(sent, { code: 'ECANCELLED' });
+    await assert.rejects(queued, { code: 'ECANCELLED' });
+    await tick();
+    assert.deepEqual(calls, ['TXT sent.example']);
+  });
+
+  it('gives the upstream no signal to watch: the upstream ends its own query at timeoutMs', async () => {
+    const seen: QueryContext[] = [];
+    const { upstream } = scripted((_name, _type, ctx) => {
+      seen.push(ctx);
+      return txt('x');
+    });
+    const client = createDnsClient(upstream, { timeoutMs: 1234, retries: 3, clock: manualClock() });
+    await client.resolve('x.example', 'TXT');
+    assert.deepEqual([seen[0]!.signal, seen[0]!.timeoutMs, seen[0]!.retries], [undefined, 1234, 3]);
+    client.close();
+  });
+
   it('enforces the query timeout whatever the upstream does (ETIMEOUT), and counts retries', async () => {
     const { upstream } = scripted((_name, _type, ctx) => {
       ctx.onRetry();

@@ -106,6 +106,22 @@ describe('wire client', () => {
     });
   });
 
+  it('ends a query by itself after timeoutMs (ETIMEOUT), with no signal given; a signal ends it sooner', async () => {
+    await withFaults([{ name: 'w.example', type: 'TXT', fault: { kind: 'drop' } }], async () => {
+      const wire = createWireResolver({ servers: [{ host: server.host, port: server.port }] });
+      let retries = 0;
+      await assert.rejects(wire.query('w.example', 'TXT', { timeoutMs: 150, retries: 2, onRetry: () => retries++ }), { code: 'ETIMEOUT' });
+      assert.equal(retries, 2);
+      const abort = new AbortController();
+      const pending = wire.query('w.example', 'TXT', { signal: abort.signal, timeoutMs: 60_000, retries: 0, onRetry: () => {} });
+      abort.abort();
+      await assert.rejects(pending, { code: 'ETIMEOUT' });
+      const closing = wire.query('w.example', 'TXT', { timeoutMs: 60_000, retries: 0, onRetry: () => {} });
+      wire.close();
+      await assert.rejects(closing, { code: 'ECANCELLED' });
+    });
+  });
+
   it('takes an answer to any transmission up to the end of the timeout: a slow name is not given up on early', async () => {
     // 700-900 ms per answer; transmissions at 0, 400 and 800 ms of a 2000 ms query
     await withFaults([{ name: '_dmarc.w.example', type: 'TXT', delayMs: 700, jitterMs: 200 }], async () => {
