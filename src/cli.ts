@@ -302,9 +302,11 @@ export const isBatch = (parsed: Parsed): boolean => (parsed.domains.length !== 1
 /** One domain: the full report, on a terminal with a spinner while it resolves. */
 const runOne = async (parsed: Parsed, domain: string, io: CliIo, ui: { spinner?: Ora; dns?: DnsClient }): Promise<number> => {
   // loaded now, not at start-up: what sends the first queries first, the rest while they run
-  const checkModule = import('./check.ts');
-  const dns = await (await import('./upstream.ts')).openDnsClient(parsed, io.clock);
+  const [{ openDnsClient }, { startFirstWave }] = await Promise.all([import('./upstream.ts'), import('./first-wave.ts')]);
+  const dns = await openDnsClient(parsed, io.clock);
   ui.dns = dns;
+  startFirstWave(dns.resolve, domain, parsed.check);
+  const checkModule = importLater(() => import('./check.ts'));
 
   // progress on stderr, only for a person at a terminal
   // (a terminal of 0 columns, as a pseudo-terminal nobody sized, makes ora redraw without end)

@@ -4,10 +4,8 @@
 import type { Clock } from './clock.ts';
 import { createDnsClient, type DnsClient } from './dns/client.ts';
 import { openUpstream } from './dns/open.ts';
-import { ZoneSyntaxError } from './dns/parse-zone.ts';
 import { createDnsSession, type DnsSession } from './dns/session.ts';
 import type { ServerAddress, UpstreamResolver } from './dns/types.ts';
-import { ZoneFileError } from './dns/zone-resolver.ts';
 import { UsageError } from './options.ts';
 
 export interface DnsOptions {
@@ -25,6 +23,8 @@ const openDns = async (parsed: DnsOptions): Promise<UpstreamResolver> => {
   try {
     return await openUpstream({ zones: parsed.zones, offline: parsed.offline, ...(parsed.resolver ? { resolver: parsed.resolver } : {}) });
   } catch (err) {
+    // the zone modules are loaded by then if they threw these
+    const [{ ZoneSyntaxError }, { ZoneFileError }] = await Promise.all([import('./dns/parse-zone.ts'), import('./dns/zone-resolver.ts')]);
     if (err instanceof ZoneSyntaxError) throw new UsageError(`zone file error: ${err.message}`);
     if (err instanceof ZoneFileError) throw new UsageError(err.message);
     throw err;

@@ -3,7 +3,6 @@
 // zone files alone with --offline.
 import type { ServerAddress, UpstreamResolver } from './types.ts';
 import { createWireResolver } from './wire.ts';
-import { createZoneLayer, loadZoneFiles } from './zone-resolver.ts';
 
 export interface DnsSource {
   zones: readonly string[];
@@ -17,6 +16,9 @@ export const openUpstream = async (source: DnsSource): Promise<UpstreamResolver>
   const network = (): UpstreamResolver =>
     source.resolver ? createWireResolver({ servers: [source.resolver], label: `${source.resolver.host}:${source.resolver.port}` }) : createWireResolver();
   if (source.zones.length === 0) return network();
+  // the zone code (and the Public Suffix List) only when zone files are given: without them the
+  // first queries go out without waiting for it (issue 7, start-up)
+  const { createZoneLayer, loadZoneFiles } = await import('./zone-resolver.ts');
   const zone = await loadZoneFiles(source.zones);
   const files = `zone files ${source.zones.join(', ')}`;
   if (source.offline) return createZoneLayer(zone, null, `${files} (offline)`);

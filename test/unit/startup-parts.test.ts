@@ -1,6 +1,7 @@
 // The parts of issue 7's start-up work that can be checked without a clock: the IP test that
 // avoids node's IPv6 pattern answers as net.isIP does, the SPF walk sends a branch's next lookup
-// as soon as that branch's answer is in, and mailauth's load plan is the installed mailauth's.
+// as soon as that branch's answer is in, mailauth's load plan is the installed mailauth's, and the
+// CLI's first wave asks nothing a check would not ask.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { isIP as nodeIsIP } from 'node:net';
@@ -10,6 +11,13 @@ import fc from 'fast-check';
 import { DnsError, type Resolver } from '../../src/dns/types.ts';
 import { isIP } from '../../src/ip.ts';
 import { fetchSpfTree } from '../../src/records/fetch-spf.ts';
+import { check } from '../../src/check.ts';
+import { fixedClock } from '../../src/clock.ts';
+import { createDnsClient } from '../../src/dns/client.ts';
+import { parseZone } from '../../src/dns/parse-zone.ts';
+import { ZoneIndex } from '../../src/dns/zone.ts';
+import { createZoneResolver } from '../../src/dns/zone-resolver.ts';
+import { firstLookups } from '../../src/first-wave.ts';
 
 describe('isIP', () => {
   const pieces = ['0', '1', '9', '25', '255', '256', '01', '.', ':', '::', 'ffff', 'a', 'x', '%eth0', '1.2.3.4', '::ffff:', ' ', '-', '[', ']'];
@@ -60,4 +68,38 @@ describe("mailauth's load plan", () => {
     );
     assert.equal(out.code, 0, out.text);
   });
+});
+
+describe("the CLI's first wave", () => {
+  const ZONE = `
+$ORIGIN bank.example.
+@       TXT "v=spf1 include:_spf.mail.example -all"
+@       MX  10 mx.bank.example.
+mx      A   192.0.2.10
+_dmarc  TXT "v=DMARC1; p=reject"
+google._domainkey TXT "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAz"
+$ORIGIN mail.example.
+_spf    TXT "v=spf1 ip4:192.0.2.0/24 -all"
+$ORIGIN forwarder.example.
+relay   A   203.0.113.7
+$ORIGIN google.com.
+_spf    TXT "v=spf1 ip4:209.85.128.0/17 ~all"
+$ORIGIN 113.0.203.in-addr.arpa.
+7       PTR relay.forwarder.example.
+`;
+  const cases: { domain: string; relays: string[]; selectors: string[] }[] = [
+    { domain: 'bank.example', relays: ['203.0.113.7'], selectors: [] },
+    { domain: 'bank.example', relays: ['203.0.113.7,srs=fwd.example', '2001:db8::7'], selectors: ['google'] },
+    { domain: 'nx.example', relays: [], selectors: [] },
+    { domain: 'bank.example', relays: ['gmail'], selectors: [] },
+  ];
+  for (const c of cases) {
+    it(`asks only what check() asks anyway: ${c.domain} ${c.relays.join(' ') || '(no relay)'} ${c.selectors.join(' ')}`, async () => {
+      const clock = fixedClock('2026-11-30T12:00:00Z');
+      const dns = createDnsClient(createZoneResolver(new ZoneIndex(parseZone(ZONE, 'inline.zone'))), { timeoutMs: 1000, clock });
+      await check(c.domain, { relays: c.relays, selectors: c.selectors }, { dns, clock });
+      const asked = new Set(dns.trace().map((t) => `${t.type} ${t.name}`));
+      for (const [name, type] of firstLookups(c.domain, c)) assert.ok(asked.has(`${type} ${name}`), `${type} ${name} is asked by check()`);
+    });
+  }
 });

@@ -1,0 +1,34 @@
+// The lookups check() makes first, whatever the answers, asked by the CLI through the check's own
+// view as soon as the DNS is open: they are on the wire while the check's code loads (issue 7,
+// start-up), and check() finds them in the view, answered or in flight. Each one here is a lookup
+// check() makes anyway (test/e2e/startup.test.ts compares the lookups of a check with and without
+// this wave): never a query a check would not send.
+import type { CheckOptions } from './check.ts';
+import type { Resolver, RRType } from './dns/types.ts';
+import { reverseName } from './records/fetch-ptr.ts';
+import { normalizeIp, parseRelaySpec } from './simulate/hops.ts';
+
+/** (name, type) pairs every check of `domain` with these options asks before any answer. */
+export const firstLookups = (domain: string, options: Pick<CheckOptions, 'relays' | 'selectors'>): [string, RRType][] => {
+  const d = domain.toLowerCase().replace(/\.$/, '');
+  const out: [string, RRType][] = [
+    // fetchExistence: a mail domain has at least one of these (TXT is also the SPF record of the
+    // default envelope sender, postmaster@domain)
+    ...(['TXT', 'A', 'AAAA', 'MX', 'NS'] as const).map((t): [string, RRType] => [d, t]),
+    // fetchDmarc: the From domain's own record comes first in both discoveries
+    [`_dmarc.${d}`, 'TXT'],
+  ];
+  // fetchDkim: the RFC 8020 test before the common selectors
+  if (options.selectors.length === 0) out.push([`_domainkey.${d}`, 'TXT']);
+  // fetchRelayIdentity: each relay's PTR
+  for (const r of options.relays) {
+    const spec = parseRelaySpec(r);
+    if (spec.address?.kind === 'ip') out.push([reverseName(normalizeIp(spec.address.ip).ip), 'PTR']);
+  }
+  return out;
+};
+
+/** Sends the first lookups now; their answers wait in the view for check(). */
+export const startFirstWave = (resolve: Resolver, domain: string, options: Pick<CheckOptions, 'relays' | 'selectors'>): void => {
+  for (const [name, type] of firstLookups(domain, options)) resolve(name, type).catch(() => {});
+};
