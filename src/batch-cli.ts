@@ -147,7 +147,7 @@ export const runBatch = async (parsed: Parsed, io: CliIo): Promise<number> => {
     if (parsed.debug) {
       const t = session.session.stats();
       io.stderr.write(
-        `dns session: ${t.queries} queries, ${t.distinct} distinct (name, type), ${t.cacheHits} cache hits, ${t.retries} retries, ${t.timeouts} timeouts, ${t.failures} failures, peak ${t.peakInFlight} in flight\n`,
+        `dns session: ${t.queries} queries, ${t.distinct}${t.distinctComplete ? '' : '+'} distinct (name, type), ${t.cacheHits} cache hits, ${t.retries} retries, ${t.timeouts} timeouts, ${t.failures} failures, peak ${t.peakInFlight} in flight\n`,
       );
     }
     session.close();

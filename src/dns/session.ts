@@ -80,6 +80,8 @@ export interface SessionStats {
   cacheEntries: number;
   /** Distinct (name, type) pairs queried upstream; only with trackDistinct. */
   distinct: number | null;
+  /** False once distinct stopped counting (past DISTINCT_LIMIT pairs): it is then a lower bound. */
+  distinctComplete: boolean;
 }
 
 export interface DnsSessionOptions {
@@ -90,7 +92,11 @@ export interface DnsSessionOptions {
   retries?: number;
   /** Queries in flight at once, for the whole run (--concurrency). */
   concurrency?: number;
-  /** Answers kept in the cache; the least recently used go first. */
+  /**
+   * Answers kept in the cache; the least recently used go first, and answers asked only once
+   * before others asked again (a segmented LRU: a fifth of the entries for answers not yet
+   * asked twice).
+   */
   cacheEntries?: number;
   /** Queries one check may send (hostile records cannot make a check flood the resolver). */
   maxQueriesPerCheck?: number;
@@ -98,8 +104,13 @@ export interface DnsSessionOptions {
   maxCnameDepth?: number;
   /** Longest time an answer is cached, in seconds (RFC 8767 4 suggests a cap of days). */
   maxTtlSeconds?: number;
-  /** Count distinct (name, type) pairs in stats() (memory grows with the run: for benches). */
+  /**
+   * Count distinct (name, type) pairs in stats(), for benches and --debug: memory grows with the
+   * run, so counting stops past DISTINCT_LIMIT pairs (~20 MB).
+   */
   trackDistinct?: boolean;
+  /** Pairs trackDistinct counts at most (DISTINCT_LIMIT). */
+  distinctLimit?: number;
 }
 
 export interface ViewOptions {
@@ -184,6 +195,12 @@ interface CacheEntry {
   expires: number;
 }
 
+/** Distinct (name, type) pairs counted at most (trackDistinct): a 100,000-domain batch asks millions. */
+export const DISTINCT_LIMIT = 200_000;
+
+/** The cache's share for answers asked once so far (see fromCache). */
+const PROBATION_SHARE = 0.2;
+
 const FREE_SLOT = { ready: null, cancel: () => {} } as const;
 
 /** A counting semaphore: the limit on queries in flight. */
@@ -235,31 +252,61 @@ const createLimiter = (limit: number) => {
 export const createDnsSession = (upstream: UpstreamResolver, options: DnsSessionOptions): DnsSession => {
   const opts = { ...SESSION_DEFAULTS, ...options };
   const { clock } = opts;
-  const cache = new Map<string, CacheEntry>();
   const inFlight = new Map<string, UpstreamQuery>();
   const limiter = createLimiter(Math.max(1, opts.concurrency));
   const distinct = opts.trackDistinct ? new Set<string>() : null;
+  const distinctLimit = opts.distinctLimit ?? DISTINCT_LIMIT;
   const totals = { queries: 0, cacheHits: 0, failures: 0, timeouts: 0, retries: 0 };
 
+  // A segmented LRU: an answer enters "probation" and moves to "protected" when asked again.
+  // A batch's answers are mostly asked once (a domain's own DKIM probes, its TXT and DMARC
+  // records); those pass through probation and out, while what checks share (providers'
+  // includes, MX hosts, the relay's names) stays in protected. The whole is at most
+  // cacheEntries, probation a fifth of it.
+  const probationLimit = Math.max(1, Math.round(opts.cacheEntries * PROBATION_SHARE));
+  const protectedLimit = Math.max(0, opts.cacheEntries - probationLimit);
+  const probation = new Map<string, CacheEntry>();
+  const protectedCache = new Map<string, CacheEntry>();
+
+  const dropOldest = (segment: Map<string, CacheEntry>, limit: number) => {
+    while (segment.size > limit) segment.delete(segment.keys().next().value!);
+  };
+
   const fromCache = (key: string): UpstreamAnswer | undefined => {
-    const entry = cache.get(key);
+    let entry = protectedCache.get(key);
+    const inProtected = entry !== undefined;
+    entry ??= probation.get(key);
     if (!entry) return undefined;
     if (entry.expires <= clock.now()) {
-      cache.delete(key);
+      (inProtected ? protectedCache : probation).delete(key);
       return undefined;
     }
-    // least recently used first out: a hit moves the entry to the end
-    cache.delete(key);
-    cache.set(key, entry);
+    // least recently used first out: a hit moves the entry to the end of protected (or, with
+    // no room there, of probation); protected's oldest go back to probation
+    if (inProtected) protectedCache.delete(key);
+    else probation.delete(key);
+    if (protectedLimit > 0) {
+      protectedCache.set(key, entry);
+      while (protectedCache.size > protectedLimit) {
+        const oldest = protectedCache.keys().next().value!;
+        probation.set(oldest, protectedCache.get(oldest)!);
+        protectedCache.delete(oldest);
+      }
+      dropOldest(probation, probationLimit);
+    } else probation.set(key, entry);
     return entry.answer;
   };
 
-  const store = (key: string, answer: UpstreamAnswer): void => {
+  /** Caches an answer; `shared`: more than one check waited for it, so it is asked again already. */
+  const store = (key: string, answer: UpstreamAnswer, shared: boolean): void => {
     const ttl = Math.min(Math.max(0, answer.ttl), opts.maxTtlSeconds);
     // TTL 0: use once, never cache (RFC 1035 3.2.1)
     if (ttl === 0 || opts.cacheEntries <= 0) return;
-    cache.set(key, { answer, expires: clock.now() + ttl * 1000 });
-    while (cache.size > opts.cacheEntries) cache.delete(cache.keys().next().value!);
+    protectedCache.delete(key);
+    probation.delete(key);
+    probation.set(key, { answer, expires: clock.now() + ttl * 1000 });
+    dropOldest(probation, probationLimit);
+    if (shared) fromCache(key);
   };
 
   /**
@@ -271,6 +318,8 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
   class UpstreamQuery implements Shared {
     readonly promise: Promise<UpstreamAnswer>;
     waiters = 0;
+    /** Whether a second lookup joined it. */
+    joined = false;
     started = false;
     done = false;
     slot: { ready: Promise<void> | null; cancel(): void } = FREE_SLOT;
@@ -332,7 +381,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
         }
         this.reject(error);
       } else {
-        store(this.key, answer!);
+        store(this.key, answer!, this.joined);
         this.resolve(answer!);
       }
     }
@@ -448,9 +497,12 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
         addTrace(name, type, started, outcomeOf(cached), countOf(cached), 'cache', cached);
         return cached;
       }
-      let shared: Shared | undefined = inFlight.get(key);
+      let shared: Shared;
       let source: TraceEntry['source'] = 'shared';
-      if (shared) {
+      const joining = inFlight.get(key);
+      if (joining) {
+        joining.joined = true;
+        shared = joining;
         stats.cacheHits++;
         totals.cacheHits++;
       } else {
@@ -461,7 +513,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
         }
         stats.queries++;
         totals.queries++;
-        distinct?.add(key);
+        if (distinct && distinct.size < distinctLimit) distinct.add(key);
         source = 'query';
         shared = startQuery(key, name, type, onRetry);
       }
@@ -550,11 +602,12 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
 
   return {
     view,
-    stats: () => ({ ...totals, peakInFlight: limiter.peak(), cacheEntries: cache.size, distinct: distinct ? distinct.size : null }),
+    stats: () => ({ ...totals, peakInFlight: limiter.peak(), cacheEntries: probation.size + protectedCache.size, distinct: distinct ? distinct.size : null, distinctComplete: distinct === null || distinct.size < distinctLimit }),
     describe: () => upstream.describe(),
     close: () => {
       for (const query of [...inFlight.values()]) query.settle(new DnsError('ECANCELLED', query.name, query.type));
-      cache.clear();
+      probation.clear();
+      protectedCache.clear();
       upstream.close();
     },
   };

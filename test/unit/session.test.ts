@@ -120,17 +120,58 @@ describe('DNS session', () => {
     assert.equal(session.stats().peakInFlight, 4);
   });
 
-  it('bounds the cache, dropping the least recently used', async () => {
+  it('bounds the cache: answers asked once leave first, answers asked again stay (a segmented LRU)', async () => {
     const { upstream, calls } = scripted((name) => txt(name));
-    const session = createDnsSession(upstream, { timeoutMs: 1000, cacheEntries: 2, clock: manualClock() });
-    await session.view().resolve('a.example', 'TXT');
-    await session.view().resolve('b.example', 'TXT');
-    await session.view().resolve('a.example', 'TXT'); // a is now the most recent
-    await session.view().resolve('c.example', 'TXT'); // evicts b
-    assert.equal(session.stats().cacheEntries, 2);
-    await session.view().resolve('a.example', 'TXT');
-    await session.view().resolve('b.example', 'TXT');
-    assert.deepEqual(calls, ['TXT a.example', 'TXT b.example', 'TXT c.example', 'TXT b.example']);
+    // 5 entries: 1 for answers asked once so far, 4 for answers asked again
+    const session = createDnsSession(upstream, { timeoutMs: 1000, cacheEntries: 5, clock: manualClock() });
+    await session.view().resolve('shared.example', 'TXT');
+    await session.view().resolve('shared.example', 'TXT'); // asked again: protected
+    for (const n of ['o1', 'o2', 'o3']) await session.view().resolve(`${n}.example`, 'TXT');
+    assert.equal(session.stats().cacheEntries, 2, 'the shared answer and the last one-off');
+    await session.view().resolve('shared.example', 'TXT');
+    await session.view().resolve('o3.example', 'TXT');
+    await session.view().resolve('o1.example', 'TXT');
+    assert.deepEqual(calls, ['TXT shared.example', 'TXT o1.example', 'TXT o2.example', 'TXT o3.example', 'TXT o1.example']);
+    session.close();
+  });
+
+  it('bounds the answers asked again too: the least recently used go back to the one-off segment', async () => {
+    const { upstream, calls } = scripted((name) => txt(name));
+    // 3 entries: 1 + 2
+    const session = createDnsSession(upstream, { timeoutMs: 1000, cacheEntries: 3, clock: manualClock() });
+    for (const n of ['a', 'b', 'c']) {
+      await session.view().resolve(`${n}.example`, 'TXT');
+      await session.view().resolve(`${n}.example`, 'TXT');
+    }
+    // c pushed a (the least recently used) back to the one-off segment; d pushes it out
+    await session.view().resolve('d.example', 'TXT');
+    assert.equal(session.stats().cacheEntries, 3);
+    for (const n of ['b', 'c', 'a']) await session.view().resolve(`${n}.example`, 'TXT');
+    assert.deepEqual(calls, ['TXT a.example', 'TXT b.example', 'TXT c.example', 'TXT d.example', 'TXT a.example']);
+    session.close();
+  });
+
+  it('counts an answer several checks waited for as asked again', async () => {
+    const { upstream, calls } = scripted(async (name) => {
+      await tick();
+      return txt(name);
+    });
+    const session = createDnsSession(upstream, { timeoutMs: 1000, cacheEntries: 5, clock: manualClock() });
+    await Promise.all([session.view().resolve('include.example', 'TXT'), session.view().resolve('include.example', 'TXT')]);
+    for (const n of ['o1', 'o2', 'o3']) await session.view().resolve(`${n}.example`, 'TXT');
+    await session.view().resolve('include.example', 'TXT');
+    assert.deepEqual(calls, ['TXT include.example', 'TXT o1.example', 'TXT o2.example', 'TXT o3.example']);
+    session.close();
+  });
+
+  it('counts distinct (name, type) pairs up to a limit, then says the count is a lower bound', async () => {
+    const { upstream } = scripted((name) => txt(name));
+    const session = createDnsSession(upstream, { timeoutMs: 1000, trackDistinct: true, distinctLimit: 3, clock: manualClock() });
+    for (const n of ['a', 'b', 'a']) await session.view().resolve(`${n}.example`, 'TXT');
+    assert.deepEqual([session.stats().distinct, session.stats().distinctComplete], [2, true]);
+    for (const n of ['c', 'd', 'e']) await session.view().resolve(`${n}.example`, 'TXT');
+    assert.deepEqual([session.stats().queries, session.stats().distinct, session.stats().distinctComplete], [5, 3, false]);
+    session.close();
   });
 
   it('caps the queries of one check (ELIMIT), not of the run', async () => {
