@@ -90,6 +90,13 @@ const evaluator = () => {
   return mailauth();
 };
 
+/** Resolves once mailauth is loaded (whether or not it loaded well). */
+export const mailauthLoaded = (): Promise<void> =>
+  mailauth().then(
+    () => {},
+    () => {},
+  );
+
 /** Starts loading mailauth (in slices, from the next turn of the event loop); the first evaluation awaits it. */
 export const preloadMailauth = (): void => {
   // a failed import is reported by the call that needs it
