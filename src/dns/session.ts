@@ -131,6 +131,8 @@ export interface DnsSession {
 export const SESSION_DEFAULTS = {
   retries: 2,
   concurrency: 64,
+  /** Queries in flight for a batch (see batch.ts BATCH_QUERY_CONCURRENCY). */
+  batchConcurrency: 1024,
   cacheEntries: 50_000,
   maxQueriesPerCheck: 500,
   maxCnameDepth: 8,
@@ -204,11 +206,12 @@ const PROBATION_SHARE = 0.2;
 const FREE_SLOT = { ready: null, cancel: () => {} } as const;
 
 /** A counting semaphore: the limit on queries in flight. */
-const createLimiter = (limit: number) => {
+export const createLimiter = (limit: number) => {
   let active = 0;
   let peak = 0;
-  // a FIFO with a moving head: shift() on thousands of waiters would be quadratic
-  let queue: ((() => void) | null)[] = [];
+  // a FIFO with a moving head (shift() on thousands of waiters would be quadratic), compacted
+  // as it goes: in a long batch the queue may never run empty, and must not grow with the run
+  let queue: ({ start: (() => void) | null } | undefined)[] = [];
   let head = 0;
   return {
     /** ready is null when a slot is free now. */
@@ -218,34 +221,36 @@ const createLimiter = (limit: number) => {
         peak = Math.max(peak, active);
         return FREE_SLOT;
       }
-      let start!: () => void;
-      const ready = new Promise<void>((resolve) => (start = resolve));
-      const entry = () => {
-        active++;
-        peak = Math.max(peak, active);
-        start();
-      };
-      const index = queue.length;
-      const q = queue;
-      queue.push(entry);
-      return {
-        ready,
-        cancel: () => {
-          if (q[index] === entry) q[index] = null;
-        },
-      };
+      const waiter: { start: (() => void) | null } = { start: null };
+      const ready = new Promise<void>((resolve) => (waiter.start = resolve));
+      queue.push(waiter);
+      return { ready, cancel: () => (waiter.start = null) };
     },
     release(): void {
       active--;
       while (head < queue.length) {
-        const next = queue[head];
-        queue[head++] = null;
-        if (next) return next();
+        const next = queue[head]!;
+        queue[head++] = undefined;
+        if (next.start) {
+          active++;
+          peak = Math.max(peak, active);
+          next.start();
+          break;
+        }
       }
-      queue = [];
-      head = 0;
+      if (head === queue.length) {
+        queue = [];
+        head = 0;
+      } else if (head >= 1024 && head * 2 >= queue.length) {
+        queue = queue.slice(head);
+        head = 0;
+      }
     },
     peak: () => peak,
+    /** Waiters queued (cancelled ones included until they reach the head); for tests. */
+    queued: () => queue.length - head,
+    /** Slots held by the queue's array, for tests: it stays near the waiters. */
+    capacity: () => queue.length,
   };
 };
 
