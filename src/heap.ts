@@ -20,9 +20,9 @@ export const heapGuard = (bound = HEAP_BOUND_BYTES): (() => void) => {
   }
   let calls = 0;
   return () => {
-    // every 20 results is often enough (getHeapStatistics reads V8's counters; memoryUsage()
-    // would also read /proc for the RSS)
-    if (gc === null || ++calls % 20 !== 0) return;
+    // every 5 results (a few ms of a batch): the heap overshoots the bound by little; a look is
+    // cheap (getHeapStatistics reads V8's counters; memoryUsage() would also read /proc)
+    if (gc === null || ++calls % 5 !== 0) return;
     if (getHeapStatistics().used_heap_size > bound) gc();
   };
 };

@@ -184,12 +184,16 @@ const copyRecords = (type: RRType, records: unknown[]): unknown[] => {
   }
 };
 
-interface Shared {
-  promise: Promise<UpstreamAnswer>;
-  /** Lookups waiting for it; a query nobody waits for any more is not sent. */
-  waiters: number;
-  started: boolean;
-  cancel(): void;
+/** A lookup waiting for an upstream query: settled by the query, or by its check's deadline. */
+interface Waiter {
+  resolve(answer: UpstreamAnswer): void;
+  reject(error: unknown): void;
+  /** Its view's waiters (that the view's deadline ends). */
+  waiting: Set<Waiter>;
+  query: { waiters: number; started: boolean; cancel(): void };
+  name: string;
+  type: RRType;
+  done: boolean;
 }
 
 interface CacheEntry {
@@ -320,17 +324,17 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
    * upstream answers, after timeoutMs (the upstream ends its own query then too), or when the
    * session closes.
    */
-  class UpstreamQuery implements Shared {
-    readonly promise: Promise<UpstreamAnswer>;
+  class UpstreamQuery {
+    /** Lookups waiting for it; a query nobody waits for any more is not sent. */
     waiters = 0;
+    /** The lookups to settle with its answer (those their deadline ended are marked done). */
+    listeners: Waiter[] = [];
     /** Whether a second lookup joined it. */
     joined = false;
     started = false;
     done = false;
     slot: { ready: Promise<void> | null; cancel(): void } = FREE_SLOT;
     timer: { clear(): void } | undefined;
-    resolve!: (answer: UpstreamAnswer) => void;
-    reject!: (error: DnsError) => void;
 
     readonly key: string;
     readonly name: string;
@@ -342,11 +346,6 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       this.name = name;
       this.type = type;
       this.onRetry = onRetry;
-      this.promise = new Promise<UpstreamAnswer>((resolve, reject) => {
-        this.resolve = resolve;
-        this.reject = reject;
-      });
-      this.promise.catch(() => {});
     }
 
     run(): void {
@@ -384,11 +383,15 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
           totals.failures++;
           if (error.code === 'ETIMEOUT') totals.timeouts++;
         }
-        this.reject(error);
-      } else {
-        store(this.key, answer!, this.joined);
-        this.resolve(answer!);
+      } else store(this.key, answer!, this.joined);
+      for (const w of this.listeners) {
+        if (w.done) continue;
+        w.done = true;
+        w.waiting.delete(w);
+        if (error) w.reject(error);
+        else w.resolve(answer!);
       }
+      this.listeners = [];
     }
 
     /** Nobody waits for it any more and it was not sent: it never will be. */
@@ -398,7 +401,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
   }
 
   /** Starts one upstream query, shared by every lookup of (name, type) until it settles. */
-  const startQuery = (key: string, name: string, type: RRType, onRetry: () => void): Shared => {
+  const startQuery = (key: string, name: string, type: RRType, onRetry: () => void): UpstreamQuery => {
     const query = new UpstreamQuery(key, name, type, onRetry);
     inFlight.set(key, query);
     const slot = limiter.acquire();
@@ -416,11 +419,17 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     // and one timer per view (not an AbortSignal.any per check: a run-wide signal would collect
     // a dependant per check, and EventTarget listeners per lookup are slow)
     let aborted = false;
-    const waiting = new Set<() => void>();
+    const waiting = new Set<Waiter>();
     const abort = () => {
       if (aborted) return;
       aborted = true;
-      for (const w of [...waiting]) w();
+      for (const w of [...waiting]) {
+        w.done = true;
+        w.query.waiters--;
+        // a queued query nobody waits for any more is not sent
+        if (w.query.waiters === 0 && !w.query.started) w.query.cancel();
+        w.reject(deadlineError(w.name, w.type));
+      }
       waiting.clear();
     };
     const outer = viewOptions.signal;
@@ -450,36 +459,13 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     };
 
     /** Waits for a shared query, or for this check's deadline, whichever comes first. */
-    const wait = (shared: Shared, name: string, type: RRType): Promise<UpstreamAnswer> => {
-      shared.waiters++;
-      return new Promise<UpstreamAnswer>((resolve, reject) => {
-        let done = false;
-        const leave = () => {
-          done = true;
-          waiting.delete(onAbort);
-          shared.waiters--;
-        };
-        const onAbort = () => {
-          if (done) return;
-          leave();
-          if (shared.waiters === 0 && !shared.started) shared.cancel();
-          reject(deadlineError(name, type));
-        };
-        waiting.add(onAbort);
-        shared.promise.then(
-          (answer) => {
-            if (done) return;
-            leave();
-            resolve(answer);
-          },
-          (err: unknown) => {
-            if (done) return;
-            leave();
-            reject(err);
-          },
-        );
+    const wait = (query: UpstreamQuery, name: string, type: RRType): Promise<UpstreamAnswer> =>
+      new Promise<UpstreamAnswer>((resolve, reject) => {
+        const waiter: Waiter = { resolve, reject, waiting, query, name, type, done: false };
+        query.waiters++;
+        query.listeners.push(waiter);
+        waiting.add(waiter);
       });
-    };
 
     const addTrace = (name: string, type: RRType, started: number, outcome: string, count: number, source: TraceEntry['source'], answer?: UpstreamAnswer) => {
       const entry: TraceEntry = { name, type, outcome, count, ms: clock.now() - started, source };
@@ -502,7 +488,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
         addTrace(name, type, started, outcomeOf(cached), countOf(cached), 'cache', cached);
         return cached;
       }
-      let shared: Shared;
+      let shared: UpstreamQuery;
       let source: TraceEntry['source'] = 'shared';
       const joining = inFlight.get(key);
       if (joining) {
