@@ -29,7 +29,7 @@ const RUNS = Number(args.runs);
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 const BIN = root('bin/fwdcheck.js');
-const RSS_PROBE = root('bench/rss-probe.ts');
+const RSS_PROBE = root('bench/rss-probe.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'fwdcheck-bench-'));
 
 interface Run {
@@ -40,7 +40,7 @@ interface Run {
   maxRssMb: number | null;
 }
 
-/** Spawns a command and times it from spawn to exit; the child's peak RSS through rss-probe.ts. */
+/** Spawns a command and times it from spawn to exit; the child's peak RSS through rss-probe.mjs. */
 const time = (argv: string[], opts: { rss?: boolean; onLine?: (line: string) => void } = {}): Promise<Run> =>
   new Promise((resolve) => {
     const rssFile = join(dir, `rss-${Math.random().toString(36).slice(2)}`);

@@ -134,7 +134,7 @@ export const check = async (domain: string, options: CheckOptions = {}): Promise
 export interface CheckManyOptions extends Omit<CheckOptions, 'onProgress'> {
   /** Domains checked at once. Default: 64 (the CLI's --jobs). */
   jobs?: number;
-  /** DNS queries in flight for the whole run. Default: 256 (the CLI's batch --concurrency). */
+  /** DNS queries in flight for the whole run. Default: 1,024 (the CLI's batch --concurrency). */
   concurrency?: number;
 }
 

@@ -10,7 +10,20 @@ import { runInNewContext } from 'node:vm';
 /** Heap in use above which a batch collects (live data of 64 checks in flight is ~30 MB). */
 export const HEAP_BOUND_BYTES = 64 * 1024 * 1024;
 
-export const heapGuard = (bound = HEAP_BOUND_BYTES): (() => void) => {
+/**
+ * What the heap may grow by over what the last collection left: a long batch's live data is
+ * larger (a full DNS cache), and a fixed bound close to it would collect after every few results.
+ */
+export const HEAP_HEADROOM_BYTES = 32 * 1024 * 1024;
+
+export interface HeapGuardDeps {
+  /** A full collection; null when not available. */
+  gc: (() => void) | null;
+  /** Heap in use now, in bytes. */
+  used(): number;
+}
+
+const v8Deps = (): HeapGuardDeps => {
   let gc: (() => void) | null = null;
   try {
     setFlagsFromString('--expose-gc');
@@ -18,11 +31,23 @@ export const heapGuard = (bound = HEAP_BOUND_BYTES): (() => void) => {
   } catch {
     // not available: the batch still runs, with V8's own schedule
   }
+  // getHeapStatistics reads V8's counters; memoryUsage() would also read /proc
+  return { gc, used: () => getHeapStatistics().used_heap_size };
+};
+
+/**
+ * Call once per result: every 5 results (a few ms of a batch, so the heap overshoots little) it
+ * collects when the heap in use is over the bound and over what the last collection left plus
+ * the headroom.
+ */
+export const heapGuard = (bound = HEAP_BOUND_BYTES, deps: HeapGuardDeps = v8Deps()): (() => void) => {
+  const { gc } = deps;
   let calls = 0;
+  let floor = 0;
   return () => {
-    // every 20 results is often enough (getHeapStatistics reads V8's counters; memoryUsage()
-    // would also read /proc for the RSS)
-    if (gc === null || ++calls % 20 !== 0) return;
-    if (getHeapStatistics().used_heap_size > bound) gc();
+    if (gc === null || ++calls % 5 !== 0) return;
+    if (deps.used() <= Math.max(bound, floor + HEAP_HEADROOM_BYTES)) return;
+    gc();
+    floor = deps.used();
   };
 };

@@ -3,20 +3,38 @@
 // due timers before it polls sockets, so after a long synchronous stretch a plain setTimeout
 // would declare lost an answer that is already waiting in the socket buffer.
 
-/** Runs fn after ms; when the timer fires late, it waits again as long as it was late (at most twice, each at most ms). */
-export const setLoopTimeout = (fn: () => void, ms: number): { clear(): void } => {
-  let timer: NodeJS.Timeout;
-  let rearms = 0;
-  const arm = (delay: number) => {
-    const due = performance.now() + delay;
-    timer = setTimeout(() => {
-      const late = performance.now() - due;
-      if (late > Math.max(15, delay / 4) && rearms < 2) {
-        rearms++;
-        arm(Math.min(late, ms));
-      } else fn();
-    }, delay);
+/** A timer that does not count time the event loop was busy (see setLoopTimeout). */
+class LoopTimer {
+  timer: NodeJS.Timeout;
+  rearms = 0;
+  due = 0;
+  delay = 0;
+  readonly fn: () => void;
+  readonly ms: number;
+
+  constructor(fn: () => void, ms: number) {
+    this.fn = fn;
+    this.ms = ms;
+    // one callback per timer, not one per arming (a batch arms tens of thousands)
+    this.timer = setTimeout(this.fire, ms);
+    this.due = performance.now() + ms;
+    this.delay = ms;
+  }
+
+  readonly fire = (): void => {
+    const late = performance.now() - this.due;
+    if (late > Math.max(15, this.delay / 4) && this.rearms < 2) {
+      this.rearms++;
+      this.delay = Math.min(late, this.ms);
+      this.due = performance.now() + this.delay;
+      this.timer = setTimeout(this.fire, this.delay);
+    } else this.fn();
   };
-  arm(ms);
-  return { clear: () => clearTimeout(timer) };
-};
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/** Runs fn after ms; when the timer fires late, it waits again as long as it was late (at most twice, each at most ms). */
+export const setLoopTimeout = (fn: () => void, ms: number): { clear(): void } => new LoopTimer(fn, ms);

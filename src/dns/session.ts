@@ -106,7 +106,7 @@ export interface DnsSessionOptions {
   maxTtlSeconds?: number;
   /**
    * Count distinct (name, type) pairs in stats(), for benches and --debug: memory grows with the
-   * run, so counting stops past DISTINCT_LIMIT pairs (~20 MB).
+   * run, so counting stops past DISTINCT_LIMIT pairs.
    */
   trackDistinct?: boolean;
   /** Pairs trackDistinct counts at most (DISTINCT_LIMIT). */
@@ -131,6 +131,8 @@ export interface DnsSession {
 export const SESSION_DEFAULTS = {
   retries: 2,
   concurrency: 64,
+  /** Queries in flight for a batch (see batch.ts BATCH_QUERY_CONCURRENCY). */
+  batchConcurrency: 1024,
   cacheEntries: 50_000,
   maxQueriesPerCheck: 500,
   maxCnameDepth: 8,
@@ -182,12 +184,16 @@ const copyRecords = (type: RRType, records: unknown[]): unknown[] => {
   }
 };
 
-interface Shared {
-  promise: Promise<UpstreamAnswer>;
-  /** Lookups waiting for it; a query nobody waits for any more is not sent. */
-  waiters: number;
-  started: boolean;
-  cancel(): void;
+/** A lookup waiting for an upstream query: settled by the query, or by its check's deadline. */
+interface Waiter {
+  resolve(answer: UpstreamAnswer): void;
+  reject(error: unknown): void;
+  /** Its view's waiters (that the view's deadline ends). */
+  waiting: Set<Waiter>;
+  query: { waiters: number; started: boolean; cancel(): void };
+  name: string;
+  type: RRType;
+  done: boolean;
 }
 
 interface CacheEntry {
@@ -195,8 +201,8 @@ interface CacheEntry {
   expires: number;
 }
 
-/** Distinct (name, type) pairs counted at most (trackDistinct): a 100,000-domain batch asks millions. */
-export const DISTINCT_LIMIT = 200_000;
+/** Distinct (name, type) pairs counted at most (trackDistinct; ~4 MB): a 100,000-domain batch asks millions. */
+export const DISTINCT_LIMIT = 50_000;
 
 /** The cache's share for answers asked once so far (see fromCache). */
 const PROBATION_SHARE = 0.2;
@@ -204,11 +210,12 @@ const PROBATION_SHARE = 0.2;
 const FREE_SLOT = { ready: null, cancel: () => {} } as const;
 
 /** A counting semaphore: the limit on queries in flight. */
-const createLimiter = (limit: number) => {
+export const createLimiter = (limit: number) => {
   let active = 0;
   let peak = 0;
-  // a FIFO with a moving head: shift() on thousands of waiters would be quadratic
-  let queue: ((() => void) | null)[] = [];
+  // a FIFO with a moving head (shift() on thousands of waiters would be quadratic), compacted
+  // as it goes: in a long batch the queue may never run empty, and must not grow with the run
+  let queue: ({ start: (() => void) | null } | undefined)[] = [];
   let head = 0;
   return {
     /** ready is null when a slot is free now. */
@@ -218,34 +225,36 @@ const createLimiter = (limit: number) => {
         peak = Math.max(peak, active);
         return FREE_SLOT;
       }
-      let start!: () => void;
-      const ready = new Promise<void>((resolve) => (start = resolve));
-      const entry = () => {
-        active++;
-        peak = Math.max(peak, active);
-        start();
-      };
-      const index = queue.length;
-      const q = queue;
-      queue.push(entry);
-      return {
-        ready,
-        cancel: () => {
-          if (q[index] === entry) q[index] = null;
-        },
-      };
+      const waiter: { start: (() => void) | null } = { start: null };
+      const ready = new Promise<void>((resolve) => (waiter.start = resolve));
+      queue.push(waiter);
+      return { ready, cancel: () => (waiter.start = null) };
     },
     release(): void {
       active--;
       while (head < queue.length) {
-        const next = queue[head];
-        queue[head++] = null;
-        if (next) return next();
+        const next = queue[head]!;
+        queue[head++] = undefined;
+        if (next.start) {
+          active++;
+          peak = Math.max(peak, active);
+          next.start();
+          break;
+        }
       }
-      queue = [];
-      head = 0;
+      if (head === queue.length) {
+        queue = [];
+        head = 0;
+      } else if (head >= 1024 && head * 2 >= queue.length) {
+        queue = queue.slice(head);
+        head = 0;
+      }
     },
     peak: () => peak,
+    /** Waiters queued (cancelled ones included until they reach the head); for tests. */
+    queued: () => queue.length - head,
+    /** Slots held by the queue's array, for tests: it stays near the waiters. */
+    capacity: () => queue.length,
   };
 };
 
@@ -315,17 +324,17 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
    * upstream answers, after timeoutMs (the upstream ends its own query then too), or when the
    * session closes.
    */
-  class UpstreamQuery implements Shared {
-    readonly promise: Promise<UpstreamAnswer>;
+  class UpstreamQuery {
+    /** Lookups waiting for it; a query nobody waits for any more is not sent. */
     waiters = 0;
+    /** The lookups to settle with its answer (those their deadline ended are marked done). */
+    listeners: Waiter[] = [];
     /** Whether a second lookup joined it. */
     joined = false;
     started = false;
     done = false;
     slot: { ready: Promise<void> | null; cancel(): void } = FREE_SLOT;
     timer: { clear(): void } | undefined;
-    resolve!: (answer: UpstreamAnswer) => void;
-    reject!: (error: DnsError) => void;
 
     readonly key: string;
     readonly name: string;
@@ -337,11 +346,6 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       this.name = name;
       this.type = type;
       this.onRetry = onRetry;
-      this.promise = new Promise<UpstreamAnswer>((resolve, reject) => {
-        this.resolve = resolve;
-        this.reject = reject;
-      });
-      this.promise.catch(() => {});
     }
 
     run(): void {
@@ -379,11 +383,15 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
           totals.failures++;
           if (error.code === 'ETIMEOUT') totals.timeouts++;
         }
-        this.reject(error);
-      } else {
-        store(this.key, answer!, this.joined);
-        this.resolve(answer!);
+      } else store(this.key, answer!, this.joined);
+      for (const w of this.listeners) {
+        if (w.done) continue;
+        w.done = true;
+        w.waiting.delete(w);
+        if (error) w.reject(error);
+        else w.resolve(answer!);
       }
+      this.listeners = [];
     }
 
     /** Nobody waits for it any more and it was not sent: it never will be. */
@@ -393,7 +401,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
   }
 
   /** Starts one upstream query, shared by every lookup of (name, type) until it settles. */
-  const startQuery = (key: string, name: string, type: RRType, onRetry: () => void): Shared => {
+  const startQuery = (key: string, name: string, type: RRType, onRetry: () => void): UpstreamQuery => {
     const query = new UpstreamQuery(key, name, type, onRetry);
     inFlight.set(key, query);
     const slot = limiter.acquire();
@@ -411,11 +419,17 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     // and one timer per view (not an AbortSignal.any per check: a run-wide signal would collect
     // a dependant per check, and EventTarget listeners per lookup are slow)
     let aborted = false;
-    const waiting = new Set<() => void>();
+    const waiting = new Set<Waiter>();
     const abort = () => {
       if (aborted) return;
       aborted = true;
-      for (const w of [...waiting]) w();
+      for (const w of [...waiting]) {
+        w.done = true;
+        w.query.waiters--;
+        // a queued query nobody waits for any more is not sent
+        if (w.query.waiters === 0 && !w.query.started) w.query.cancel();
+        w.reject(deadlineError(w.name, w.type));
+      }
       waiting.clear();
     };
     const outer = viewOptions.signal;
@@ -445,36 +459,13 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     };
 
     /** Waits for a shared query, or for this check's deadline, whichever comes first. */
-    const wait = (shared: Shared, name: string, type: RRType): Promise<UpstreamAnswer> => {
-      shared.waiters++;
-      return new Promise<UpstreamAnswer>((resolve, reject) => {
-        let done = false;
-        const leave = () => {
-          done = true;
-          waiting.delete(onAbort);
-          shared.waiters--;
-        };
-        const onAbort = () => {
-          if (done) return;
-          leave();
-          if (shared.waiters === 0 && !shared.started) shared.cancel();
-          reject(deadlineError(name, type));
-        };
-        waiting.add(onAbort);
-        shared.promise.then(
-          (answer) => {
-            if (done) return;
-            leave();
-            resolve(answer);
-          },
-          (err: unknown) => {
-            if (done) return;
-            leave();
-            reject(err);
-          },
-        );
+    const wait = (query: UpstreamQuery, name: string, type: RRType): Promise<UpstreamAnswer> =>
+      new Promise<UpstreamAnswer>((resolve, reject) => {
+        const waiter: Waiter = { resolve, reject, waiting, query, name, type, done: false };
+        query.waiters++;
+        query.listeners.push(waiter);
+        waiting.add(waiter);
       });
-    };
 
     const addTrace = (name: string, type: RRType, started: number, outcome: string, count: number, source: TraceEntry['source'], answer?: UpstreamAnswer) => {
       const entry: TraceEntry = { name, type, outcome, count, ms: clock.now() - started, source };
@@ -497,7 +488,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
         addTrace(name, type, started, outcomeOf(cached), countOf(cached), 'cache', cached);
         return cached;
       }
-      let shared: Shared;
+      let shared: UpstreamQuery;
       let source: TraceEntry['source'] = 'shared';
       const joining = inFlight.get(key);
       if (joining) {

@@ -26,7 +26,11 @@ export interface WireResolverOptions {
   label?: string;
   /** EDNS0 UDP payload size (RFC 6891 6.2.5); 1232 avoids IP fragmentation (DNS flag day 2020). 0: no EDNS. */
   udpPayloadSize?: number;
-  /** UDP sockets per address family, each on its own random port; queries pick one at random. */
+  /**
+   * UDP sockets per server at most, each on its own random port; a new one is opened when every
+   * open one has SOCKET_LOAD queries in flight (a check needs one; a batch of 1,024 queries in
+   * flight, 16), so that no socket's receive buffer overflows while the event loop is busy.
+   */
   sockets?: number;
 }
 
@@ -144,6 +148,9 @@ const RECURSION_DESIRED = 1 << 8;
 // first query has been sent, not before: ~5 ms of start-up off the first round trip (issue 7).
 let packetCodec: typeof dnsPacket | undefined;
 const codec = (): typeof dnsPacket => (packetCodec ??= createRequire(import.meta.url)('dns-packet') as typeof dnsPacket);
+
+/** Queries in flight on each UDP socket before the next is opened (see WireResolverOptions.sockets). */
+const SOCKET_LOAD = 64;
 
 const QTYPE: Record<RRType, number> = { A: 1, NS: 2, CNAME: 5, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33 };
 
@@ -294,7 +301,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
   const servers = options.servers?.length ? [...options.servers] : systemServers();
   if (servers.length === 0) servers.push({ host: '127.0.0.1', port: 53 });
   const udpPayloadSize = options.udpPayloadSize ?? 1232;
-  const poolSize = Math.max(1, options.sockets ?? 4);
+  const poolSize = Math.max(1, options.sockets ?? 16);
   const pools = new Map<ServerAddress, UdpChannel[]>();
   const health = new Map(servers.map((s) => [s, { refusedAt: -Infinity }]));
   let closed = false;
@@ -308,7 +315,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
     // a new socket (a new random port) only when the others are busy: one check needs one
     let best: UdpChannel | undefined;
     for (const c of pool) if (!best || c.load() < best.load()) best = c;
-    if (best && (best.load() < 16 || pool.length >= poolSize)) return best;
+    if (best && (best.load() < SOCKET_LOAD || pool.length >= poolSize)) return best;
     const created = createUdpChannel(server, health.get(server)!);
     pool.push(created);
     return created;

@@ -1,7 +1,7 @@
 // The run's DNS session against a scripted upstream: what is shared between checks, what is not.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createDnsClient, createDnsSession } from '../../src/dns/session.ts';
+import { createDnsClient, createDnsSession, createLimiter } from '../../src/dns/session.ts';
 import { DnsError, type QueryContext, type RRType, type UpstreamAnswer, type UpstreamResolver } from '../../src/dns/types.ts';
 
 type Script = (name: string, type: RRType, ctx: QueryContext) => Promise<UpstreamAnswer> | UpstreamAnswer;
@@ -294,5 +294,35 @@ describe('DNS session', () => {
     const first = await session.view().resolve('x.example', 'TXT');
     first[0]![0] = 'changed';
     assert.deepEqual(await session.view().resolve('x.example', 'TXT'), [['v=spf1 -all']]);
+  });
+});
+
+describe('the limit on queries in flight', () => {
+  it('hands slots out in order, skips waiters that gave up, and does not grow with the run', async () => {
+    const limiter = createLimiter(2);
+    assert.equal(limiter.acquire().ready, null);
+    assert.equal(limiter.acquire().ready, null);
+    const order: number[] = [];
+    const a = limiter.acquire();
+    const b = limiter.acquire();
+    const c = limiter.acquire();
+    void a.ready!.then(() => order.push(1));
+    void b.ready!.then(() => order.push(2));
+    void c.ready!.then(() => order.push(3));
+    b.cancel();
+    limiter.release();
+    limiter.release();
+    await tick();
+    assert.deepEqual(order, [1, 3]);
+    assert.equal(limiter.peak(), 2);
+    // a queue that never runs empty: 2 slots, 10,000 waiters passing through, always 50 waiting
+    const waiting: { ready: Promise<void> | null }[] = [];
+    for (let i = 0; i < 50; i++) waiting.push(limiter.acquire());
+    for (let i = 0; i < 10_000; i++) {
+      limiter.release();
+      waiting.push(limiter.acquire());
+    }
+    assert.equal(limiter.queued(), 50);
+    assert.ok(limiter.capacity() < 2_200, `queue array of ${limiter.capacity()} slots`);
   });
 });
