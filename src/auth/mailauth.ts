@@ -259,7 +259,8 @@ const DKIM_RESULTS: ReadonlySet<string> = new Set(['pass', 'fail', 'neutral', 'p
  * strict mode (a body hash mismatch is "fail", RFC 6376 6.1.3). `nowMs` checks x= expiry.
  */
 export const verifyMessageDkim = async (resolver: Resolver, message: Buffer, nowMs: number): Promise<MessageDkimVerification> => {
-  const { dkimVerify } = await evaluator();
+  await evaluator();
+  const { dkimVerify } = await import('./mailauth-dkim.ts');
   const res = (await dkimVerify(message, { resolver: resolver as never, strict: true, curTime: new Date(nowMs) } as never)) as unknown as {
     headerFrom?: string[];
     results?: Array<{
