@@ -67,6 +67,8 @@ const INTERNAL = new WeakMap<Report, InternalReport>();
 
 /** A function with the contract of dns.promises.resolve, as a source the DNS session can use. */
 const fromFunction = (resolve: Resolver): UpstreamResolver => ({
+  // the function is given no signal to watch: the session's own timeout settles its lookups
+  ownsTimeouts: true,
   query: async (name: string, type: RRType): Promise<UpstreamAnswer> => {
     try {
       const records = (await resolve(name, type)) as unknown[];

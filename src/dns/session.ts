@@ -11,6 +11,7 @@ import {
   normalizeName,
   RR_TYPES,
   type DnsErrorCode,
+  type QueryContext,
   type RecordMap,
   type Resolver,
   type RRType,
@@ -266,6 +267,8 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
   const distinct = opts.trackDistinct ? new Set<string>() : null;
   const distinctLimit = opts.distinctLimit ?? DISTINCT_LIMIT;
   const totals = { queries: 0, cacheHits: 0, failures: 0, timeouts: 0, retries: 0 };
+  // fwdcheck's own upstreams end their queries themselves: no AbortController per query for them
+  const selfTimed = upstream.ownsTimeouts === true;
 
   // A segmented LRU: an answer enters "probation" and moves to "protected" when asked again.
   // A batch's answers are mostly asked once (a domain's own DKIM probes, its TXT and DMARC
@@ -321,8 +324,8 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
   /**
    * One upstream query, shared by every lookup of (name, type) until it settles: an object with
    * methods rather than closures, since a batch sends tens of thousands. Settles when the
-   * upstream answers, after timeoutMs (the upstream ends its own query then too), or when the
-   * session closes.
+   * upstream answers, after timeoutMs, or when the session closes; an upstream that ownsTimeouts
+   * ends its own query then too, any other is told through ctx.signal.
    */
   class UpstreamQuery {
     /** Lookups waiting for it; a query nobody waits for any more is not sent. */
@@ -335,6 +338,8 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     done = false;
     slot: { ready: Promise<void> | null; cancel(): void } = FREE_SLOT;
     timer: { clear(): void } | undefined;
+    /** The signal's controller, for an upstream that does not own its timeouts. */
+    controller: AbortController | undefined;
 
     readonly key: string;
     readonly name: string;
@@ -361,7 +366,12 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       this.timer = setLoopTimeout(() => this.settle(new DnsError('ETIMEOUT', name, type)), opts.timeoutMs);
       let pending: Promise<UpstreamAnswer>;
       try {
-        pending = upstream.query(name, type, { timeoutMs: opts.timeoutMs, retries: opts.retries, onRetry: this.onRetry });
+        if (selfTimed) pending = upstream.query(name, type, { timeoutMs: opts.timeoutMs, retries: opts.retries, onRetry: this.onRetry } as QueryContext);
+        else {
+          // any other upstream (a user's) gets a signal, aborted at timeoutMs and on close
+          this.controller = new AbortController();
+          pending = upstream.query(name, type, { signal: this.controller.signal, timeoutMs: opts.timeoutMs, retries: opts.retries, onRetry: this.onRetry });
+        }
       } catch (err) {
         pending = Promise.reject(err);
       }
@@ -375,6 +385,8 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       if (this.done) return;
       this.done = true;
       this.timer?.clear();
+      // the upstream's work ends with the query: at timeoutMs, or when the session closes
+      if (error && this.controller) this.controller.abort(error);
       if (this.started) limiter.release();
       else this.slot.cancel();
       if (inFlight.get(this.key) === this) inFlight.delete(this.key);

@@ -119,17 +119,25 @@ export const DNS_ERROR_TEXT: Record<DnsErrorCode, string> = {
 /** What one try of one query needs from the session. */
 export interface QueryContext {
   /**
-   * Ends the query early (as ETIMEOUT) when it aborts. Optional: a transport ends a query by
-   * itself once timeoutMs has passed, and the session does not give one (a signal per query
-   * costs more than the query in a batch).
+   * Aborts when the query's time (timeoutMs) is up or the session closes: stop the query's work
+   * then (a fetch, a socket). The session settles the lookup at that moment whatever the
+   * upstream does.
    */
-  signal?: AbortSignal;
+  signal: AbortSignal;
   /** The time the whole query has (--timeout); a transport spaces its retries within it. */
   timeoutMs: number;
   /** Retransmissions allowed within timeoutMs. */
   retries: number;
   /** Called once per retransmission (UDP again, or TCP after TC=1), for the counts. */
   onRetry(): void;
+}
+
+/**
+ * What the session gives an upstream that marks itself ownsTimeouts: no signal (a signal per
+ * query costs more than the query in a batch). A signal may still be given by other callers.
+ */
+export interface TimedQueryContext extends Omit<QueryContext, 'signal'> {
+  signal?: AbortSignal;
 }
 
 /**
@@ -148,6 +156,12 @@ export type UpstreamAnswer =
 /** A source of DNS answers: the wire client, zone files, or both layered. Throws DnsError. */
 export interface UpstreamResolver {
   query(name: string, type: RRType, ctx: QueryContext): Promise<UpstreamAnswer>;
+  /**
+   * true: the upstream ends each query by itself once ctx.timeoutMs has passed and when close()
+   * is called, so the session gives it no ctx.signal (ctx is then a TimedQueryContext). Set by
+   * fwdcheck's own upstreams; leave it out, and ctx.signal is always given.
+   */
+  readonly ownsTimeouts?: true;
   /** Abandons queries still in flight and closes sockets, so that nothing keeps the process alive. */
   close(): void;
   describe(): string;
@@ -156,4 +170,10 @@ export interface UpstreamResolver {
 export interface ServerAddress {
   host: string;
   port: number;
+}
+
+/** An upstream that ends its own queries (fwdcheck's own): it needs no ctx.signal. */
+export interface SelfTimedUpstream extends UpstreamResolver {
+  query(name: string, type: RRType, ctx: TimedQueryContext): Promise<UpstreamAnswer>;
+  readonly ownsTimeouts: true;
 }

@@ -12,11 +12,11 @@ import {
   DnsError,
   normalizeName,
   type DnsErrorCode,
-  type QueryContext,
   type RRType,
+  type SelfTimedUpstream,
   type ServerAddress,
+  type TimedQueryContext,
   type UpstreamAnswer,
-  type UpstreamResolver,
 } from './types.ts';
 
 export interface WireResolverOptions {
@@ -297,7 +297,7 @@ const queryTcp = (server: ServerAddress, query: Buffer, signal: AbortSignal): Pr
  * (TC=1) is asked again over TCP; FORMERR to an EDNS query is asked again without EDNS
  * (RFC 6891 7). Each retransmission is counted through ctx.onRetry.
  */
-export const createWireResolver = (options: WireResolverOptions = {}): UpstreamResolver => {
+export const createWireResolver = (options: WireResolverOptions = {}): SelfTimedUpstream => {
   const servers = options.servers?.length ? [...options.servers] : systemServers();
   if (servers.length === 0) servers.push({ host: '127.0.0.1', port: 53 });
   const udpPayloadSize = options.udpPayloadSize ?? 1232;
@@ -341,11 +341,11 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
 
     readonly name: string;
     readonly type: RRType;
-    readonly ctx: QueryContext;
+    readonly ctx: TimedQueryContext;
     readonly resolve: (answer: UpstreamAnswer) => void;
     readonly reject: (error: DnsError) => void;
 
-    constructor(name: string, type: RRType, ctx: QueryContext, resolve: (answer: UpstreamAnswer) => void, reject: (error: DnsError) => void) {
+    constructor(name: string, type: RRType, ctx: TimedQueryContext, resolve: (answer: UpstreamAnswer) => void, reject: (error: DnsError) => void) {
       this.name = name;
       this.type = type;
       this.ctx = ctx;
@@ -483,7 +483,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
   // would otherwise wait for behind whatever the process loads meanwhile (issue 7, start-up)
   for (const server of servers) channel(server);
 
-  const query = (name: string, type: RRType, ctx: QueryContext): Promise<UpstreamAnswer> =>
+  const query = (name: string, type: RRType, ctx: TimedQueryContext): Promise<UpstreamAnswer> =>
     new Promise<UpstreamAnswer>((resolve, reject) => {
       if (closed) return reject(new DnsError('ECANCELLED', name, type));
       new WireQuery(name, type, ctx, resolve, reject).start();
@@ -493,6 +493,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): UpstreamR
 
   return {
     query,
+    ownsTimeouts: true,
     close: () => {
       closed = true;
       for (const q of [...inFlight]) q.finish(new DnsError('ECANCELLED', q.name, q.type));

@@ -1,12 +1,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { getDomain } from '../psl.ts';
 import { iterateZone } from './parse-zone.ts';
-import { DnsError, type QueryContext, type RecordMap, type RRType, type UpstreamAnswer, type UpstreamResolver } from './types.ts';
+import { DnsError, type QueryContext, type RecordMap, type RRType, type SelfTimedUpstream, type UpstreamAnswer, type UpstreamResolver } from './types.ts';
 import { ZoneIndex, type ZoneRecord } from './zone.ts';
 
 /** Answers from the records of a zone index alone: every name outside it is NXDOMAIN. */
-export const createZoneResolver = (zone: ZoneIndex, label = 'zone files'): UpstreamResolver => ({
+export const createZoneResolver = (zone: ZoneIndex, label = 'zone files'): SelfTimedUpstream => ({
   query: async (name: string, rrtype: RRType): Promise<UpstreamAnswer> => zoneAnswer(zone, name, rrtype),
+  ownsTimeouts: true,
   close: () => {},
   describe: () => label,
 });
@@ -60,6 +61,9 @@ const toNodeShape = (record: ZoneRecord): unknown => {
  * checked, which leaves its part of the outcome open instead of taking it as non-existent.
  */
 export const createZoneLayer = (zone: ZoneIndex, fallback: UpstreamResolver | null, label: string): UpstreamResolver => ({
+  // the files answer at once; names outside them go to the fallback, which gets the signal it
+  // needs (a custom upstream, through the API's zoneResolver({ then })) from the session
+  ...(fallback === null || fallback.ownsTimeouts ? { ownsTimeouts: true as const } : {}),
   query: async (name: string, rrtype: RRType, ctx: QueryContext): Promise<UpstreamAnswer> => {
     if (zone.isAuthoritative(name)) return zoneStepAnswer(zone, name, rrtype);
     if (!fallback) {

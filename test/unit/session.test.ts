@@ -2,7 +2,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createDnsClient, createDnsSession, createLimiter } from '../../src/dns/session.ts';
+import { parseZone } from '../../src/dns/parse-zone.ts';
 import { DnsError, type QueryContext, type RRType, type UpstreamAnswer, type UpstreamResolver } from '../../src/dns/types.ts';
+import { ZoneIndex } from '../../src/dns/zone.ts';
+import { createZoneLayer } from '../../src/dns/zone-resolver.ts';
 
 type Script = (name: string, type: RRType, ctx: QueryContext) => Promise<UpstreamAnswer> | UpstreamAnswer;
 
@@ -239,16 +242,43 @@ describe('DNS session', () => {
     assert.deepEqual(calls, ['TXT sent.example']);
   });
 
-  it('gives the upstream no signal to watch: the upstream ends its own query at timeoutMs', async () => {
+  it('gives an upstream that owns its timeouts (the wire client, the zone layers) no signal to watch', async () => {
     const seen: QueryContext[] = [];
     const { upstream } = scripted((_name, _type, ctx) => {
       seen.push(ctx);
       return txt('x');
     });
-    const client = createDnsClient(upstream, { timeoutMs: 1234, retries: 3, clock: manualClock() });
+    const client = createDnsClient({ ...upstream, ownsTimeouts: true }, { timeoutMs: 1234, retries: 3, clock: manualClock() });
     await client.resolve('x.example', 'TXT');
     assert.deepEqual([seen[0]!.signal, seen[0]!.timeoutMs, seen[0]!.retries], [undefined, 1234, 3]);
     client.close();
+  });
+
+  it('gives any other upstream (a user\'s) a signal, aborted at timeoutMs and when the session closes', async () => {
+    const aborted: string[] = [];
+    // a user's upstream as 1.0 allowed: it reads ctx.signal without a check
+    const { upstream } = scripted((name, _type, ctx) => {
+      ctx.signal.addEventListener('abort', () => aborted.push(`${name} ${(ctx.signal.reason as DnsError).code}`));
+      if (name === 'quick.example') return txt('quick');
+      return new Promise<UpstreamAnswer>(() => {});
+    });
+    const session = createDnsSession(upstream, { timeoutMs: 40, clock: manualClock() });
+    const v = session.view();
+    assert.deepEqual(await v.resolve('quick.example', 'TXT'), [['quick']], 'answers: reading ctx.signal does not throw');
+    await assert.rejects(v.resolve('slow.example', 'TXT'), { code: 'ETIMEOUT' });
+    assert.deepEqual(aborted, ['slow.example ETIMEOUT'], 'aborted at timeoutMs; not after an answer');
+    const long = createDnsSession(upstream, { timeoutMs: 60_000, clock: manualClock() });
+    const pending = long.view().resolve('open.example', 'TXT');
+    await tick();
+    long.close();
+    await assert.rejects(pending, { code: 'ECANCELLED' });
+    assert.deepEqual(aborted, ['slow.example ETIMEOUT', 'open.example ECANCELLED'], 'aborted on close');
+    session.close();
+    // zone files in front of a user's upstream (the API's zoneResolver({ then })) pass the signal on
+    const zone = new ZoneIndex(parseZone('$ORIGIN z.example.\n@ 300 TXT "z"\n', 'z.zone'));
+    assert.equal(createZoneLayer(zone, upstream, 'z').ownsTimeouts, undefined);
+    assert.equal(createZoneLayer(zone, null, 'z').ownsTimeouts, true);
+    assert.equal(createZoneLayer(zone, { ...upstream, ownsTimeouts: true }, 'z').ownsTimeouts, true);
   });
 
   it('enforces the query timeout whatever the upstream does (ETIMEOUT), and counts retries', async () => {
