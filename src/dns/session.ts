@@ -58,6 +58,14 @@ export interface DnsStats {
 export interface DnsClient {
   /** The one resolver every lookup goes through, mailauth's included. */
   resolve: Resolver;
+  /**
+   * Starts the lookup of (name, type) for this check ahead of its first resolve() of it (the
+   * CLI's first wave, before the check's code has loaded). That first resolve() then takes the
+   * lookup as its own: it counts as the check's lookup, not as a cache hit, as if prefetch had not
+   * happened (a query it sent is counted once). Its failure is kept for that resolve(), never
+   * thrown here. Does nothing if the check has looked the name up already.
+   */
+  prefetch(name: string, type: RRType): void;
   stats(): DnsStats;
   trace(): readonly TraceEntry[];
   describe(): string;
@@ -572,31 +580,53 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       return Promise.reject(error);
     };
 
+    /** This check's lookup of (name, type), remembered for its later lookups of it. */
+    const start = (name: string, type: RRType, key: string): Promise<unknown[]> => {
+      let pending: Promise<unknown[]>;
+      if (!validName(name)) pending = failed(new DnsError('EBADNAME', name, type));
+      else if (!RR_TYPES.includes(type)) pending = failed(new DnsError('ENOTIMP', name, type));
+      else pending = lookup(name, type, key);
+      memo.set(key, pending);
+      return pending;
+    };
+
+    // lookups prefetch() started that no resolve() has taken yet: the first to ask is not a cache hit
+    let prefetched: Set<string> | null = null;
+
     const resolve = (<T extends RRType>(rawName: string, rrtype: T): Promise<RecordMap[T]> => {
       const name = normalizeName(String(rawName));
       const type = String(rrtype).toUpperCase() as T;
       const key = `${type} ${name}`;
       const known = memo.get(key);
       if (known) {
-        stats.cacheHits++;
-        totals.cacheHits++;
+        if (prefetched === null || !prefetched.delete(key)) {
+          stats.cacheHits++;
+          totals.cacheHits++;
+        }
         return known.then((records) => copyRecords(type, records as unknown[])) as Promise<RecordMap[T]>;
       }
-      let pending: Promise<unknown[]>;
-      if (!validName(name)) pending = failed(new DnsError('EBADNAME', name, type));
-      else if (!RR_TYPES.includes(type)) pending = failed(new DnsError('ENOTIMP', name, type));
-      else pending = lookup(name, type, key);
-      memo.set(key, pending);
-      return pending.then((records) => copyRecords(type, records)) as Promise<RecordMap[T]>;
+      return start(name, type, key).then((records) => copyRecords(type, records)) as Promise<RecordMap[T]>;
     }) as Resolver;
+
+    const prefetch = (rawName: string, rrtype: RRType): void => {
+      const name = normalizeName(String(rawName));
+      const type = String(rrtype).toUpperCase() as RRType;
+      const key = `${type} ${name}`;
+      if (memo.has(key)) return;
+      // a failure waits for the resolve() that takes the lookup; never an unhandled rejection
+      start(name, type, key).catch(() => {});
+      (prefetched ??= new Set()).add(key);
+    };
 
     return {
       resolve,
+      prefetch,
       stats: () => ({ ...stats }),
       trace: () => traceLog,
       describe: () => upstream.describe(),
       close: () => {
         memo.clear();
+        prefetched = null;
         if (deadlineTimer) clearTimeout(deadlineTimer);
         outer?.removeEventListener('abort', abort);
       },

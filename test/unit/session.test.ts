@@ -281,6 +281,38 @@ describe('DNS session', () => {
     assert.equal(createZoneLayer(zone, { ...upstream, ownsTimeouts: true }, 'z').ownsTimeouts, true);
   });
 
+  it('prefetch: the check\'s first lookup of a prefetched name counts as its own, not as a cache hit', async () => {
+    const { upstream, calls } = scripted((name) => {
+      if (name === 'broken.example') throw new DnsError('ESERVFAIL', name, 'TXT');
+      return txt(name);
+    });
+    /** One check's lookups, with or without the first wave's prefetch; its counts and the run's. */
+    const run = async (prefetch: boolean) => {
+      calls.length = 0;
+      const session = createDnsSession(upstream, { timeoutMs: 1000, clock: manualClock() });
+      // shared.example: in the run's cache already, a hit whichever way the check asks
+      await session.view().resolve('shared.example', 'TXT');
+      const v = session.view();
+      if (prefetch) {
+        for (const name of ['a.example', 'B.example.', 'broken.example', 'shared.example', 'a.example']) v.prefetch(name, 'TXT');
+        await tick();
+        assert.equal(calls.length, 4, 'prefetch sends the queries at once, each once; its failure is not thrown');
+      }
+      assert.deepEqual(await v.resolve('a.example', 'TXT'), [['a.example']]);
+      await v.resolve('b.example', 'TXT');
+      await v.resolve('a.example', 'TXT');
+      await assert.rejects(v.resolve('broken.example', 'TXT'), { code: 'ESERVFAIL' });
+      await v.resolve('shared.example', 'TXT');
+      const { queries, cacheHits, failures } = v.stats();
+      const counts = { queries, cacheHits, failures, sent: calls.length, runHits: session.stats().cacheHits };
+      session.close();
+      return counts;
+    };
+    const plain = await run(false);
+    assert.deepEqual(plain, { queries: 3, cacheHits: 2, failures: 1, sent: 4, runHits: 2 }, 'a, b, broken sent; a again and shared are hits');
+    assert.deepEqual(await run(true), plain, 'the same counts with prefetch');
+  });
+
   it('enforces the query timeout whatever the upstream does (ETIMEOUT), and counts retries', async () => {
     const { upstream } = scripted((_name, _type, ctx) => {
       ctx.onRetry();
