@@ -4,8 +4,9 @@
 import { Chalk } from 'chalk';
 import { check as checkCore, type ProgressStage } from './check.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { BATCH_QUERY_CONCURRENCY, checkMany as checkManyCore, DEFAULT_DOMAIN_CONCURRENCY, type BatchInput } from './batch.ts';
+import { checkMany as checkManyCore, DEFAULT_DOMAIN_CONCURRENCY, type BatchInput } from './batch.ts';
 import { createDnsClient } from './dns/client.ts';
+import { batchConcurrencyFor } from './dns/servers.ts';
 import { createDnsSession } from './dns/session.ts';
 import { DNS_DEFAULTS } from './dns/defaults.ts';
 import { ZoneSyntaxError } from './dns/parse-zone.ts';
@@ -136,7 +137,10 @@ export const check = async (domain: string, options: CheckOptions = {}): Promise
 export interface CheckManyOptions extends Omit<CheckOptions, 'onProgress'> {
   /** Domains checked at once. Default: 64 (the CLI's --jobs). */
   jobs?: number;
-  /** DNS queries in flight for the whole run. Default: 1,024 (the CLI's batch --concurrency). */
+  /**
+   * DNS queries in flight for the whole run. Default, as the CLI's batch: 1,024 when every server
+   * asked is a loopback address (or none is: zone files alone), else 256 (a custom resolver too).
+   */
   concurrency?: number;
 }
 
@@ -159,7 +163,7 @@ export async function* checkMany(
   options: CheckManyOptions = {},
 ): AsyncGenerator<CheckManyResult, void, undefined> {
   const { core, timeoutMs, deadlineMs, upstream, clock } = validateOptions(options);
-  const concurrency = options.concurrency === undefined ? BATCH_QUERY_CONCURRENCY : parsePositive(options.concurrency, 'concurrency');
+  const concurrency = options.concurrency === undefined ? batchConcurrencyFor(upstream) : parsePositive(options.concurrency, 'concurrency');
   const jobs = options.jobs === undefined ? DEFAULT_DOMAIN_CONCURRENCY : parsePositive(options.jobs, 'jobs');
   const session = createDnsSession(upstream, { timeoutMs, clock, concurrency });
   const views = { view: (o: { signal?: AbortSignal } = {}) => session.view({ ...o, deadlineMs }) };

@@ -2,7 +2,7 @@
 // domains as a stream, checks them with checkMany over one DNS session, writes each result as it
 // finishes (ndjson, or a streamed --json document), and ends with the summary and the exit code
 // of the worst domain. Loaded only for a batch.
-import { BATCH_QUERY_CONCURRENCY, checkMany, type BatchInput, type BatchResult } from './batch.ts';
+import { checkMany, type BatchInput, type BatchResult } from './batch.ts';
 import { assertReadableFile, domainsFromLines, inShard, readLines } from './batch-input.ts';
 import { addToSummary, emptySummary, type BatchSummary } from './batch-summary.ts';
 import { errorLine, type CliIo, type Parsed } from './cli.ts';
@@ -13,8 +13,6 @@ import { toV1 } from './contract/to-v1.ts';
 import { heapGuard } from './heap.ts';
 import { openDnsSession } from './upstream.ts';
 
-/** Queries in flight for a batch unless --concurrency says otherwise (see batch.ts). */
-export const BATCH_CONCURRENCY = BATCH_QUERY_CONCURRENCY;
 
 type Stdout = CliIo['stdout'] & { once?(event: string, listener: () => void): unknown; off?(event: string, listener: () => void): unknown };
 
@@ -121,9 +119,9 @@ export const runBatch = async (parsed: Parsed, io: CliIo): Promise<number> => {
   const showProgress = io.stderr.isTTY === true && !io.env.CI;
   const progress = progressLine(io, showProgress ? await countInputs(parsed, io) : null);
 
-  // many checks share the run's queries in flight: a batch's default is higher than one check's
-  const concurrency = parsed.concurrencyGiven ? parsed.concurrency : Math.max(parsed.concurrency, BATCH_CONCURRENCY);
-  const session = await openDnsSession({ ...parsed, concurrency }, io.clock);
+  // many checks share the run's queries in flight: a batch's default is higher than one check's,
+  // and depends on the servers asked (servers.ts batchConcurrencyFor); --concurrency wins
+  const session = await openDnsSession({ ...parsed, concurrency: parsed.concurrencyGiven ? parsed.concurrency : 'batch' }, io.clock);
   const started = io.clock.now();
   const summary = emptySummary();
   const boundHeap = heapGuard();

@@ -5,7 +5,6 @@
 import { check, type CheckOptions } from './check.ts';
 import type { Clock } from './clock.ts';
 import type { DnsClient } from './dns/client.ts';
-import { SESSION_DEFAULTS } from './dns/session.ts';
 import { parseDomain, UsageError } from './options.ts';
 import type { Report } from './report/types.ts';
 
@@ -39,14 +38,6 @@ export interface CheckManyDeps {
 
 export const DEFAULT_DOMAIN_CONCURRENCY = 64;
 
-/**
- * Queries in flight for a batch unless --concurrency says otherwise. A batch of 1,000 domains
- * asks ~33,000 questions: at 20 ms a query, 256 in flight alone would take 2.6 s; 1,024 in
- * flight is ~50,000 queries a second. The wire client spreads them over up to 16 sockets (a new
- * one when each has 64 in flight), so each socket's receive buffer holds its answers even while
- * the event loop is busy.
- */
-export const BATCH_QUERY_CONCURRENCY: number = SESSION_DEFAULTS.batchConcurrency;
 
 const withLine = <T extends object>(value: T, line: number | undefined): T & { line?: number } => (line === undefined ? value : { ...value, line });
 

@@ -176,7 +176,7 @@ const buildProgram = (io: CliIo, pending: string[]) =>
     .option('--resolver <host[:port]>', 'DNS server to ask instead of the system\'s name servers')
     .option('--timeout <ms>', `time given to each DNS query, retransmissions included (default: ${DNS_DEFAULTS.timeoutMs})`)
     .option('--deadline <ms>', `time given to the whole check; past it, the verdict is unknown (default: ${DNS_DEFAULTS.deadlineMs})`)
-    .option('--concurrency <n>', `DNS queries in flight at once, for the whole run (default: ${SESSION_DEFAULTS.concurrency}; a batch: ${SESSION_DEFAULTS.batchConcurrency})`)
+    .option('--concurrency <n>', `DNS queries in flight at once, for the whole run (default: ${SESSION_DEFAULTS.concurrency}; a batch: ${SESSION_DEFAULTS.batchConcurrencyLoopback} when every DNS server is a loopback address or --offline, else ${SESSION_DEFAULTS.batchConcurrency})`)
     .optionsGroup('Output:')
     .option('--json', 'the JSON report (schema version 1) on stdout; same as --format json. Several domains: one document { schemaVersion, reports, errors, summary }')
     .option('--verbose', "the human report with raw records, finding codes, references and Gmail's full reply")

@@ -4,7 +4,8 @@
 import type { Clock } from './clock.ts';
 import { createDnsClient, type DnsClient } from './dns/client.ts';
 import { openUpstream } from './dns/open.ts';
-import { createDnsSession, type DnsSession } from './dns/session.ts';
+import { batchConcurrencyFor } from './dns/servers.ts';
+import { createDnsSession, SESSION_DEFAULTS, type DnsSession } from './dns/session.ts';
 import type { ServerAddress, UpstreamResolver } from './dns/types.ts';
 import { UsageError } from './options.ts';
 
@@ -14,7 +15,8 @@ export interface DnsOptions {
   resolver?: ServerAddress;
   timeoutMs: number;
   deadlineMs: number;
-  concurrency: number;
+  /** Queries in flight; 'batch': a batch's default for the servers asked (openDnsSession only). */
+  concurrency: number | 'batch';
   /** --debug: the batch's session also counts distinct (name, type) pairs, for its closing line. */
   debug?: boolean;
 }
@@ -32,16 +34,22 @@ const openDns = async (parsed: DnsOptions): Promise<UpstreamResolver> => {
 };
 
 export const openDnsClient = async (parsed: DnsOptions, clock: Clock): Promise<DnsClient> =>
-  createDnsClient(await openDns(parsed), { timeoutMs: parsed.timeoutMs, concurrency: parsed.concurrency, deadlineMs: parsed.deadlineMs, clock });
+  createDnsClient(await openDns(parsed), { timeoutMs: parsed.timeoutMs, concurrency: parsed.concurrency === 'batch' ? SESSION_DEFAULTS.concurrency : parsed.concurrency, deadlineMs: parsed.deadlineMs, clock });
 
 /**
  * One DNS session for a whole batch: one cache, one limit on queries in flight (--concurrency),
  * and a view per check with that check's own counts and deadline (--deadline).
  */
-export const openDnsSession = async (parsed: DnsOptions, clock: Clock): Promise<{ view(o?: { signal?: AbortSignal }): DnsClient; session: DnsSession; close(): void }> => {
-  const session = createDnsSession(await openDns(parsed), { timeoutMs: parsed.timeoutMs, concurrency: parsed.concurrency, clock, trackDistinct: parsed.debug === true });
+export const openDnsSession = async (
+  parsed: DnsOptions,
+  clock: Clock,
+): Promise<{ view(o?: { signal?: AbortSignal }): DnsClient; session: DnsSession; concurrency: number; close(): void }> => {
+  const upstream = await openDns(parsed);
+  const concurrency = parsed.concurrency === 'batch' ? batchConcurrencyFor(upstream) : parsed.concurrency;
+  const session = createDnsSession(upstream, { timeoutMs: parsed.timeoutMs, concurrency, clock, trackDistinct: parsed.debug === true });
   return {
     session,
+    concurrency,
     view: (o) => session.view({ ...o, deadlineMs: parsed.deadlineMs }),
     close: () => session.close(),
   };

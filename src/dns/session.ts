@@ -140,8 +140,13 @@ export interface DnsSession {
 export const SESSION_DEFAULTS = {
   retries: 2,
   concurrency: 64,
-  /** Queries in flight for a batch (see batch.ts BATCH_QUERY_CONCURRENCY). */
-  batchConcurrency: 1024,
+  /**
+   * Queries in flight for a batch whose every server is a loopback address (a local cache, the
+   * bench's server), or that asks none (--offline); see servers.ts batchConcurrencyFor.
+   */
+  batchConcurrencyLoopback: 1024,
+  /** Queries in flight for a batch that asks any other server (a public or an ISP's resolver rate-limits more). */
+  batchConcurrency: 256,
   cacheEntries: 50_000,
   maxQueriesPerCheck: 500,
   maxCnameDepth: 8,

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type * as dnsPacket from 'dns-packet';
 import { isIP } from '../ip.ts';
 import { setLoopTimeout } from './loop-timer.ts';
+import { asking } from './servers.ts';
 import {
   DnsError,
   normalizeName,
@@ -491,7 +492,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): SelfTimed
       if (!packetCodec) setImmediate(codec);
     });
 
-  return {
+  const resolver: SelfTimedUpstream = {
     query,
     ownsTimeouts: true,
     close: () => {
@@ -502,4 +503,6 @@ export const createWireResolver = (options: WireResolverOptions = {}): SelfTimed
     },
     describe: () => options.label ?? `system resolver (${servers.map((s) => `${s.host}:${s.port}`).join(', ')})`,
   };
+  // the batch's default concurrency depends on them (servers.ts)
+  return asking(resolver, servers);
 };

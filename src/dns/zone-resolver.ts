@@ -1,16 +1,21 @@
 import { readFile, stat } from 'node:fs/promises';
 import { getDomain } from '../psl.ts';
 import { iterateZone } from './parse-zone.ts';
+import { asking, serversAsked } from './servers.ts';
 import { DnsError, type QueryContext, type RecordMap, type RRType, type SelfTimedUpstream, type UpstreamAnswer, type UpstreamResolver } from './types.ts';
 import { ZoneIndex, type ZoneRecord } from './zone.ts';
 
 /** Answers from the records of a zone index alone: every name outside it is NXDOMAIN. */
-export const createZoneResolver = (zone: ZoneIndex, label = 'zone files'): SelfTimedUpstream => ({
-  query: async (name: string, rrtype: RRType): Promise<UpstreamAnswer> => zoneAnswer(zone, name, rrtype),
-  ownsTimeouts: true,
-  close: () => {},
-  describe: () => label,
-});
+export const createZoneResolver = (zone: ZoneIndex, label = 'zone files'): SelfTimedUpstream => {
+  const resolver: SelfTimedUpstream = {
+    query: async (name: string, rrtype: RRType): Promise<UpstreamAnswer> => zoneAnswer(zone, name, rrtype),
+    ownsTimeouts: true,
+    close: () => {},
+    describe: () => label,
+  };
+  // no server asked
+  return asking(resolver, []);
+};
 
 /** The zone's answer, following CNAMEs inside the index; TTLs as the zone gives them. */
 export const zoneAnswer = (zone: ZoneIndex, name: string, rrtype: RRType): UpstreamAnswer => {
@@ -60,23 +65,28 @@ const toNodeShape = (record: ZoneRecord): unknown => {
  * other name goes to the resolver, or, offline (fallback null), fails with EOFFLINE: not
  * checked, which leaves its part of the outcome open instead of taking it as non-existent.
  */
-export const createZoneLayer = (zone: ZoneIndex, fallback: UpstreamResolver | null, label: string): UpstreamResolver => ({
-  // the files answer at once; names outside them go to the fallback, which gets the signal it
-  // needs (a custom upstream, through the API's zoneResolver({ then })) from the session
-  ...(fallback === null || fallback.ownsTimeouts ? { ownsTimeouts: true as const } : {}),
-  query: async (name: string, rrtype: RRType, ctx: QueryContext): Promise<UpstreamAnswer> => {
-    if (zone.isAuthoritative(name)) return zoneStepAnswer(zone, name, rrtype);
-    if (!fallback) {
-      if (isPublicSuffixLevel(name)) return { kind: 'nxdomain', ttl: NEGATIVE_TTL, assumed: true };
-      // RFC 6761 6.4: names under .invalid never exist (fwdcheck's default HELO is one)
-      if (/(?:^|\.)invalid\.?$/i.test(name)) return { kind: 'nxdomain', ttl: NEGATIVE_TTL };
-      throw new DnsError('EOFFLINE', name, rrtype);
-    }
-    return fallback.query(name, rrtype, ctx);
-  },
-  close: () => fallback?.close(),
-  describe: () => label,
-});
+export const createZoneLayer = (zone: ZoneIndex, fallback: UpstreamResolver | null, label: string): UpstreamResolver => {
+  const layer: UpstreamResolver = {
+    // the files answer at once; names outside them go to the fallback, which gets the signal it
+    // needs (a custom upstream, through the API's zoneResolver({ then })) from the session
+    ...(fallback === null || fallback.ownsTimeouts ? { ownsTimeouts: true as const } : {}),
+    query: async (name: string, rrtype: RRType, ctx: QueryContext): Promise<UpstreamAnswer> => {
+      if (zone.isAuthoritative(name)) return zoneStepAnswer(zone, name, rrtype);
+      if (!fallback) {
+        if (isPublicSuffixLevel(name)) return { kind: 'nxdomain', ttl: NEGATIVE_TTL, assumed: true };
+        // RFC 6761 6.4: names under .invalid never exist (fwdcheck's default HELO is one)
+        if (/(?:^|\.)invalid\.?$/i.test(name)) return { kind: 'nxdomain', ttl: NEGATIVE_TTL };
+        throw new DnsError('EOFFLINE', name, rrtype);
+      }
+      return fallback.query(name, rrtype, ctx);
+    },
+    close: () => fallback?.close(),
+    describe: () => label,
+  };
+  // the servers asked are the fallback's (none offline; not known for a user's upstream)
+  const servers = fallback === null ? [] : serversAsked(fallback);
+  return servers === null ? layer : asking(layer, servers);
+};
 
 /**
  * Offline, the names at the level of a public suffix above the files (`_dmarc.com`, which the
