@@ -44,6 +44,7 @@ export type DnsErrorCode =
   | 'ESERVFAIL' // rcode 2
   | 'EREFUSED' // rcode 5
   | 'ECONNREFUSED'
+  | 'ESEND' // the query could not be sent (no route to the server, a firewall)
   | 'EBADNAME' // a name that cannot exist in the DNS (label over 63 octets, name over 253)
   | 'EBADRESP' // an answer that cannot be decoded
   | 'EFORMERR' // rcode 1
@@ -99,6 +100,7 @@ export const DNS_ERROR_TEXT: Record<DnsErrorCode, string> = {
   ESERVFAIL: 'server failure (SERVFAIL)',
   EREFUSED: 'query refused (REFUSED)',
   ECONNREFUSED: 'connection refused',
+  ESEND: 'the query could not be sent (no route to the server, or a firewall)',
   EBADNAME: 'not a valid DNS name',
   EBADRESP: 'malformed answer',
   EFORMERR: 'server could not parse the query (FORMERR)',

@@ -189,7 +189,8 @@ export const buildQuery = (id: number, name: string, type: RRType, udpPayloadSiz
 /** What a UDP channel calls back: the query waiting under a message id. */
 interface UdpWaiter {
   onMessage(msg: Buffer, id: number, server: ServerAddress): void;
-  onRefused(server: ServerAddress): void;
+  /** The server cannot be reached: ECONNREFUSED (nothing listens), or ESEND (the query could not be sent). */
+  onUnreachable(server: ServerAddress, code: 'ECONNREFUSED' | 'ESEND'): void;
 }
 
 /**
@@ -205,7 +206,7 @@ const createUdpChannel = (server: ServerAddress, health: { refusedAt: number }) 
     // time out or retry)
     if (err.code !== 'ECONNREFUSED') return;
     health.refusedAt = Date.now();
-    for (const w of [...waiters.values()]) w.onRefused(server);
+    for (const w of [...waiters.values()]) w.onUnreachable(server, 'ECONNREFUSED');
   });
   socket.on('message', (msg) => {
     // anything shorter than a header, or with an id we did not send, is dropped
@@ -223,7 +224,15 @@ const createUdpChannel = (server: ServerAddress, health: { refusedAt: number }) 
   socket.unref();
   // the kernel rate-limits ICMP errors: a port that refused a moment ago is taken as still closed
   const checkRefused = (waiter: UdpWaiter) => {
-    if (Date.now() - health.refusedAt < 5000) waiter.onRefused(server);
+    if (Date.now() - health.refusedAt < 5000) waiter.onUnreachable(server, 'ECONNREFUSED');
+  };
+  // dgram's send() without a callback drops a send error silently (lib/dgram.js: no "error"
+  // event), so a query that could not be sent (ENETUNREACH, EHOSTUNREACH, EPERM from a firewall)
+  // would wait out --timeout. One function per socket, not a closure per send: the socket is
+  // connected to one server, so a failed send fails the route every query on it shares; each
+  // tries its next server, or fails at once (ESEND). A send that worked costs a process.nextTick.
+  const onSent = (err: Error | null) => {
+    if (err) for (const w of [...waiters.values()]) w.onUnreachable(server, 'ESEND');
   };
   return {
     /** Reserves a free random id (RFC 5452 9.2) for a query. */
@@ -239,15 +248,15 @@ const createUdpChannel = (server: ServerAddress, health: { refusedAt: number }) 
     release: (id: number) => waiters.delete(id),
     load: () => waiters.size,
     send: (msg: Buffer, waiter: UdpWaiter): void => {
-      // no callback: node then sends at once (uv_udp_try_send) without a completion to
-      // dispatch; a failed send is an "error" event, handled above
       if (isConnected) {
-        socket.send(msg);
+        socket.send(msg, onSent);
         checkRefused(waiter);
         return;
       }
       void connected.then((ok) => {
-        if (ok) socket.send(msg);
+        // a socket that could not connect (no route to the server) sends nothing
+        if (!ok) return waiter.onUnreachable(server, 'ESEND');
+        socket.send(msg, onSent);
         checkRefused(waiter);
       });
     },
@@ -415,13 +424,13 @@ export const createWireResolver = (options: WireResolverOptions = {}): SelfTimed
       if (!this.tcp) this.handle(msg, id, server, false);
     }
 
-    onRefused(server: ServerAddress): void {
+    onUnreachable(server: ServerAddress, code: 'ECONNREFUSED' | 'ESEND'): void {
       if (this.tcp || this.settled) return;
       const tried = (this.triedAfterError ??= new Set());
       tried.add(server);
       const next = servers.find((s) => !tried.has(s));
       if (next) this.send(next);
-      else this.finish(new DnsError('ECONNREFUSED', this.name, this.type));
+      else this.finish(new DnsError(code, this.name, this.type));
     }
 
     handle(answer: Buffer, id: number, server: ServerAddress, viaTcp: boolean): void {

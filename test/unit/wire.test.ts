@@ -1,5 +1,6 @@
 // fwdcheck's own DNS client against the fault-injecting test server: every fault, per name and type.
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import { after, before, describe, it } from 'node:test';
 import { systemClock } from '../../src/clock.ts';
 import { parseZone } from '../../src/dns/parse-zone.ts';
@@ -224,6 +225,45 @@ describe('wire client', () => {
     } finally {
       await slow.close();
     }
+  });
+
+  it('fails a query that cannot be sent at once (ESEND), not after --timeout, after trying the next server', async () => {
+    // a firewall's EPERM on a connected socket, as node reports it to a send() callback (and
+    // drops without one): sends to 127.0.0.2 fail; the real server is 127.0.0.1
+    const send = dgram.Socket.prototype.send;
+    const to = (socket: dgram.Socket) => {
+      try {
+        return socket.remoteAddress().address;
+      } catch {
+        return null; // not connected: the test server's socket
+      }
+    };
+    const patched = function (this: dgram.Socket, ...args: unknown[]) {
+      if (to(this) !== '127.0.0.2') return (send as (...a: unknown[]) => void).apply(this, args);
+      const callback = args.at(-1);
+      if (typeof callback === 'function') process.nextTick(callback, Object.assign(new Error('send EPERM 127.0.0.2'), { code: 'EPERM' }));
+    };
+    dgram.Socket.prototype.send = patched as typeof send;
+    try {
+      const ctx = { timeoutMs: 10_000, retries: 2, onRetry: () => {} };
+      const blocked = createWireResolver({ servers: [{ host: '127.0.0.2', port: server.port }] });
+      const started = performance.now();
+      await assert.rejects(blocked.query('w.example', 'TXT', ctx), { code: 'ESEND' });
+      assert.ok(performance.now() - started < 1000, 'at once, not after the 10 s timeout');
+      blocked.close();
+      const both = createWireResolver({ servers: [{ host: '127.0.0.2', port: server.port }, { host: server.host, port: server.port }] });
+      for (let i = 0; i < 4; i++) assert.equal((await both.query('w.example', 'TXT', ctx)).kind, 'records', 'the next server answers');
+      assert.ok(performance.now() - started < 1000);
+      both.close();
+    } finally {
+      dgram.Socket.prototype.send = send;
+    }
+    // a socket that cannot connect (the broadcast address: EACCES) sends nothing: the same
+    const broadcast = createWireResolver({ servers: [{ host: '255.255.255.255', port: 53 }] });
+    const started = performance.now();
+    await assert.rejects(broadcast.query('w.example', 'TXT', { timeoutMs: 10_000, retries: 2, onRetry: () => {} }), { code: 'ESEND' });
+    assert.ok(performance.now() - started < 1000);
+    broadcast.close();
   });
 
   it('reads the system server list as node knows it', () => {
