@@ -47,8 +47,16 @@ describe('heap guard', () => {
     assert.equal(heap.collections, 2);
   });
 
-  it('does nothing without gc', () => {
-    const guard = heapGuard(1, { gc: null, used: () => 1e12 });
+  it('does nothing without gc: never even reads the heap in use', () => {
+    let reads = 0;
+    const guard = heapGuard(1, {
+      gc: null,
+      used: () => {
+        reads++;
+        return 1e12;
+      },
+    });
     for (let i = 0; i < 20; i++) guard();
+    assert.equal(reads, 0);
   });
 });
