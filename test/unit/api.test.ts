@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { check, DnsError, exitCodeFor, fixedClock, renderJson, renderMarkdown, renderText, serverResolver, UsageError, zoneResolver, type Resolver } from '../../src/index.ts';
+import { check, DnsError, exitCodeFor, fixedClock, renderJson, renderMarkdown, renderText, serverResolver, UsageError, zoneResolver, type Resolver, type UpstreamResolver } from '../../src/index.ts';
 import { parseZone } from '../../src/dns/parse-zone.ts';
 import { ZoneIndex } from '../../src/dns/zone.ts';
-import { answerFromZone, loadZoneFiles } from '../../src/dns/zone-resolver.ts';
+import { answerFromZone, loadZoneFiles, zoneAnswer } from '../../src/dns/zone-resolver.ts';
 import { assertMatchesSchema, parseReport } from '../helpers/contract.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 import { FIXTURES, runCli } from '../helpers/run-cli.ts';
@@ -79,6 +79,33 @@ describe('check(): resolvers', () => {
     assert.equal(fromZone.gmail.action, 'reject');
     assert.ok(names.includes('TXT _dmarc.bank.example'));
     assert.equal(exitCodeFor(fromZone.verdict), 1);
+  });
+});
+
+describe('check(): a custom UpstreamResolver', () => {
+  it('is given ctx.signal (1.0 upstreams read it without a check), alone and behind zone files', async () => {
+    const zone = new ZoneIndex(parseZone(readFileSync(DEMO, 'utf8'), 'demo.zone'));
+    let queries = 0;
+    const upstream: UpstreamResolver = {
+      query: async (name, type, ctx) => {
+        queries++;
+        const stop = () => {};
+        ctx.signal.addEventListener('abort', stop);
+        try {
+          return zoneAnswer(zone, name, type);
+        } finally {
+          ctx.signal.removeEventListener('abort', stop);
+        }
+      },
+      close: () => {},
+      describe: () => 'custom upstream',
+    };
+    const expected = await check('bank.example', { relays: ['203.0.113.7'], resolver: await zoneResolver(DEMO), clock });
+    const alone = await check('bank.example', { relays: ['203.0.113.7'], resolver: upstream, clock });
+    const behind = await check('bank.example', { relays: ['203.0.113.7'], resolver: await zoneResolver(join(FIXTURES, 'zones/demo.zone'), { then: upstream }), clock });
+    assert.ok(queries > 0);
+    for (const doc of [alone, behind]) assert.deepEqual([doc.verdict, doc.gmail.action], [expected.verdict, expected.gmail.action]);
+    assert.equal(alone.verdict, 'fail', 'not unknown');
   });
 });
 
