@@ -13,7 +13,6 @@ import { toV1 } from './contract/to-v1.ts';
 import { heapGuard } from './heap.ts';
 import { openDnsSession } from './upstream.ts';
 
-
 type Stdout = CliIo['stdout'] & { once?(event: string, listener: () => void): unknown; off?(event: string, listener: () => void): unknown };
 
 /** Writes, and waits for a full pipe to drain: a slow reader slows the run instead of filling memory. */
