@@ -338,7 +338,12 @@ const runOne = async (parsed: Parsed, domain: string, io: CliIo, ui: { spinner?:
   // the JSON document is printed whatever the verdict; a person gets the one line below
   // instead of a report made of nothing but DNS errors
   const render = await renderer;
-  if (parsed.debug) for (const t of dns.trace()) io.stderr.write(`dns: ${printable(`${t.type} ${t.name} -> ${t.outcome}${t.note ? ` (${t.note})` : ''} (${t.count}) ${t.ms} ms`)}\n`);
+  if (parsed.debug) {
+    for (const t of dns.trace()) io.stderr.write(`dns: ${printable(`${t.type} ${t.name} -> ${t.outcome}${t.note ? ` (${t.note})` : ''} (${t.count}) ${t.ms} ms`)}\n`);
+    // how mailauth was loaded (loaded by then: the check evaluated with it)
+    const load = (await import('./auth/mailauth.ts')).mailauthLoadInfo();
+    if (load) io.stderr.write(`mailauth: ${load.plan === 'used' ? `loaded by its load plan, ${load.files} files in ${load.slices} slices` : `loaded at once (${printable(load.reason ?? '')})`}\n`);
+  }
   // each report is written in one piece: Ctrl-C never leaves half of one on stdout
   if ('renderText' in render) {
     if (!unreachable) {

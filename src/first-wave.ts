@@ -1,8 +1,8 @@
 // The lookups check() makes first, whatever the answers, asked by the CLI through the check's own
 // view as soon as the DNS is open: they are on the wire while the check's code loads (issue 7,
 // start-up), and check() finds them in the view, answered or in flight. Each one here is a lookup
-// check() makes anyway (test/e2e/startup.test.ts compares the lookups of a check with and without
-// this wave): never a query a check would not send.
+// check() makes anyway (test/unit/startup-parts.test.ts compares the queries of a check with and
+// without this wave): never a query a check would not send.
 import type { CheckOptions } from './check.ts';
 import type { Resolver, RRType } from './dns/types.ts';
 import { reverseName } from './records/fetch-ptr.ts';

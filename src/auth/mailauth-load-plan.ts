@@ -121,3 +121,25 @@ export const MAILAUTH_LOAD_PLAN: readonly string[] = [
   'mailauth/lib/spf/spf-verify.js',
   'mailauth/lib/spf/index.js',
 ];
+
+/** Each package a package requires, as it resolved when the plan was made. */
+export const MAILAUTH_PLAN_PACKAGES: readonly { from: string; request: string; dir: string; version: string }[] = [
+  { from: '@hapi/address', request: '@hapi/hoek', dir: '@hapi/hoek', version: '11.0.7' },
+  { from: '@hapi/topo', request: '@hapi/hoek', dir: '@hapi/hoek', version: '11.0.7' },
+  { from: 'iconv-lite', request: 'safer-buffer', dir: 'safer-buffer', version: '2.1.2' },
+  { from: 'joi', request: '@hapi/address', dir: '@hapi/address', version: '5.1.1' },
+  { from: 'joi', request: '@hapi/formula', dir: '@hapi/formula', version: '3.0.2' },
+  { from: 'joi', request: '@hapi/hoek', dir: '@hapi/hoek', version: '11.0.7' },
+  { from: 'joi', request: '@hapi/pinpoint', dir: '@hapi/pinpoint', version: '2.0.1' },
+  { from: 'joi', request: '@hapi/tlds', dir: '@hapi/tlds', version: '1.1.7' },
+  { from: 'joi', request: '@hapi/topo', dir: '@hapi/topo', version: '6.0.2' },
+  { from: 'libmime', request: 'encoding-japanese', dir: 'encoding-japanese', version: '2.4.0' },
+  { from: 'libmime', request: 'iconv-lite', dir: 'iconv-lite', version: '0.7.3' },
+  { from: 'libmime', request: 'libbase64', dir: 'libbase64', version: '1.3.0' },
+  { from: 'libmime', request: 'libqp', dir: 'libqp', version: '2.1.1' },
+  { from: 'mailauth', request: 'ipaddr.js', dir: 'ipaddr.js', version: '2.5.0' },
+  { from: 'mailauth', request: 'joi', dir: 'joi', version: '18.2.9' },
+  { from: 'mailauth', request: 'libmime', dir: 'libmime', version: '5.4.4' },
+  { from: 'mailauth', request: 'punycode.js', dir: 'punycode.js', version: '2.3.1' },
+  { from: 'mailauth', request: 'tldts', dir: 'tldts', version: '7.4.15' },
+];

@@ -2,8 +2,9 @@
 // so that none of mailauth's loose shapes leak into the Report.
 import { createRequire } from 'node:module';
 import { isIP } from '../ip.ts';
-import { dirname, join } from 'node:path';
-import { MAILAUTH_LOAD_PLAN, MAILAUTH_PLAN_VERSION } from './mailauth-load-plan.ts';
+import { readFileSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+import { MAILAUTH_LOAD_PLAN, MAILAUTH_PLAN_PACKAGES, MAILAUTH_PLAN_VERSION } from './mailauth-load-plan.ts';
 import type { Resolver } from '../dns/types.ts';
 import { isDmarcPolicy, isDmarcResult, isSpfResult, type DmarcPolicy, type DmarcResult, type SpfResult } from './types.ts';
 
@@ -16,15 +17,37 @@ import { isDmarcPolicy, isDmarcResult, isSpfResult, type DmarcPolicy, type Dmarc
 const SLICE_MS = 2;
 const require = createRequire(import.meta.url);
 
-/** The plan's files as absolute paths; none when the installed mailauth is not the plan's. */
-const planFiles = (): string[] => {
+/** How mailauth was loaded, for --debug: by the plan (in how many slices), or at once and why. */
+export interface MailauthLoad {
+  plan: 'used' | 'not-used';
+  /** Why the plan was not used: the packages installed differ from the plan's. */
+  reason?: string;
+  files: number;
+  slices: number;
+}
+let loadInfo: MailauthLoad | null = null;
+export const mailauthLoadInfo = (): MailauthLoad | null => loadInfo;
+
+/**
+ * The plan's files as absolute paths, when the installed packages are the plan's: mailauth at the
+ * version the plan was made from, and every package a package requires resolving to the same
+ * folder at the same version (another layout or version would make the order wrong: then none).
+ */
+const planFiles = (): { files: string[] } | { reason: string } => {
   try {
     const pkg = require.resolve('mailauth/package.json');
-    if ((require(pkg) as { version?: string }).version !== MAILAUTH_PLAN_VERSION) return [];
+    const version = (require(pkg) as { version?: string }).version;
+    if (version !== MAILAUTH_PLAN_VERSION) return { reason: `mailauth ${version} is installed, the plan is for ${MAILAUTH_PLAN_VERSION}` };
     const base = dirname(dirname(pkg));
-    return MAILAUTH_LOAD_PLAN.map((f) => (f.startsWith('node:') ? f : join(base, f)));
-  } catch {
-    return [];
+    for (const p of MAILAUTH_PLAN_PACKAGES) {
+      const found = createRequire(join(base, p.from, 'package.json')).resolve(p.request);
+      if (!found.startsWith(join(base, p.dir) + sep)) return { reason: `${p.from} finds ${p.request} elsewhere than ${p.dir}` };
+      const v = (JSON.parse(readFileSync(join(base, p.dir, 'package.json'), 'utf8')) as { version?: string }).version;
+      if (v !== p.version) return { reason: `${p.request} ${v} is installed, the plan is for ${p.version}` };
+    }
+    return { files: MAILAUTH_LOAD_PLAN.map((f) => (f.startsWith('node:') ? f : join(base, f))) };
+  } catch (err) {
+    return { reason: `the plan's packages do not resolve (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
   }
 };
 
@@ -32,11 +55,14 @@ const loadInSlices = async (): Promise<typeof import('./mailauth-modules.ts')> =
   // the first slice too waits for a turn of the event loop: the queries a check starts at once
   // (its first caller, fetchDmarc, is one of them) go out first
   await new Promise<void>((resolve) => setImmediate(resolve));
+  const plan = planFiles();
+  const info: MailauthLoad = 'files' in plan ? { plan: 'used', files: plan.files.length, slices: 1 } : { plan: 'not-used', reason: plan.reason, files: 0, slices: 1 };
   let slice = performance.now();
-  for (const file of planFiles()) {
+  for (const file of 'files' in plan ? plan.files : []) {
     if (performance.now() - slice >= SLICE_MS) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       slice = performance.now();
+      info.slices++;
     }
     try {
       require(file);
@@ -44,6 +70,7 @@ const loadInSlices = async (): Promise<typeof import('./mailauth-modules.ts')> =
       // a file that does not load here is loaded (or its failure reported) by the import below
     }
   }
+  loadInfo = info;
   return import('./mailauth-modules.ts');
 };
 

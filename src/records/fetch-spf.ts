@@ -175,14 +175,18 @@ const targetOf = (term: SpfTerm, domain: string): string | null => {
  * Fetches the SPF record of a domain and the records its include and redirect terms lead to
  * (RFC 7208 5.2, 6.1), with what its a, mx and exists terms ask, the way an evaluation that
  * matches nothing would: in evaluation order, and stopping where the limits of RFC 7208 4.6.4
- * stop it (10 DNS-querying terms, 2 void lookups, 10 MX names per term). Nothing past the stop
- * is asked, so no record can make fwdcheck send more than a bounded number of queries.
+ * stop it (10 DNS-querying terms, 2 void lookups, 10 MX names per term).
  *
  * The walk is driven by the answers: each time one arrives, the known part of the tree is walked
  * again and every lookup that now falls within the limits is asked at once, so a branch goes on
  * as soon as its own answer is in, without waiting for the other branches (issue 7: a tree costs
- * its longest chain of dependent lookups, not the sum of its levels' slowest answers). The tree
- * returned depends on the DNS data only: it is built by a last walk over every answer.
+ * its longest chain of dependent lookups, not the sum of its levels' slowest answers). An
+ * include whose record is not in yet counts as one term, so the terms after it may be asked and
+ * then turn out past the stop once its subtree is known: in a tree over the limits, what is asked
+ * beyond the stop depends on the order answers arrive in. It stays bounded: each walk asks only
+ * terms within the limits on what it knows, and a check sends at most maxQueriesPerCheck queries.
+ * The tree returned, its counts and where it stops depend on the DNS data only: it is built by a
+ * last walk over every answer.
  */
 export const fetchSpfTree = async (resolver: Resolver, domain: string, options: SpfWalkOptions = {}): Promise<SpfTree> => {
   const families = options.families?.length ? [...new Set(options.families)].sort() : ([4] as const);

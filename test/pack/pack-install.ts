@@ -60,6 +60,9 @@ try {
   const demo = run('npx', ['--no-install', 'fwdcheck', '--demo', '--relay', '203.0.113.7'], app, 1);
   assert.match(demo.stdout, /bank\.example/);
   const json = run('npx', ['--no-install', 'fwdcheck', 'signed.example', '--zone', 'node_modules/fwdcheck/fixtures/zones/demo.zone', '--offline', '--relay', '203.0.113.7', '--json'], app, 0).stdout;
+  // the installed packages resolve as the load plan expects, so mailauth loads in slices (issue 7)
+  const debug = run('npx', ['--no-install', 'fwdcheck', 'signed.example', '--zone', 'node_modules/fwdcheck/fixtures/zones/demo.zone', '--offline', '--relay', '203.0.113.7', '--json', '--debug'], app, 0).stderr;
+  assert.match(debug, /^mailauth: loaded by its load plan, \d+ files in \d+ slices$/m, 'mailauth loads by its load plan in the installed package');
 
   // 4. the shipped schema validates what the installed CLI prints (ajv from the clone's dev dependencies)
   const { default: Ajv2020 } = await import('ajv/dist/2020.js');

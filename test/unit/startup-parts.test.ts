@@ -8,7 +8,7 @@ import { isIP as nodeIsIP } from 'node:net';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { DnsError, type Resolver } from '../../src/dns/types.ts';
+import { DnsError, type Resolver, type RRType } from '../../src/dns/types.ts';
 import { isIP } from '../../src/ip.ts';
 import { fetchSpfTree } from '../../src/records/fetch-spf.ts';
 import { check } from '../../src/check.ts';
@@ -17,7 +17,7 @@ import { createDnsClient } from '../../src/dns/client.ts';
 import { parseZone } from '../../src/dns/parse-zone.ts';
 import { ZoneIndex } from '../../src/dns/zone.ts';
 import { createZoneResolver } from '../../src/dns/zone-resolver.ts';
-import { firstLookups } from '../../src/first-wave.ts';
+import { firstLookups, startFirstWave } from '../../src/first-wave.ts';
 
 describe('isIP', () => {
   const pieces = ['0', '1', '9', '25', '255', '256', '01', '.', ':', '::', 'ffff', 'a', 'x', '%eth0', '1.2.3.4', '::ffff:', ' ', '-', '[', ']'];
@@ -96,10 +96,21 @@ $ORIGIN 113.0.203.in-addr.arpa.
   for (const c of cases) {
     it(`asks only what check() asks anyway: ${c.domain} ${c.relays.join(' ') || '(no relay)'} ${c.selectors.join(' ')}`, async () => {
       const clock = fixedClock('2026-11-30T12:00:00Z');
-      const dns = createDnsClient(createZoneResolver(new ZoneIndex(parseZone(ZONE, 'inline.zone'))), { timeoutMs: 1000, clock });
-      await check(c.domain, { relays: c.relays, selectors: c.selectors }, { dns, clock });
-      const asked = new Set(dns.trace().map((t) => `${t.type} ${t.name}`));
-      for (const [name, type] of firstLookups(c.domain, c)) assert.ok(asked.has(`${type} ${name}`), `${type} ${name} is asked by check()`);
+      // the queries a check sends upstream, with the first wave before it or without
+      const queries = async (wave: boolean) => {
+        const sent: string[] = [];
+        const zone = createZoneResolver(new ZoneIndex(parseZone(ZONE, 'inline.zone')));
+        const counting = { ...zone, query: (name: string, type: RRType, ctx: Parameters<typeof zone.query>[2]) => (sent.push(`${type} ${name}`), zone.query(name, type, ctx)) };
+        const dns = createDnsClient(counting, { timeoutMs: 1000, clock });
+        if (wave) startFirstWave(dns.resolve, c.domain, c);
+        const report = await check(c.domain, { relays: c.relays, selectors: c.selectors }, { dns, clock });
+        return { sent: sent.sort(), verdict: report.verdict };
+      };
+      const [without, withWave] = [await queries(false), await queries(true)];
+      assert.deepEqual(withWave, without);
+      // and the wave is not empty: it asks something the fetchers ask before any answer
+      const first = firstLookups(c.domain, c).map(([name, type]) => `${type} ${name}`);
+      assert.ok(first.length >= 6 && first.every((q) => without.sent.includes(q)));
     });
   }
 });
