@@ -305,7 +305,7 @@ const runOne = async (parsed: Parsed, domain: string, io: CliIo, ui: { spinner?:
   const [{ openDnsClient }, { startFirstWave }] = await Promise.all([import('./upstream.ts'), import('./first-wave.ts')]);
   const dns = await openDnsClient(parsed, io.clock);
   ui.dns = dns;
-  startFirstWave(dns.resolve, domain, parsed.check);
+  startFirstWave((name, type) => dns.prefetch(name, type), domain, parsed.check);
   const checkModule = importLater(() => import('./check.ts'));
 
   // progress on stderr, only for a person at a terminal

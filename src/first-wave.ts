@@ -4,7 +4,7 @@
 // check() makes anyway (test/unit/startup-parts.test.ts compares the queries of a check with and
 // without this wave): never a query a check would not send.
 import type { CheckOptions } from './check.ts';
-import type { Resolver, RRType } from './dns/types.ts';
+import type { RRType } from './dns/types.ts';
 import { reverseName } from './records/fetch-ptr.ts';
 import { normalizeIp, parseRelaySpec } from './simulate/hops.ts';
 
@@ -28,7 +28,10 @@ export const firstLookups = (domain: string, options: Pick<CheckOptions, 'relays
   return out;
 };
 
-/** Sends the first lookups now; their answers wait in the view for check(). */
-export const startFirstWave = (resolve: Resolver, domain: string, options: Pick<CheckOptions, 'relays' | 'selectors'>): void => {
-  for (const [name, type] of firstLookups(domain, options)) resolve(name, type).catch(() => {});
+/**
+ * Sends the first lookups now, through the check's view (DnsClient.prefetch): their answers wait
+ * there for check(), whose own lookup of each counts as its own, not as a cache hit.
+ */
+export const startFirstWave = (prefetch: (name: string, type: RRType) => void, domain: string, options: Pick<CheckOptions, 'relays' | 'selectors'>): void => {
+  for (const [name, type] of firstLookups(domain, options)) prefetch(name, type);
 };
