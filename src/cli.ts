@@ -307,6 +307,8 @@ const runOne = async (parsed: Parsed, domain: string, io: CliIo, ui: { spinner?:
   ui.dns = dns;
   startFirstWave((name, type) => dns.prefetch(name, type), domain, parsed.check);
   const checkModule = importLater(() => import('./check.ts'));
+  // awaited below, after the spinner loads: a failure meanwhile is not an unhandled rejection
+  checkModule.catch(() => {});
 
   // progress on stderr, only for a person at a terminal
   // (a terminal of 0 columns, as a pseudo-terminal nobody sized, makes ora redraw without end)
