@@ -28,27 +28,42 @@ export interface MailauthLoad {
 let loadInfo: MailauthLoad | null = null;
 export const mailauthLoadInfo = (): MailauthLoad | null => loadInfo;
 
+export interface LoadPlan {
+  version: string;
+  files: readonly string[];
+  packages: readonly { from: string; request: string; dir: string; version: string }[];
+}
+
 /**
  * The plan's files as absolute paths, when the installed packages are the plan's: mailauth at the
  * version the plan was made from, and every package a package requires resolving to the same
  * folder at the same version (another layout or version would make the order wrong: then none).
+ * `base` is the node_modules folder that holds mailauth. Exported for tests.
  */
-const planFiles = (): { files: string[] } | { reason: string } => {
+export const checkLoadPlan = (base: string, installedVersion: string | undefined, plan: LoadPlan): { files: string[] } | { reason: string } => {
   try {
-    const pkg = require.resolve('mailauth/package.json');
-    const version = (require(pkg) as { version?: string }).version;
-    if (version !== MAILAUTH_PLAN_VERSION) return { reason: `mailauth ${version} is installed, the plan is for ${MAILAUTH_PLAN_VERSION}` };
-    const base = dirname(dirname(pkg));
-    for (const p of MAILAUTH_PLAN_PACKAGES) {
+    if (installedVersion !== plan.version) return { reason: `mailauth ${installedVersion} is installed, the plan is for ${plan.version}` };
+    for (const p of plan.packages) {
       const found = createRequire(join(base, p.from, 'package.json')).resolve(p.request);
       if (!found.startsWith(join(base, p.dir) + sep)) return { reason: `${p.from} finds ${p.request} elsewhere than ${p.dir}` };
       const v = (JSON.parse(readFileSync(join(base, p.dir, 'package.json'), 'utf8')) as { version?: string }).version;
       if (v !== p.version) return { reason: `${p.request} ${v} is installed, the plan is for ${p.version}` };
     }
-    return { files: MAILAUTH_LOAD_PLAN.map((f) => (f.startsWith('node:') ? f : join(base, f))) };
+    return { files: plan.files.map((f) => (f.startsWith('node:') ? f : join(base, f))) };
   } catch (err) {
     return { reason: `the plan's packages do not resolve (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
   }
+};
+
+const planFiles = (): { files: string[] } | { reason: string } => {
+  let pkg: string;
+  try {
+    pkg = require.resolve('mailauth/package.json');
+  } catch {
+    return { reason: 'mailauth/package.json does not resolve' };
+  }
+  const version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string }).version;
+  return checkLoadPlan(dirname(dirname(pkg)), version, { version: MAILAUTH_PLAN_VERSION, files: MAILAUTH_LOAD_PLAN, packages: MAILAUTH_PLAN_PACKAGES });
 };
 
 const loadInSlices = async (): Promise<typeof import('./mailauth-modules.ts')> => {

@@ -4,12 +4,16 @@
 // CLI's first wave asks nothing a check would not ask.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isIP as nodeIsIP } from 'node:net';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { DnsError, type Resolver, type RRType } from '../../src/dns/types.ts';
 import { isIP } from '../../src/ip.ts';
+import { checkLoadPlan } from '../../src/auth/mailauth.ts';
 import { fetchSpfTree } from '../../src/records/fetch-spf.ts';
 import { check } from '../../src/check.ts';
 import { fixedClock } from '../../src/clock.ts';
@@ -114,4 +118,35 @@ $ORIGIN 113.0.203.in-addr.arpa.
       assert.ok(first.length >= 6 && first.every((q) => without.sent.includes(q)));
     });
   }
+});
+
+describe("mailauth's load plan against the installed packages", () => {
+  // a node_modules folder: mailauth requires dep (1.0.0), which sits beside it
+  const tree = (nestedDep: { version: string } | null, topVersion = '1.0.0') => {
+    const base = join(mkdtempSync(join(tmpdir(), 'fwdcheck-plan-')), 'node_modules');
+    const pkg = (dir: string, json: object, main = 'index.js') => {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'package.json'), JSON.stringify(json));
+      writeFileSync(join(dir, main), 'module.exports = {};\n');
+    };
+    pkg(join(base, 'mailauth'), { name: 'mailauth', version: '7.1.0' });
+    pkg(join(base, 'dep'), { name: 'dep', version: topVersion });
+    if (nestedDep) pkg(join(base, 'mailauth/node_modules/dep'), { name: 'dep', version: nestedDep.version });
+    return base;
+  };
+  const plan = { version: '7.1.0', files: ['dep/index.js', 'node:dns', 'mailauth/index.js'], packages: [{ from: 'mailauth', request: 'dep', dir: 'dep', version: '1.0.0' }] };
+
+  it('is used when every package resolves where and at the version it was made with', () => {
+    const base = tree(null);
+    assert.deepEqual(checkLoadPlan(base, '7.1.0', plan), { files: [join(base, 'dep/index.js'), 'node:dns', join(base, 'mailauth/index.js')] });
+  });
+  it('is not used for another mailauth, another version of a dependency, or a dependency found elsewhere', () => {
+    assert.match((checkLoadPlan(tree(null), '7.2.0', plan) as { reason: string }).reason, /mailauth 7.2.0 is installed/);
+    assert.match((checkLoadPlan(tree(null, '1.1.0'), '7.1.0', plan) as { reason: string }).reason, /dep 1.1.0 is installed, the plan is for 1.0.0/);
+    // mailauth has its own copy of dep (another app's copy is the one hoisted)
+    assert.match((checkLoadPlan(tree({ version: '1.0.0' }), '7.1.0', plan) as { reason: string }).reason, /mailauth finds dep elsewhere than dep/);
+    // a layout where nothing resolves (pnpm-like)
+    const empty = join(mkdtempSync(join(tmpdir(), 'fwdcheck-plan-')), 'node_modules');
+    assert.match((checkLoadPlan(empty, '7.1.0', plan) as { reason: string }).reason, /do not resolve/);
+  });
 });
