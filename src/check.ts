@@ -9,7 +9,7 @@ import { fetchSpfTree } from './records/fetch-spf.ts';
 import { fetchSignerRecords } from './records/signers.ts';
 import type { Report } from './report/types.ts';
 import type { ReceiverId } from './receivers/types.ts';
-import { mailauthLoaded, preloadMailauth } from './auth/mailauth.ts';
+import { mailauthLoaded } from './auth/mailauth.ts';
 import { importLater } from './later.ts';
 import { fetchRelayIdentity } from './records/fetch-ptr.ts';
 import { normalizeIp, parseRelaySpec } from './simulate/hops.ts';
@@ -92,7 +92,6 @@ export const check = async (domain: string, options: CheckOptions, deps: CheckDe
   // mailauth, and the code that turns the records into a verdict, load while the first queries
   // are in flight, not before they are sent (issue 7); mailauth first, in slices, then the verdict
   // code in one piece: loaded at once, it held up the first answers by ~7 ms
-  preloadMailauth();
   const rest = mailauthLoaded().then(() => importLater(() => import('./conclude.ts')));
   rest.catch(() => {});
   const [existence, spfTree, dmarc, signerRecords, mailbox] = await records;

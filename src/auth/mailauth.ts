@@ -132,18 +132,16 @@ const evaluator = () => {
   return mailauth();
 };
 
-/** Resolves once mailauth is loaded (whether or not it loaded well). */
+/**
+ * Starts loading mailauth (in slices, from the next turn of the event loop) unless it has started,
+ * and resolves once it is loaded, whether or not it loaded well; the first evaluation awaits it.
+ */
 export const mailauthLoaded = (): Promise<void> =>
   mailauth().then(
     () => {},
     () => {},
   );
 
-/** Starts loading mailauth (in slices, from the next turn of the event loop); the first evaluation awaits it. */
-export const preloadMailauth = (): void => {
-  // a failed import is reported by the call that needs it
-  mailauth().catch(() => {});
-};
 
 export type { DmarcPolicy, DmarcResult, SpfResult } from './types.ts';
 
