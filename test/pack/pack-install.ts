@@ -31,7 +31,7 @@ const run = (cmd: string, args: string[], cwd: string, expectCode = 0): { stdout
 };
 
 try {
-  // 1. pack (prepare builds dist/)
+  // 1. pack (prepack builds dist/)
   const packed = JSON.parse(execFileSync(NPM, ['pack', '--json', '--pack-destination', work], { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as {
     filename: string;
     files: { path: string }[];
