@@ -21,8 +21,9 @@ import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PLAN_FILE = fileURLToPath(new URL('../src/auth/mailauth-load-plan.ts', import.meta.url));
-/** The entry points src/auth/mailauth-modules.ts imports (the DKIM verifier, for --message only, is not in the plan). */
-export const ENTRIES = ['mailauth/lib/dmarc/index.js', 'mailauth/lib/dmarc/get-dmarc-record.js', 'mailauth/lib/spf/index.js'];
+/** The entry points src/auth/mailauth-modules.ts requires (the DKIM verifier, for --message only, is not in the plan). */
+import { MAILAUTH_ENTRIES } from '../src/auth/mailauth-modules.ts';
+export const ENTRIES: readonly string[] = MAILAUTH_ENTRIES;
 
 interface PackageEdge {
   /** The requiring package's folder, relative to the node_modules folder that holds mailauth. */

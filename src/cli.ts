@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import type { Ora } from 'ora';
+import type { ProcessFacts } from './batch-runtime.ts';
 import { parseShard, type Shard } from './batch-input.ts';
 import type { CheckOptions, ProgressStage } from './check.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -37,6 +38,8 @@ export interface CliIo {
   /** Columns the human report fits in: the terminal's width, 80 when stdout is not a terminal. */
   columns: number;
   clock: Clock;
+  /** The process, for a batch to re-execute under its node flags (batch-runtime.ts); absent in tests that run a batch in place. */
+  process?: ProcessFacts & { exec(file: string, args: string[], env: NodeJS.ProcessEnv): void };
 }
 
 /** The report could not be written to stdout. */
@@ -398,6 +401,20 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     for (const r of parsed.check.relays) parseRelaySpec(r);
     if (isBatch(parsed)) {
       if (parsed.format === 'markdown') throw new UsageError('--format markdown reports on one domain; for several use --json or --format ndjson');
+      if (io.process) {
+        const { batchRuntime, describeBatchRuntime } = await import('./batch-runtime.ts');
+        let runtime = batchRuntime(io.process);
+        if (runtime.kind === 'reexec') {
+          try {
+            // replaces this process (it does not return): the batch starts again under the flags
+            io.process.exec(runtime.file, runtime.args, runtime.env);
+          } catch {
+            // the platform has no execve after all: the batch runs here
+          }
+          runtime = { kind: 'as-is', reason: 'no-execve' };
+        }
+        if (debug) io.stderr.write(`${describeBatchRuntime(runtime)}\n`);
+      }
       return await (await import('./batch-cli.ts')).runBatch(parsed, io);
     }
     let domain = parsed.domains[0] ?? null;
@@ -481,13 +498,24 @@ export const main = async (): Promise<void> => {
   });
   const tty = process.stdout.isTTY === true;
   const io: CliIo = {
-    stdin: process.stdin,
+    // a getter: reading process.stdin sets up a stream on fd 0, which a batch's re-exec must find untouched
+    get stdin() {
+      return process.stdin;
+    },
     stdout: stdoutWasClosed() ? closedStdout : process.stdout,
     stderr: process.stderr,
     env: process.env,
     stdoutIsTTY: tty,
     columns: tty ? Math.min(Math.max(process.stdout.columns || 80, 40), 120) : 80,
     clock: systemClock,
+    process: {
+      execPath: process.execPath,
+      execArgv: process.execArgv,
+      argv: process.argv,
+      env: process.env,
+      canExec: typeof process.execve === 'function',
+      exec: (file, args, env) => process.execve!(file, args, env),
+    },
   };
   const code = await run(process.argv.slice(2), io);
   process.exitCode = lost && code !== EXIT.output && lost.code !== 'EPIPE' ? outputFailure(io, lost) : code;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { MAILAUTH_LOAD_PLAN, MAILAUTH_PLAN_PACKAGES, MAILAUTH_PLAN_VERSION } from './mailauth-load-plan.ts';
 import type { Resolver } from '../dns/types.ts';
+import type { MailauthModules } from './mailauth-modules.ts';
 import { isDmarcPolicy, isDmarcResult, isSpfResult, type DmarcPolicy, type DmarcResult, type SpfResult } from './types.ts';
 
 // mailauth (with joi, libmime and tldts: ~200 files) takes ~70 ms of CPU to load, more than a check's
@@ -66,7 +67,7 @@ const planFiles = (): { files: string[] } | { reason: string } => {
   return checkLoadPlan(dirname(dirname(pkg)), version, { version: MAILAUTH_PLAN_VERSION, files: MAILAUTH_LOAD_PLAN, packages: MAILAUTH_PLAN_PACKAGES });
 };
 
-const loadInSlices = async (): Promise<typeof import('./mailauth-modules.ts')> => {
+const loadInSlices = async (): Promise<MailauthModules> => {
   // the first slice too waits for a turn of the event loop: the queries a check starts at once
   // (its first caller, fetchDmarc, is one of them) go out first
   await new Promise<void>((resolve) => setImmediate(resolve));
@@ -86,7 +87,7 @@ const loadInSlices = async (): Promise<typeof import('./mailauth-modules.ts')> =
     }
   }
   loadInfo = info;
-  return import('./mailauth-modules.ts');
+  return (await import('./mailauth-modules.ts')).loadMailauthModules();
 };
 
 // The first SPF and DMARC evaluations run mailauth's code cold (~10 ms of compiling on the first
@@ -106,7 +107,7 @@ const warmUpResolver = (async (name: string, type: string) => {
 }) as Resolver;
 
 let evaluated = false;
-const warmUp = async (m: typeof import('./mailauth-modules.ts')): Promise<void> => {
+const warmUp = async (m: MailauthModules): Promise<void> => {
   await new Promise<void>((resolve) => setImmediate(resolve));
   if (evaluated) return;
   try {
@@ -120,7 +121,7 @@ const warmUp = async (m: typeof import('./mailauth-modules.ts')): Promise<void> 
   }
 };
 
-let loading: Promise<typeof import('./mailauth-modules.ts')> | undefined;
+let loading: Promise<MailauthModules> | undefined;
 const mailauth = () =>
   (loading ??= loadInSlices().then((m) => {
     void warmUp(m);

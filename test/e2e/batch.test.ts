@@ -124,6 +124,34 @@ describe('batch mode', () => {
     assert.equal(res.code, 1);
   });
 
+  it('a batch re-executes node under its heap flags (POSIX), with stdin untouched; FWDCHECK_BATCH_REEXEC=0 keeps it in place', async () => {
+    // the flags' effect is in the README's bench figures; here, that they are in force in the process that checks
+    const probe = join(dir, 'flags.mjs');
+    writeFileSync(probe, "process.on('exit', () => process.stderr.write(`execArgv ${JSON.stringify(process.execArgv)} pid ${process.pid}\\n`));\n");
+    const args = ['--import', probe, BIN, '--domains-file', '-', '--resolver', server.address, '--relay', RELAY, '--format', 'ndjson', '--debug'];
+    const viaExec = await new Promise<CliResult>((resolve) => {
+      const child = execFile(process.execPath, args, { env: { PATH: process.env.PATH, NO_COLOR: '1' }, timeout: 60_000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+      );
+      child.stdin!.end('relayok.example\n');
+    });
+    assert.equal(viaExec.code, 0, viaExec.stderr);
+    assert.deepEqual(byInput(ndjson(viaExec)), { 'relayok.example': 'pass' });
+    if (typeof process.execve === 'function') {
+      assert.match(viaExec.stderr, /^batch: runs under --max-semi-space-size=4 --v8-pool-size=1 \(re-executed\)$/m);
+      // one process (execve keeps the pid), whose node has the preload and the flags
+      assert.match(viaExec.stderr, /execArgv \["--import","[^"]+flags\.mjs","--max-semi-space-size=4","--v8-pool-size=1"\]/);
+    } else assert.match(viaExec.stderr, /^batch: runs in the first process/m);
+    const inPlace = await new Promise<CliResult>((resolve) => {
+      execFile(process.execPath, [BIN, 'relayok.example', 'lost.example', '--resolver', server.address, '--relay', RELAY, '--json', '--debug'], { env: { PATH: process.env.PATH, NO_COLOR: '1', FWDCHECK_BATCH_REEXEC: '0' }, timeout: 60_000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+      );
+    });
+    assert.equal(inPlace.code, 1);
+    assert.match(inPlace.stderr, /^batch: runs in the first process \(FWDCHECK_BATCH_REEXEC is set\)$/m);
+    assert.equal(parseBatch(inPlace.stdout).reports.length, 2);
+  });
+
   it('--shard K/N: the shards are disjoint and together check every domain once', async () => {
     const all = ['lost.example', 'relayok.example', 'spammy.example', ...Array.from({ length: 9 }, (_, i) => `d${i}.provider.example`)];
     const file = join(dir, 'shard.txt');
