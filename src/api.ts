@@ -68,8 +68,8 @@ const INTERNAL = new WeakMap<Report, InternalReport>();
 
 /** A function with the contract of dns.promises.resolve, as a source the DNS session can use. */
 const fromFunction = (resolve: Resolver): UpstreamResolver => ({
-  // the function is given no signal to watch: the session's own timeout settles its lookups
-  ownsTimeouts: true,
+  // not ownsTimeouts: the function does not end its own lookups, so the session's timer settles
+  // them at timeoutMs (it is given a signal it may ignore)
   query: async (name: string, type: RRType): Promise<UpstreamAnswer> => {
     try {
       const records = (await resolve(name, type)) as unknown[];

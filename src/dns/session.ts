@@ -374,9 +374,10 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       }
       this.started = true;
       const { name, type } = this;
-      // time the event loop was busy is not counted (see loop-timer.ts); settling here
-      // bounds the query even for an upstream that never answers
-      this.timer = setLoopTimeout(() => this.settle(new DnsError('ETIMEOUT', name, type)), opts.timeoutMs);
+      // an upstream that owns its timeouts ends the query itself at timeoutMs (a second timer
+      // per query here cost a batch ~5 % of its time); any other is bounded by this one, even
+      // one that never answers. Time the event loop was busy is not counted (loop-timer.ts).
+      if (!selfTimed) this.timer = setLoopTimeout(() => this.settle(new DnsError('ETIMEOUT', name, type)), opts.timeoutMs);
       let pending: Promise<UpstreamAnswer>;
       try {
         if (selfTimed) pending = upstream.query(name, type, { timeoutMs: opts.timeoutMs, retries: opts.retries, onRetry: this.onRetry } as QueryContext);

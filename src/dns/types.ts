@@ -160,8 +160,9 @@ export interface UpstreamResolver {
   query(name: string, type: RRType, ctx: QueryContext): Promise<UpstreamAnswer>;
   /**
    * true: the upstream ends each query by itself once ctx.timeoutMs has passed and when close()
-   * is called, so the session gives it no ctx.signal (ctx is then a TimedQueryContext). Set by
-   * fwdcheck's own upstreams; leave it out, and ctx.signal is always given.
+   * is called, so the session gives it no ctx.signal (ctx is then a TimedQueryContext) and sets
+   * no timer of its own. Set by fwdcheck's own upstreams; leave it out, and ctx.signal is always
+   * given and the session's timer bounds every query.
    */
   readonly ownsTimeouts?: true;
   /** Abandons queries still in flight and closes sockets, so that nothing keeps the process alive. */

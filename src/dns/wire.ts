@@ -160,8 +160,10 @@ const QTYPE: Record<RRType, number> = { A: 1, NS: 2, CNAME: 5, PTR: 12, MX: 15, 
  * name and type. RD=1; with udpPayloadSize, an EDNS0 OPT record (RFC 6891 6.1.2).
  */
 export const buildQuery = (id: number, name: string, type: RRType, udpPayloadSize: number): Buffer => {
-  const labels = name === '' ? [] : name.split('.').map((l) => Buffer.from(l, 'utf8'));
-  const nameLength = labels.reduce((n, l) => n + 1 + l.length, 1);
+  const labels = name === '' ? [] : name.split('.');
+  // a label's length is in octets (UTF-8), not in characters; each label is written in place
+  let nameLength = 1;
+  for (const l of labels) nameLength += 1 + Buffer.byteLength(l, 'utf8');
   const buf = Buffer.alloc(12 + nameLength + 4 + (udpPayloadSize > 0 ? 11 : 0));
   buf.writeUInt16BE(id, 0);
   buf.writeUInt16BE(RECURSION_DESIRED, 2);
@@ -169,9 +171,9 @@ export const buildQuery = (id: number, name: string, type: RRType, udpPayloadSiz
   buf.writeUInt16BE(udpPayloadSize > 0 ? 1 : 0, 10); // ARCOUNT
   let at = 12;
   for (const l of labels) {
-    buf[at++] = l.length;
-    l.copy(buf, at);
-    at += l.length;
+    const written = buf.write(l, at + 1, 'utf8');
+    buf[at] = written;
+    at += 1 + written;
   }
   buf[at++] = 0;
   buf.writeUInt16BE(QTYPE[type], at);
