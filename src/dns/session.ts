@@ -375,8 +375,9 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       this.started = true;
       const { name, type } = this;
       // an upstream that owns its timeouts ends the query itself at timeoutMs (a second timer
-      // per query here cost a batch ~5 % of its time); any other is bounded by this one, even
-      // one that never answers. Time the event loop was busy is not counted (loop-timer.ts).
+      // per query would be work a batch does tens of thousands of times); any other is bounded
+      // by this one, even one that never answers. Time the event loop was busy is not counted
+      // (loop-timer.ts).
       if (!selfTimed) this.timer = setLoopTimeout(() => this.settle(new DnsError('ETIMEOUT', name, type)), opts.timeoutMs);
       let pending: Promise<UpstreamAnswer>;
       try {
