@@ -34,14 +34,17 @@ const ndjson = (res: CliResult): Json[] => parseNdjson(res.stdout);
 
 const byInput = (docs: Json[]) => Object.fromEntries(docs.map((d) => [d.domain ?? d.input, d.verdict ?? d.error.code]));
 
-/** The CLI with text on its stdin. */
-const runWithStdin = (args: string[], input: string): Promise<CliResult> =>
+/** node with these arguments (node's own, then the bin's), `input` on its stdin, extra environment. */
+const runNode = (args: string[], input: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> =>
   new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1' }, timeout: 60_000 }, (error, stdout, stderr) =>
+    const child = execFile(process.execPath, args, { env: { PATH: process.env.PATH, NO_COLOR: '1', ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
     );
     child.stdin!.end(input);
   });
+
+/** The CLI with text on its stdin. */
+const runWithStdin = (args: string[], input: string): Promise<CliResult> => runNode([BIN, ...args], input);
 
 describe('batch mode', () => {
   it('--format ndjson: one report per line, a bad line reported with its number, the others checked, exit = worst', async () => {
@@ -129,12 +132,7 @@ describe('batch mode', () => {
     const probe = join(dir, 'flags.mjs');
     writeFileSync(probe, "process.on('exit', () => process.stderr.write(`execArgv ${JSON.stringify(process.execArgv)} pid ${process.pid}\\n`));\n");
     const args = ['--import', probe, BIN, '--domains-file', '-', '--resolver', server.address, '--relay', RELAY, '--format', 'ndjson', '--debug'];
-    const viaExec = await new Promise<CliResult>((resolve) => {
-      const child = execFile(process.execPath, args, { env: { PATH: process.env.PATH, NO_COLOR: '1' }, timeout: 60_000 }, (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-      );
-      child.stdin!.end('relayok.example\n');
-    });
+    const viaExec = await runNode(args, 'relayok.example\n');
     assert.equal(viaExec.code, 0, viaExec.stderr);
     assert.deepEqual(byInput(ndjson(viaExec)), { 'relayok.example': 'pass' });
     if (typeof process.execve === 'function') {
@@ -142,11 +140,7 @@ describe('batch mode', () => {
       // one process (execve keeps the pid), whose node has the preload and the flags
       assert.match(viaExec.stderr, /execArgv \["--import","[^"]+flags\.mjs","--max-semi-space-size=4","--v8-pool-size=1"\]/);
     } else assert.match(viaExec.stderr, /^batch: runs in the first process/m);
-    const inPlace = await new Promise<CliResult>((resolve) => {
-      execFile(process.execPath, [BIN, 'relayok.example', 'lost.example', '--resolver', server.address, '--relay', RELAY, '--json', '--debug'], { env: { PATH: process.env.PATH, NO_COLOR: '1', FWDCHECK_BATCH_REEXEC: '0' }, timeout: 60_000 }, (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-      );
-    });
+    const inPlace = await runNode([BIN, 'relayok.example', 'lost.example', '--resolver', server.address, '--relay', RELAY, '--json', '--debug'], '', { FWDCHECK_BATCH_REEXEC: '0' });
     assert.equal(inPlace.code, 1);
     assert.match(inPlace.stderr, /^batch: runs in the first process \(FWDCHECK_BATCH_REEXEC is set\)$/m);
     assert.equal(parseBatch(inPlace.stdout).reports.length, 2);
