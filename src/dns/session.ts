@@ -12,9 +12,11 @@ import {
   RR_TYPES,
   type DnsErrorCode,
   type QueryContext,
+  type QuerySink,
   type RecordMap,
   type Resolver,
   type RRType,
+  type TimedQueryContext,
   type UpstreamAnswer,
   type UpstreamResolver,
 } from './types.ts';
@@ -200,14 +202,13 @@ const copyRecords = (type: RRType, records: unknown[]): unknown[] => {
 
 /** A lookup waiting for an upstream query: settled by the query, or by its check's deadline. */
 interface Waiter {
-  resolve(answer: UpstreamAnswer): void;
-  reject(error: unknown): void;
-  /** Its view's waiters (that the view's deadline ends). */
-  waiting: Set<Waiter>;
-  query: { waiters: number; started: boolean; cancel(): void };
-  name: string;
-  type: RRType;
-  done: boolean;
+  settle(error: DnsError | null, answer?: UpstreamAnswer): void;
+}
+
+/** What the session keeps of one view's lookups: their trace, and those waiting (that its deadline ends). */
+interface ViewState {
+  readonly traceLog: TraceEntry[];
+  readonly waiting: Set<Waiter & { name: string; type: RRType; abandon(error: DnsError): void }>;
 }
 
 interface CacheEntry {
@@ -221,7 +222,11 @@ export const DISTINCT_LIMIT = 50_000;
 /** The cache's share for answers asked once so far (see fromCache). */
 const PROBATION_SHARE = 0.2;
 
-const FREE_SLOT = { ready: null, cancel: () => {} } as const;
+/** What waits for a slot of the limiter: run() once granted, unless done by then (given up). */
+export interface LimiterTask {
+  readonly done: boolean;
+  run(): void;
+}
 
 /** A counting semaphore: the limit on queries in flight. */
 export const createLimiter = (limit: number) => {
@@ -229,32 +234,37 @@ export const createLimiter = (limit: number) => {
   let peak = 0;
   // a FIFO with a moving head (shift() on thousands of waiters would be quadratic), compacted
   // as it goes: in a long batch the queue may never run empty, and must not grow with the run
-  let queue: ({ start: (() => void) | null } | undefined)[] = [];
+  let queue: (LimiterTask | undefined)[] = [];
   let head = 0;
+  // a task that ends as it runs (a refused port, a closed upstream) releases its slot inside
+  // release(): the outer call goes on granting, so a long queue never becomes a deep stack
+  let granting = false;
   return {
-    /** ready is null when a slot is free now. */
-    acquire(): { ready: Promise<void> | null; cancel(): void } {
+    /** true: a slot is held now, and the caller runs the task; false: queued, run() when a slot frees. */
+    acquire(task: LimiterTask): boolean {
       if (active < limit) {
         active++;
         peak = Math.max(peak, active);
-        return FREE_SLOT;
+        return true;
       }
-      const waiter: { start: (() => void) | null } = { start: null };
-      const ready = new Promise<void>((resolve) => (waiter.start = resolve));
-      queue.push(waiter);
-      return { ready, cancel: () => (waiter.start = null) };
+      queue.push(task);
+      return false;
     },
     release(): void {
       active--;
-      while (head < queue.length) {
-        const next = queue[head]!;
-        queue[head++] = undefined;
-        if (next.start) {
+      if (granting) return;
+      granting = true;
+      try {
+        while (active < limit && head < queue.length) {
+          const next = queue[head]!;
+          queue[head++] = undefined;
+          if (next.done) continue;
           active++;
           peak = Math.max(peak, active);
-          next.start();
-          break;
+          next.run();
         }
+      } finally {
+        granting = false;
       }
       if (head === queue.length) {
         queue = [];
@@ -265,7 +275,7 @@ export const createLimiter = (limit: number) => {
       }
     },
     peak: () => peak,
-    /** Waiters queued (cancelled ones included until they reach the head); for tests. */
+    /** Tasks queued (given-up ones included until they reach the head); for tests. */
     queued: () => queue.length - head,
     /** Slots held by the queue's array, for tests: it stays near the waiters. */
     capacity: () => queue.length,
@@ -282,6 +292,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
   const totals = { queries: 0, cacheHits: 0, failures: 0, timeouts: 0, retries: 0 };
   // fwdcheck's own upstreams end their queries themselves: no AbortController per query for them
   const selfTimed = upstream.ownsTimeouts === true;
+  let closed = false;
 
   // A segmented LRU: an answer enters "probation" and moves to "protected" when asked again.
   // A batch's answers are mostly asked once (a domain's own DKIM probes, its TXT and DMARC
@@ -340,7 +351,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
    * upstream answers, after timeoutMs, or when the session closes; an upstream that ownsTimeouts
    * ends its own query then too, any other is told through ctx.signal.
    */
-  class UpstreamQuery {
+  class UpstreamQuery implements LimiterTask, QuerySink {
     /** Lookups waiting for it; a query nobody waits for any more is not sent. */
     waiters = 0;
     /** The lookups to settle with its answer (those their deadline ended are marked done). */
@@ -349,7 +360,6 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     joined = false;
     started = false;
     done = false;
-    slot: { ready: Promise<void> | null; cancel(): void } = FREE_SLOT;
     timer: { clear(): void } | undefined;
     /** The signal's controller, for an upstream that does not own its timeouts. */
     controller: AbortController | undefined;
@@ -357,35 +367,46 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     readonly key: string;
     readonly name: string;
     readonly type: RRType;
-    readonly onRetry: () => void;
+    /** The view's context (timeoutMs, retries, its onRetry): one object per view, not per query. */
+    readonly ctx: TimedQueryContext;
 
-    constructor(key: string, name: string, type: RRType, onRetry: () => void) {
+    constructor(key: string, name: string, type: RRType, ctx: TimedQueryContext) {
       this.key = key;
       this.name = name;
       this.type = type;
-      this.onRetry = onRetry;
+      this.ctx = ctx;
     }
 
+    /** Sends it, once the limiter has given it a slot. */
     run(): void {
-      if (this.done) {
-        // cancelled while its slot was being granted
+      const { name, type } = this;
+      if (closed) {
+        // granted while the session closed: it ends unsent, and gives its slot back
+        this.settle(new DnsError('ECANCELLED', name, type));
         limiter.release();
         return;
       }
       this.started = true;
-      const { name, type } = this;
       // an upstream that owns its timeouts ends the query itself at timeoutMs (a second timer
       // per query would be work a batch does tens of thousands of times); any other is bounded
       // by this one, even one that never answers. Time the event loop was busy is not counted
       // (loop-timer.ts).
+      if (selfTimed && upstream.start) {
+        try {
+          upstream.start(name, type, this.ctx, this);
+        } catch (err) {
+          this.settle(normalizeError(err, name, type));
+        }
+        return;
+      }
       if (!selfTimed) this.timer = setLoopTimeout(() => this.settle(new DnsError('ETIMEOUT', name, type)), opts.timeoutMs);
       let pending: Promise<UpstreamAnswer>;
       try {
-        if (selfTimed) pending = upstream.query(name, type, { timeoutMs: opts.timeoutMs, retries: opts.retries, onRetry: this.onRetry } as QueryContext);
+        if (selfTimed) pending = upstream.query(name, type, this.ctx as QueryContext);
         else {
           // any other upstream (a user's) gets a signal, aborted at timeoutMs and on close
           this.controller = new AbortController();
-          pending = upstream.query(name, type, { signal: this.controller.signal, timeoutMs: opts.timeoutMs, retries: opts.retries, onRetry: this.onRetry });
+          pending = upstream.query(name, type, { ...this.ctx, signal: this.controller.signal });
         }
       } catch (err) {
         pending = Promise.reject(err);
@@ -402,8 +423,6 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       this.timer?.clear();
       // the upstream's work ends with the query: at timeoutMs, or when the session closes
       if (error && this.controller) this.controller.abort(error);
-      if (this.started) limiter.release();
-      else this.slot.cancel();
       if (inFlight.get(this.key) === this) inFlight.delete(this.key);
       if (error) {
         if (this.started) {
@@ -411,14 +430,12 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
           if (error.code === 'ETIMEOUT') totals.timeouts++;
         }
       } else store(this.key, answer!, this.joined);
-      for (const w of this.listeners) {
-        if (w.done) continue;
-        w.done = true;
-        w.waiting.delete(w);
-        if (error) w.reject(error);
-        else w.resolve(answer!);
-      }
+      const listeners = this.listeners;
       this.listeners = [];
+      for (const w of listeners) w.settle(error, answer);
+      // the slot is given on last: a query the release starts at once cannot overtake this one
+      // (a queued query that was given up is skipped by the limiter, as done)
+      if (this.started) limiter.release();
     }
 
     /** Nobody waits for it any more and it was not sent: it never will be. */
@@ -427,17 +444,79 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     }
   }
 
-  /** Starts one upstream query, shared by every lookup of (name, type) until it settles. */
-  const startQuery = (key: string, name: string, type: RRType, onRetry: () => void): UpstreamQuery => {
-    const query = new UpstreamQuery(key, name, type, onRetry);
-    inFlight.set(key, query);
-    const slot = limiter.acquire();
-    if (slot.ready === null) query.run();
-    else {
-      query.slot = slot;
-      void slot.ready.then(() => query.run());
+  const addTrace = (view: ViewState, name: string, type: RRType, started: number, outcome: string, count: number, source: TraceEntry['source'], answer?: UpstreamAnswer) => {
+    const entry: TraceEntry = { name, type, outcome, count, ms: clock.now() - started, source };
+    if (answer?.kind === 'cname') entry.cname = answer.target;
+    if (answer?.kind === 'nxdomain' && answer.assumed) entry.note = 'assumed offline: a public suffix outside the zone files';
+    view.traceLog.push(entry);
+  };
+
+  /** One check's lookup waiting for a shared query: settled by it, or abandoned at the check's deadline. */
+  class LookupWaiter implements Waiter {
+    done = false;
+    readonly view: ViewState;
+    readonly query: UpstreamQuery;
+    readonly name: string;
+    readonly type: RRType;
+    readonly started: number;
+    readonly source: TraceEntry['source'];
+    readonly resolve: (answer: UpstreamAnswer) => void;
+    readonly reject: (error: DnsError) => void;
+
+    constructor(
+      view: ViewState,
+      query: UpstreamQuery,
+      name: string,
+      type: RRType,
+      started: number,
+      source: TraceEntry['source'],
+      resolve: (answer: UpstreamAnswer) => void,
+      reject: (error: DnsError) => void,
+    ) {
+      this.view = view;
+      this.query = query;
+      this.name = name;
+      this.type = type;
+      this.started = started;
+      this.source = source;
+      this.resolve = resolve;
+      this.reject = reject;
     }
+
+    settle(error: DnsError | null, answer?: UpstreamAnswer): void {
+      if (this.done) return;
+      this.done = true;
+      this.view.waiting.delete(this);
+      if (error) {
+        addTrace(this.view, this.name, this.type, this.started, error.code, 0, this.source);
+        this.reject(error);
+      } else {
+        addTrace(this.view, this.name, this.type, this.started, outcomeOf(answer!), countOf(answer!), this.source, answer);
+        this.resolve(answer!);
+      }
+    }
+
+    /** The check's deadline came first: the query goes on for others, or is not sent if nobody waits. */
+    abandon(error: DnsError): void {
+      if (this.done) return;
+      this.done = true;
+      this.query.waiters--;
+      if (this.query.waiters === 0 && !this.query.started) this.query.cancel();
+      addTrace(this.view, this.name, this.type, this.started, error.code, 0, this.source);
+      this.reject(error);
+    }
+  }
+
+  /** One upstream query, shared by every lookup of (name, type) until it settles; send() starts it. */
+  const newQuery = (key: string, name: string, type: RRType, ctx: TimedQueryContext): UpstreamQuery => {
+    const query = new UpstreamQuery(key, name, type, ctx);
+    inFlight.set(key, query);
     return query;
+  };
+
+  /** Sends a query now, or when the limiter has a slot; its first lookup waits for it already (it may settle at once). */
+  const send = (query: UpstreamQuery): void => {
+    if (limiter.acquire(query)) query.run();
   };
 
   const view = (viewOptions: ViewOptions = {}): DnsClient => {
@@ -446,18 +525,12 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     // and one timer per view (not an AbortSignal.any per check: a run-wide signal would collect
     // a dependant per check, and EventTarget listeners per lookup are slow)
     let aborted = false;
-    const waiting = new Set<Waiter>();
+    const state: ViewState = { traceLog: [], waiting: new Set() };
     const abort = () => {
       if (aborted) return;
       aborted = true;
-      for (const w of [...waiting]) {
-        w.done = true;
-        w.query.waiters--;
-        // a queued query nobody waits for any more is not sent
-        if (w.query.waiters === 0 && !w.query.started) w.query.cancel();
-        w.reject(deadlineError(w.name, w.type));
-      }
-      waiting.clear();
+      for (const w of [...state.waiting]) w.abandon(deadlineError(w.name, w.type));
+      state.waiting.clear();
     };
     const outer = viewOptions.signal;
     if (outer?.aborted) aborted = true;
@@ -471,13 +544,17 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       queries: 0, cacheHits: 0, failures: 0, retries: 0, anyAnswer: false, deadlineHit: false, limitHit: false,
       maxQueries: opts.maxQueriesPerCheck, deadlineMs,
     };
-    const traceLog: TraceEntry[] = [];
     // this check's lookups, settled or not: one check sees one consistent view of the DNS,
     // failures included, while the run's cache shares only answers
     const memo = new Map<string, Promise<unknown>>();
-    const onRetry = () => {
-      stats.retries++;
-      totals.retries++;
+    // what the upstream is given with each of this check's queries: one object per view
+    const ctx: TimedQueryContext = {
+      timeoutMs: opts.timeoutMs,
+      retries: opts.retries,
+      onRetry: () => {
+        stats.retries++;
+        totals.retries++;
+      },
     };
 
     const deadlineError = (name: string, type: string) => {
@@ -485,35 +562,22 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       return new DnsError('EDEADLINE', name, type);
     };
 
-    /** Waits for a shared query, or for this check's deadline, whichever comes first. */
-    const wait = (query: UpstreamQuery, name: string, type: RRType): Promise<UpstreamAnswer> =>
-      new Promise<UpstreamAnswer>((resolve, reject) => {
-        const waiter: Waiter = { resolve, reject, waiting, query, name, type, done: false };
-        query.waiters++;
-        query.listeners.push(waiter);
-        waiting.add(waiter);
-      });
-
-    const addTrace = (name: string, type: RRType, started: number, outcome: string, count: number, source: TraceEntry['source'], answer?: UpstreamAnswer) => {
-      const entry: TraceEntry = { name, type, outcome, count, ms: clock.now() - started, source };
-      if (answer?.kind === 'cname') entry.cname = answer.target;
-      if (answer?.kind === 'nxdomain' && answer.assumed) entry.note = 'assumed offline: a public suffix outside the zone files';
-      traceLog.push(entry);
-    };
-
-    /** One step: the answer for exactly (name, type), from the cache, a shared query or a new one. */
-    const step = async (name: string, type: RRType, key: string): Promise<UpstreamAnswer> => {
+    /**
+     * One step: the answer for exactly (name, type), from the cache, a shared query or a new one.
+     * Not an async function: a lookup that waits is one promise, settled (and traced) by the query.
+     */
+    const step = (name: string, type: RRType, key: string): Promise<UpstreamAnswer> => {
       const started = clock.now();
       if (aborted) {
-        addTrace(name, type, started, 'EDEADLINE', 0, 'query');
-        throw deadlineError(name, type);
+        addTrace(state, name, type, started, 'EDEADLINE', 0, 'query');
+        return Promise.reject(deadlineError(name, type));
       }
       const cached = fromCache(key);
       if (cached) {
         stats.cacheHits++;
         totals.cacheHits++;
-        addTrace(name, type, started, outcomeOf(cached), countOf(cached), 'cache', cached);
-        return cached;
+        addTrace(state, name, type, started, outcomeOf(cached), countOf(cached), 'cache', cached);
+        return Promise.resolve(cached);
       }
       let shared: UpstreamQuery;
       let source: TraceEntry['source'] = 'shared';
@@ -526,23 +590,24 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       } else {
         if (stats.queries >= opts.maxQueriesPerCheck) {
           stats.limitHit = true;
-          addTrace(name, type, started, 'ELIMIT', 0, 'query');
-          throw new DnsError('ELIMIT', name, type);
+          addTrace(state, name, type, started, 'ELIMIT', 0, 'query');
+          return Promise.reject(new DnsError('ELIMIT', name, type));
         }
         stats.queries++;
         totals.queries++;
         if (distinct && distinct.size < distinctLimit) distinct.add(key);
         source = 'query';
-        shared = startQuery(key, name, type, onRetry);
+        shared = newQuery(key, name, type, ctx);
       }
-      try {
-        const answer = await wait(shared, name, type);
-        addTrace(name, type, started, outcomeOf(answer), countOf(answer), source, answer);
-        return answer;
-      } catch (err) {
-        addTrace(name, type, started, errorCode(err), 0, source);
-        throw err;
-      }
+      // waits for the shared query, or for this check's deadline, whichever comes first
+      const waiting = new Promise<UpstreamAnswer>((resolve, reject) => {
+        const waiter = new LookupWaiter(state, shared, name, type, started, source, resolve, reject);
+        shared.waiters++;
+        shared.listeners.push(waiter);
+        state.waiting.add(waiter);
+      });
+      if (source === 'query') send(shared);
+      return waiting;
     };
 
     /**
@@ -629,7 +694,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
       resolve,
       prefetch,
       stats: () => ({ ...stats }),
-      trace: () => traceLog,
+      trace: () => state.traceLog,
       describe: () => upstream.describe(),
       close: () => {
         memo.clear();
@@ -645,6 +710,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     stats: () => ({ ...totals, peakInFlight: limiter.peak(), cacheEntries: probation.size + protectedCache.size, distinct: distinct ? distinct.size : null, distinctComplete: distinct === null || distinct.size < distinctLimit }),
     describe: () => upstream.describe(),
     close: () => {
+      closed = true;
       for (const query of [...inFlight.values()]) query.settle(new DnsError('ECANCELLED', query.name, query.type));
       probation.clear();
       protectedCache.clear();

@@ -13,6 +13,7 @@ import {
   DnsError,
   normalizeName,
   type DnsErrorCode,
+  type QuerySink,
   type RRType,
   type SelfTimedUpstream,
   type ServerAddress,
@@ -354,15 +355,13 @@ export const createWireResolver = (options: WireResolverOptions = {}): SelfTimed
     readonly name: string;
     readonly type: RRType;
     readonly ctx: TimedQueryContext;
-    readonly resolve: (answer: UpstreamAnswer) => void;
-    readonly reject: (error: DnsError) => void;
+    readonly sink: QuerySink;
 
-    constructor(name: string, type: RRType, ctx: TimedQueryContext, resolve: (answer: UpstreamAnswer) => void, reject: (error: DnsError) => void) {
+    constructor(name: string, type: RRType, ctx: TimedQueryContext, sink: QuerySink) {
       this.name = name;
       this.type = type;
       this.ctx = ctx;
-      this.resolve = resolve;
-      this.reject = reject;
+      this.sink = sink;
       this.interval = Math.max(1, Math.floor(ctx.timeoutMs / (ctx.retries + 1)));
       this.abortListener = ctx.signal ? () => this.finish(new DnsError('ETIMEOUT', name, type)) : null;
     }
@@ -386,8 +385,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): SelfTimed
       this.tcp?.abort();
       if (this.abortListener) this.ctx.signal!.removeEventListener('abort', this.abortListener);
       inFlight.delete(this);
-      if (error) this.reject(error);
-      else this.resolve(answer!);
+      this.sink.settle(error, answer);
     }
 
     /** Sends (again) to a server, under this query's id on that server's socket. */
@@ -495,16 +493,19 @@ export const createWireResolver = (options: WireResolverOptions = {}): SelfTimed
   // would otherwise wait for behind whatever the process loads meanwhile (issue 7, start-up)
   for (const server of servers) channel(server);
 
+  const start = (name: string, type: RRType, ctx: TimedQueryContext, sink: QuerySink): void => {
+    if (closed) return sink.settle(new DnsError('ECANCELLED', name, type));
+    new WireQuery(name, type, ctx, sink).start();
+    // the codec loads while the first answers are on their way
+    if (!packetCodec) setImmediate(codec);
+  };
+
   const query = (name: string, type: RRType, ctx: TimedQueryContext): Promise<UpstreamAnswer> =>
-    new Promise<UpstreamAnswer>((resolve, reject) => {
-      if (closed) return reject(new DnsError('ECANCELLED', name, type));
-      new WireQuery(name, type, ctx, resolve, reject).start();
-      // the codec loads while the first answers are on their way
-      if (!packetCodec) setImmediate(codec);
-    });
+    new Promise<UpstreamAnswer>((resolve, reject) => start(name, type, ctx, { settle: (error, answer) => (error ? reject(error) : resolve(answer!)) }));
 
   const resolver: SelfTimedUpstream = {
     query,
+    start,
     ownsTimeouts: true,
     close: () => {
       closed = true;
