@@ -154,6 +154,38 @@ describe('DNS session', () => {
     session.close();
   });
 
+  it('keeps the segmented LRU order over thousands of evictions (against a model of it)', async () => {
+    const { upstream, calls } = scripted((name) => txt(name));
+    // 20 entries: 4 for answers asked once, 16 for answers asked again
+    const session = createDnsSession(upstream, { timeoutMs: 1000, cacheEntries: 20, clock: manualClock() });
+    const probation: string[] = [];
+    const protectedOnes: string[] = [];
+    const take = (list: string[], key: string) => {
+      const at = list.indexOf(key);
+      if (at >= 0) list.splice(at, 1);
+      return at >= 0;
+    };
+    const expected: string[] = [];
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let i = 0; i < 5000; i++) {
+      // a skewed choice of 60 names: some asked again and again, most rarely
+      const n = `n${Math.floor(60 * random() ** 2)}.example`;
+      if (take(protectedOnes, n) || take(probation, n)) {
+        protectedOnes.push(n);
+        while (protectedOnes.length > 16) probation.push(protectedOnes.shift()!);
+      } else {
+        expected.push(`TXT ${n}`);
+        probation.push(n);
+      }
+      while (probation.length > 4) probation.shift();
+      await session.view().resolve(n, 'TXT');
+    }
+    assert.deepEqual(calls, expected);
+    assert.equal(session.stats().cacheEntries, probation.length + protectedOnes.length);
+    session.close();
+  });
+
   it('counts an answer several checks waited for as asked again', async () => {
     const { upstream, calls } = scripted(async (name) => {
       await tick();
