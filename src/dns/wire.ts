@@ -7,6 +7,7 @@ import net from 'node:net';
 import { createRequire } from 'node:module';
 import type * as dnsPacket from 'dns-packet';
 import { isIP } from '../ip.ts';
+import { parseResponse, type ParsedResponse, type SectionCodecs } from './parse-response.ts';
 import { setLoopTimeout } from './loop-timer.ts';
 import { asking } from './servers.ts';
 import {
@@ -73,8 +74,8 @@ const MAX_CHAIN_IN_ANSWER = 8;
 export const txtToString = (bytes: Buffer): string => bytes.toString('latin1');
 
 type Answer = dnsPacket.Answer;
-/** What dns-packet's decode returns beyond its declared type. */
-export type DecodedPacket = dnsPacket.Packet & { rcode?: string; flag_tc?: boolean };
+/** A response as the wire client reads it (parse-response.ts). */
+export type DecodedPacket = ParsedResponse;
 
 /** Records in node's dns.promises.resolve shapes, which mailauth expects. */
 const toNodeShape = (a: Answer): unknown => {
@@ -93,12 +94,6 @@ const toNodeShape = (a: Answer): unknown => {
   }
 };
 
-/** RFC 2308 5: a negative answer may be cached for min(SOA TTL, SOA MINIMUM); no SOA, no caching. */
-const negativeTtl = (packet: dnsPacket.Packet): number => {
-  const soa = (packet.authorities ?? []).find((a) => a.type === 'SOA') as dnsPacket.SoaAnswer | undefined;
-  return soa ? Math.min(soa.ttl ?? 0, soa.data.minimum ?? 0) : 0;
-};
-
 /**
  * The answer to (qname, qtype) in a validated response: the records owned by qname, or by the
  * end of the CNAME chain that starts there; records owned by any other name are ignored
@@ -108,36 +103,46 @@ export const interpretResponse = (packet: DecodedPacket, qname: string, qtype: R
   const rcode = packet.rcode ?? 'NOERROR';
   if (rcode !== 'NOERROR' && rcode !== 'NXDOMAIN') throw new DnsError(RCODE_ERRORS[rcode] ?? 'EBADRCODE', qname, qtype);
   const answers = (packet.answers ?? []).filter((a) => (a as { class?: string }).class === undefined || (a as { class?: string }).class === 'IN');
-  let current = normalizeName(qname);
+  const start = normalizeName(qname);
+  let current = start;
   let ttl = Infinity;
-  const seen = new Set([current]);
+  // the chain's names, once it has more than its start
+  let seen: Set<string> | null = null;
   for (;;) {
-    const own = answers.filter((a) => normalizeName(a.name) === current);
-    const matching = own.filter((a) => a.type === qtype);
+    let cname: dnsPacket.StringAnswer | undefined;
+    const matching: Answer[] = [];
+    for (const a of answers) {
+      if (normalizeName(a.name) !== current) continue;
+      if (a.type === qtype) matching.push(a);
+      else if (a.type === 'CNAME' && qtype !== 'CNAME') cname ??= a as dnsPacket.StringAnswer;
+    }
     if (matching.length > 0) {
       // RFC 2181 5: an RRset holds each record once
       let records = matching.map(toNodeShape);
       if (records.length > 1) records = [...new Map(records.map((r) => [typeof r === 'string' ? r : JSON.stringify(r), r])).values()];
-      return { kind: 'records', records, ttl: Math.min(ttl, ...matching.map((a) => (a as { ttl?: number }).ttl ?? 0)) };
+      let least = ttl;
+      for (const a of matching) least = Math.min(least, (a as { ttl?: number }).ttl ?? 0);
+      return { kind: 'records', records, ttl: least };
     }
-    const cname = qtype === 'CNAME' ? undefined : (own.find((a) => a.type === 'CNAME') as dnsPacket.StringAnswer | undefined);
     if (!cname) break;
     const target = normalizeName(cname.data);
+    seen ??= new Set([start]);
     if (seen.has(target) || seen.size > MAX_CHAIN_IN_ANSWER) throw new DnsError('ELOOP', qname, qtype);
     seen.add(target);
     ttl = Math.min(ttl, cname.ttl ?? 0);
     current = target;
   }
-  const negative = Math.min(ttl, negativeTtl(packet));
+  // RFC 2308 5: a negative answer may be cached for min(SOA TTL, SOA MINIMUM); no SOA, no caching
+  const negative = Math.min(ttl, packet.negativeTtl ?? 0);
   // RFC 6604 3: the rcode speaks of the last name of the chain
   if (rcode === 'NXDOMAIN') return { kind: 'nxdomain', ttl: negative };
   // a chain that ends in a name without data: its owner's server may be another one
-  if (current !== normalizeName(qname)) return { kind: 'cname', target: current, ttl: ttl === Infinity ? 0 : ttl };
+  if (current !== start) return { kind: 'cname', target: current, ttl: ttl === Infinity ? 0 : ttl };
   return { kind: 'nodata', ttl: negative };
 };
 
 /** Whether a decoded message answers our question (RFC 5452 9.1: id, QR, the question echoed). */
-const answersQuestion = (packet: dnsPacket.Packet, id: number, qname: string, qtype: RRType): boolean => {
+const answersQuestion = (packet: DecodedPacket, id: number, qname: string, qtype: RRType): boolean => {
   if (packet.id !== id || packet.type !== 'response') return false;
   const q = packet.questions ?? [];
   return q.length === 1 && normalizeName(q[0]!.name) === normalizeName(qname) && q[0]!.type === qtype && (q[0]!.class ?? 'IN') === 'IN';
@@ -438,7 +443,7 @@ export const createWireResolver = (options: WireResolverOptions = {}): SelfTimed
       const { name, type } = this;
       let packet: DecodedPacket;
       try {
-        packet = codec().decode(answer) as DecodedPacket;
+        packet = parseResponse(codec() as unknown as SectionCodecs, answer);
       } catch {
         // this query's answer is broken: this query fails, no other
         return this.finish(new DnsError('EBADRESP', name, type));
