@@ -670,8 +670,11 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
             case 'nodata':
               // mailauth counts a void lookup only for a thrown ENODATA, not for an empty list
               throw new DnsError('ENODATA', name, type);
-            case 'nxdomain':
-              throw new DnsError('ENOTFOUND', name, type);
+            case 'nxdomain': {
+              const error = new DnsError('ENOTFOUND', name, type);
+              error.viaCname = current !== name || answer.chained === true;
+              throw error;
+            }
             case 'cname': {
               const target = normalizeName(answer.target);
               seen ??= new Set([name]);

@@ -64,6 +64,8 @@ export type DnsErrorCode =
 export class DnsError extends Error {
   readonly code: DnsErrorCode;
   readonly hostname: string;
+  /** For ENOTFOUND: the name exists, as a CNAME whose chain ends in a name that does not. */
+  viaCname = false;
   constructor(code: DnsErrorCode, hostname: string, rrtype?: string) {
     // an outcome of the DNS, not a bug: no stack trace (capturing one costs more than the
     // lookup, and a check makes dozens of NXDOMAIN probes)
@@ -151,8 +153,11 @@ export interface TimedQueryContext extends Omit<QueryContext, 'signal'> {
 export type UpstreamAnswer =
   | { kind: 'records'; records: unknown[]; ttl: number }
   | { kind: 'nodata'; ttl: number }
-  /** assumed: not asked anywhere, taken as non-existent (offline, a public suffix outside the files). */
-  | { kind: 'nxdomain'; ttl: number; assumed?: true }
+  /**
+   * assumed: not asked anywhere, taken as non-existent (offline, a public suffix outside the files).
+   * chained: the NXDOMAIN is the end of a CNAME chain, so the name asked exists (as an alias).
+   */
+  | { kind: 'nxdomain'; ttl: number; assumed?: true; chained?: true }
   | { kind: 'cname'; target: string; ttl: number };
 
 /** Where an upstream's start() delivers a query's outcome: an error, or the answer. */

@@ -135,7 +135,7 @@ export const interpretResponse = (packet: DecodedPacket, qname: string, qtype: R
   // RFC 2308 5: a negative answer may be cached for min(SOA TTL, SOA MINIMUM); no SOA, no caching
   const negative = Math.min(ttl, packet.negativeTtl ?? 0);
   // RFC 6604 3: the rcode speaks of the last name of the chain
-  if (rcode === 'NXDOMAIN') return { kind: 'nxdomain', ttl: negative };
+  if (rcode === 'NXDOMAIN') return current === start ? { kind: 'nxdomain', ttl: negative } : { kind: 'nxdomain', ttl: negative, chained: true };
   // a chain that ends in a name without data: its owner's server may be another one
   if (current !== start) return { kind: 'cname', target: current, ttl: ttl === Infinity ? 0 : ttl };
   return { kind: 'nodata', ttl: negative };
@@ -199,6 +199,8 @@ interface UdpWaiter {
   onMessage(msg: Buffer, id: number, server: ServerAddress): void;
   /** The server cannot be reached: ECONNREFUSED (nothing listens), or ESEND (the query could not be sent). */
   onUnreachable(server: ServerAddress, code: 'ECONNREFUSED' | 'ESEND'): void;
+  /** The resolver closes: the query ends (ECANCELLED). */
+  cancel(): void;
 }
 
 /**
@@ -255,6 +257,8 @@ const createUdpChannel = (server: ServerAddress, health: { refusedAt: number }) 
     },
     release: (id: number) => waiters.delete(id),
     load: () => waiters.size,
+    /** The queries waiting on this socket. */
+    waiting: (): UdpWaiter[] => [...waiters.values()],
     send: (msg: Buffer, waiter: UdpWaiter): void => {
       if (isConnected) {
         socket.send(msg, onSent);
@@ -377,7 +381,6 @@ export const createWireResolver = (options: WireResolverOptions = {}): SelfTimed
         if (signal.aborted) return this.finish(new DnsError('ETIMEOUT', this.name, this.type));
         signal.addEventListener('abort', this.abortListener!);
       }
-      inFlight.add(this);
       this.send(servers[this.first]!);
       this.schedule();
     }
@@ -389,7 +392,6 @@ export const createWireResolver = (options: WireResolverOptions = {}): SelfTimed
       for (const r of this.registrations) r.channel.release(r.id);
       this.tcp?.abort();
       if (this.abortListener) this.ctx.signal!.removeEventListener('abort', this.abortListener);
-      inFlight.delete(this);
       this.sink.settle(error, answer);
     }
 
@@ -423,6 +425,10 @@ export const createWireResolver = (options: WireResolverOptions = {}): SelfTimed
         },
         last ? Math.max(1, remaining) : this.interval,
       );
+    }
+
+    cancel(): void {
+      this.finish(new DnsError('ECANCELLED', this.name, this.type));
     }
 
     onMessage(msg: Buffer, id: number, server: ServerAddress): void {
@@ -492,8 +498,6 @@ export const createWireResolver = (options: WireResolverOptions = {}): SelfTimed
     }
   }
 
-  const inFlight = new Set<WireQuery>();
-
   // a socket per server now: connecting takes a turn of the event loop, which the first queries
   // would otherwise wait for behind whatever the process loads meanwhile (issue 7, start-up)
   for (const server of servers) channel(server);
@@ -514,7 +518,8 @@ export const createWireResolver = (options: WireResolverOptions = {}): SelfTimed
     ownsTimeouts: true,
     close: () => {
       closed = true;
-      for (const q of [...inFlight]) q.finish(new DnsError('ECANCELLED', q.name, q.type));
+      // every query in flight is registered on a socket until it ends (a TCP retry too)
+      for (const pool of pools.values()) for (const c of pool) for (const w of c.waiting()) w.cancel();
       for (const pool of pools.values()) for (const c of pool) c.close();
       pools.clear();
     },

@@ -25,7 +25,7 @@ export const zoneAnswer = (zone: ZoneIndex, name: string, rrtype: RRType): Upstr
     case 'fault':
       throw new DnsError(result.fault === 'timeout' ? 'ETIMEOUT' : 'ESERVFAIL', name, rrtype);
     case 'nxdomain':
-      return { kind: 'nxdomain', ttl: Math.min(chainTtl, NEGATIVE_TTL) };
+      return result.cnames.length === 0 ? { kind: 'nxdomain', ttl: NEGATIVE_TTL } : { kind: 'nxdomain', ttl: Math.min(chainTtl, NEGATIVE_TTL), chained: true };
     case 'nodata':
       return { kind: 'nodata', ttl: Math.min(chainTtl, NEGATIVE_TTL) };
     case 'answer':

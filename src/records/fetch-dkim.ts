@@ -72,7 +72,8 @@ export interface DkimRecords {
 // A label no one publishes a key under: whatever answers it is a wildcard (RFC 4592).
 const WILDCARD_PROBE = 'fwdcheck-wildcard-probe-3b1f';
 
-type TxtAnswer = { kind: 'records'; records: string[] } | { kind: 'nxdomain' } | { kind: 'nodata' } | { kind: 'error'; error: string };
+/** direct: NXDOMAIN for the name itself (not for the end of its CNAME chain, nor a name that cannot exist). */
+type TxtAnswer = { kind: 'records'; records: string[] } | { kind: 'nxdomain'; direct: boolean } | { kind: 'nodata' } | { kind: 'error'; error: string };
 
 const fetchTxt = async (resolver: Resolver, name: string): Promise<TxtAnswer> => {
   try {
@@ -80,7 +81,8 @@ const fetchTxt = async (resolver: Resolver, name: string): Promise<TxtAnswer> =>
     return records.length ? { kind: 'records', records } : { kind: 'nodata' };
   } catch (err) {
     const code = errorCode(err);
-    if (code === 'ENOTFOUND' || code === 'EBADNAME') return { kind: 'nxdomain' };
+    if (code === 'ENOTFOUND') return { kind: 'nxdomain', direct: !(err as { viaCname?: boolean }).viaCname };
+    if (code === 'EBADNAME') return { kind: 'nxdomain', direct: false };
     if (code === 'ENODATA') return { kind: 'nodata' };
     return { kind: 'error', error: code };
   }
@@ -151,6 +153,14 @@ export const fetchDkim = async (resolver: Resolver, domain: string, plan: DkimPr
     const wild = await fetchTxt(resolver, `${WILDCARD_PROBE}._domainkey.${d}`);
     return wild.kind === 'records' ? [...wild.records].sort().join('\n') : null;
   };
+  /**
+   * RFC 4592 4.1: a name that does not exist gets the answer its closest encloser's wildcard
+   * gives, the same for every absent child of _domainkey.DOMAIN. So one selector of one label
+   * answered NXDOMAIN for itself shows that no wildcard covers them, and the made-up selector
+   * need not be asked; when none did, it is asked after the list.
+   */
+  const wildcardAfter = (probed: readonly Planned[], answers: readonly TxtAnswer[]): Promise<string | null> | null =>
+    answers.some((a, i) => a.kind === 'nxdomain' && a.direct && !probed[i]!.selector.includes('.')) ? null : wildcardOf();
 
   let subtree: DkimSubtree = 'not-tested';
   let skipped = 0;
@@ -160,6 +170,7 @@ export const fetchDkim = async (resolver: Resolver, domain: string, plan: DkimPr
   const impliedP = plan.implied;
   if (given.length) {
     planned = given.map((selector) => ({ selector, origin: 'given' as const }));
+    // a few selectors, likely keys: the made-up one goes out with them
     [wildcard, answers] = await Promise.all([wildcardOf(), probeList(planned)]);
   } else {
     const test = await fetchTxt(resolver, `_domainkey.${d}`);
@@ -183,9 +194,9 @@ export const fetchDkim = async (resolver: Resolver, domain: string, plan: DkimPr
         wildcard = w;
       }
     } else {
-      // the common list goes out now; the provider's extra selectors once the SPF tree names it
-      const [w, commonAnswers, extra] = await Promise.all([
-        wildcardOf(),
+      // the common list goes out now; the provider's extra selectors once the SPF tree names it;
+      // the made-up selector only if no selector of the list was NXDOMAIN
+      const [commonAnswers, extra] = await Promise.all([
         probeList(common),
         impliedP.then(async ({ selectors }) => {
           const list = selectors.filter((s) => !COMMON_SELECTORS.includes(s)).map((selector) => ({ selector, origin: 'provider' as const }));
@@ -202,7 +213,7 @@ export const fetchDkim = async (resolver: Resolver, domain: string, plan: DkimPr
       all.sort((a, b) => order(a.planned) - order(b.planned));
       planned = all.map((x) => x.planned);
       answers = all.map((x) => x.answer);
-      wildcard = w;
+      wildcard = await wildcardAfter(planned, answers);
     }
   }
   const probes = planned.map((o, i) => judge(d, o.selector, o.origin, answers[i]!, wildcard));

@@ -186,6 +186,19 @@ describe('DNS session', () => {
     session.close();
   });
 
+  it('says whether an NXDOMAIN is for the name itself or for the end of its CNAME chain (viaCname)', async () => {
+    const { upstream } = scripted((name): UpstreamAnswer => {
+      if (name === 'alias.example') return { kind: 'cname', target: 'gone.example', ttl: 60 };
+      if (name === 'packet-chain.example') return { kind: 'nxdomain', ttl: 60, chained: true };
+      return { kind: 'nxdomain', ttl: 60 };
+    });
+    const session = createDnsSession(upstream, { timeoutMs: 1000, clock: manualClock() });
+    const v = session.view();
+    const codeOf = (name: string) => v.resolve(name, 'TXT').then(() => 'answer', (e: DnsError) => `${e.code} ${e.viaCname}`);
+    assert.deepEqual(await Promise.all(['gone.example', 'alias.example', 'packet-chain.example'].map(codeOf)), ['ENOTFOUND false', 'ENOTFOUND true', 'ENOTFOUND true']);
+    session.close();
+  });
+
   it('counts an answer several checks waited for as asked again', async () => {
     const { upstream, calls } = scripted(async (name) => {
       await tick();

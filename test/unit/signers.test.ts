@@ -75,6 +75,35 @@ describe('fetchDkim: which selectors are asked', () => {
     assert.deepEqual([statusOf(r, 'dkim'), statusOf(r, 'google'), r.wildcard], ['key', 'wildcard', 'v=DKIM1; p=MIGf']);
   });
 
+  it('no made-up selector when a selector of the list was NXDOMAIN itself (RFC 4592: no wildcard covers them)', async () => {
+    const { resolver, asked } = fakeResolver({ '_domainkey.example.com': [], 'dkim._domainkey.example.com': [RSA2048] });
+    const r = await fetchDkim(resolver, 'example.com', plan());
+    assert.equal(asked.some((q) => q.includes('fwdcheck-wildcard-probe')), false);
+    assert.equal(asked.length, 1 + COMMON_SELECTORS.length);
+    assert.deepEqual([r.wildcard, statusOf(r, 'dkim'), statusOf(r, 'google')], [null, 'key', 'missing']);
+  });
+
+  it('NXDOMAIN only at the end of a CNAME chain, or NODATA everywhere, says nothing of a wildcard: the made-up selector is asked', async () => {
+    // every selector but one answers the wildcard's record; selector1 is a CNAME to a name that does not exist
+    const asked: string[] = [];
+    const resolver = (async <T extends RRType>(name: string, type: T): Promise<RecordMap[T]> => {
+      asked.push(name);
+      if (name === '_domainkey.example.com') throw new DnsError('ENODATA', name, type);
+      if (name === 'selector1._domainkey.example.com') {
+        const error = new DnsError('ENOTFOUND', name, type);
+        error.viaCname = true;
+        throw error;
+      }
+      return [['v=DKIM1; p=MIGf']] as RecordMap[T];
+    }) as Resolver;
+    const r = await fetchDkim(resolver, 'example.com', plan());
+    assert.ok(asked.includes('fwdcheck-wildcard-probe-3b1f._domainkey.example.com'));
+    assert.deepEqual([r.wildcard, statusOf(r, 'google'), statusOf(r, 'selector1')], ['v=DKIM1; p=MIGf', 'wildcard', 'missing']);
+    const nodata = fakeResolver({}, []);
+    await fetchDkim(nodata.resolver, 'example.com', plan());
+    assert.ok(nodata.asked.includes('TXT fwdcheck-wildcard-probe-3b1f._domainkey.example.com'));
+  });
+
   it('provider selectors outside the common list are asked too, and listed first', async () => {
     const { resolver, asked } = fakeResolver({ '_domainkey.example.com': [] });
     const r = await fetchDkim(resolver, 'example.com', plan(['selector2', 'scph0426']));

@@ -96,6 +96,15 @@ describe('wire client', () => {
     assert.deepEqual(interpretResponse(packet, 'sel._domainkey.w.example', 'TXT'), { kind: 'cname', target: 'sel.dkim.provider.example', ttl: 120 });
   });
 
+  it('marks an NXDOMAIN at the end of a chain in the answer as chained: the name asked exists', () => {
+    const chained = { id: 1, type: 'response', rcode: 'NXDOMAIN', negativeTtl: 30, questions: [{ name: 'sel._domainkey.w.example', type: 'TXT' }], answers: [
+      { name: 'sel._domainkey.w.example', type: 'CNAME', ttl: 120, class: 'IN', data: 'gone.provider.example' },
+    ] } as unknown as DecodedPacket;
+    assert.deepEqual(interpretResponse(chained, 'sel._domainkey.w.example', 'TXT'), { kind: 'nxdomain', ttl: 30, chained: true });
+    const direct = { ...chained, answers: [] } as unknown as DecodedPacket;
+    assert.deepEqual(interpretResponse(direct, 'sel._domainkey.w.example', 'TXT'), { kind: 'nxdomain', ttl: 30 });
+  });
+
   it('times out a dropped query (ETIMEOUT) after its retries, and counts them', async () => {
     await withFaults([{ name: 'w.example', type: 'TXT', fault: { kind: 'drop' } }], async () => {
       const wire = client(300, 2);
