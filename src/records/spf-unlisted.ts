@@ -34,15 +34,47 @@ function* generated(): Generator<string> {
 }
 
 /**
+ * Which of the CANDIDATES one network contains, as a bit mask, by network: a batch's SPF trees
+ * share their providers' networks, and a BlockList of a whole tree per check cost more than the
+ * check's SPF evaluation. Bounded: emptied when full (a run with that many distinct networks
+ * only recomputes them).
+ */
+const containedBy = new Map<string, number>();
+const CONTAINED_LIMIT = 20_000;
+const ALL_CANDIDATES = (1 << CANDIDATES.length) - 1;
+
+const candidatesIn = (network: string): number => {
+  let mask = containedBy.get(network);
+  if (mask === undefined) {
+    // the same BlockList rules as the whole tree's, for this one network
+    const one = networkList([network]);
+    mask = 0;
+    CANDIDATES.forEach((ip, i) => {
+      if (one.check(ip, isIP(ip) === 4 ? 'ipv4' : 'ipv6')) mask! |= 1 << i;
+    });
+    if (containedBy.size >= CONTAINED_LIMIT) containedBy.clear();
+    containedBy.set(network, mask);
+  }
+  return mask;
+};
+
+/**
  * The first candidate outside the listed networks, skipping `tried` (candidates the evaluation
  * found authorized by terms a static walk cannot see, such as exists or ptr); null when every
  * candidate is listed (a record like ip4:0.0.0.0/0 ip6:::/0 authorizes everyone).
  */
 export const unlistedAddress = (networks: readonly string[], tried: readonly string[] = []): string | null => {
+  // the documentation addresses, network by network (cached)
+  let listedMask = 0;
+  for (const n of networks) {
+    listedMask |= candidatesIn(n);
+    if (listedMask === ALL_CANDIDATES) break;
+  }
+  const first = CANDIDATES.find((ip, i) => (listedMask & (1 << i)) === 0 && !tried.includes(ip));
+  if (first) return first;
+  // past them (rare): the whole tree in one BlockList
   const listed = networkList(networks);
   const outside = (ip: string) => !tried.includes(ip) && !listed.check(ip, isIP(ip) === 4 ? 'ipv4' : 'ipv6');
-  const first = CANDIDATES.find(outside);
-  if (first) return first;
   for (const ip of generated()) if (outside(ip)) return ip;
   return null;
 };
