@@ -24,7 +24,7 @@ export type BatchResult =
 
 /** Where each check gets its DNS from: a per-check view of the run's one session. */
 export interface DnsViews {
-  view(options?: { signal?: AbortSignal }): DnsClient;
+  view(options?: { signal?: AbortSignal; trace?: 'all' | 'failures' }): DnsClient;
 }
 
 export interface CheckManyDeps {
@@ -49,7 +49,8 @@ const checkOne = async (input: BatchInput, options: CheckOptions, deps: CheckMan
     if (err instanceof UsageError) return withLine({ kind: 'input-error', input: input.domain, message: err.message }, input.line);
     throw err;
   }
-  const dns = deps.session.view({ signal });
+  // a batch prints no lookup of its own: only failures are traced (for the verdict's reasons)
+  const dns = deps.session.view({ signal, trace: 'failures' });
   try {
     const report = await check(domain, options, { dns, clock: deps.clock });
     return withLine({ kind: 'report', input: input.domain, report }, input.line);

@@ -69,6 +69,7 @@ export interface DnsClient {
    */
   prefetch(name: string, type: RRType): void;
   stats(): DnsStats;
+  /** This check's lookups in the order they ended (only the failed ones for a view with trace "failures"). */
   trace(): readonly TraceEntry[];
   describe(): string;
   /** Ends this view; for createDnsClient's one-check session, closes the session. */
@@ -129,6 +130,11 @@ export interface ViewOptions {
   signal?: AbortSignal;
   /** Or as a time from now (--deadline), in ms; both may be given. */
   deadlineMs?: number;
+  /**
+   * What trace() keeps: every lookup ("all", the default, for --debug), or only those that failed
+   * ("failures": what a verdict needs; a batch keeps no entry per answered probe).
+   */
+  trace?: 'all' | 'failures';
 }
 
 export interface DnsSession {
@@ -208,6 +214,8 @@ interface Waiter {
 /** What the session keeps of one view's lookups: their trace, and those waiting (that its deadline ends). */
 interface ViewState {
   readonly traceLog: TraceEntry[];
+  /** Only failed lookups are traced (ViewOptions.trace "failures"). */
+  readonly failuresOnly: boolean;
   readonly waiting: Set<Waiter & { name: string; type: RRType; abandon(error: DnsError): void }>;
 }
 
@@ -262,6 +270,9 @@ class LruSegment<V> {
     while (this.map.size > limit) this.evictOldest();
   }
 }
+
+/** Outcomes of a lookup that was answered (records, NXDOMAIN or NODATA): not failures. */
+const ANSWERED: ReadonlySet<string> = new Set(['answer', 'ENOTFOUND', 'ENODATA']);
 
 /** Distinct (name, type) pairs counted at most (trackDistinct; ~4 MB): a 100,000-domain batch asks millions. */
 export const DISTINCT_LIMIT = 50_000;
@@ -487,6 +498,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
   }
 
   const addTrace = (view: ViewState, name: string, type: RRType, started: number, outcome: string, count: number, source: TraceEntry['source'], answer?: UpstreamAnswer) => {
+    if (view.failuresOnly && ANSWERED.has(outcome)) return;
     const entry: TraceEntry = { name, type, outcome, count, ms: clock.now() - started, source };
     if (answer?.kind === 'cname') entry.cname = answer.target;
     if (answer?.kind === 'nxdomain' && answer.assumed) entry.note = 'assumed offline: a public suffix outside the zone files';
@@ -567,7 +579,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
     // and one timer per view (not an AbortSignal.any per check: a run-wide signal would collect
     // a dependant per check, and EventTarget listeners per lookup are slow)
     let aborted = false;
-    const state: ViewState = { traceLog: [], waiting: new Set() };
+    const state: ViewState = { traceLog: [], failuresOnly: viewOptions.trace === 'failures', waiting: new Set() };
     const abort = () => {
       if (aborted) return;
       aborted = true;

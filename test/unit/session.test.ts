@@ -199,6 +199,25 @@ describe('DNS session', () => {
     session.close();
   });
 
+  it('traces every lookup, or only the failed ones for a view that asks so (a batch)', async () => {
+    const { upstream } = scripted((name): UpstreamAnswer => {
+      if (name === 'broken.example') throw new DnsError('ESERVFAIL', name, 'TXT');
+      if (name === 'gone.example') return { kind: 'nxdomain', ttl: 60 };
+      return txt(name);
+    });
+    const session = createDnsSession(upstream, { timeoutMs: 1000, clock: manualClock() });
+    const names = ['ok.example', 'gone.example', 'broken.example'];
+    const outcomes = async (v: ReturnType<typeof session.view>) => {
+      await Promise.allSettled(names.map((n) => v.resolve(n, 'TXT')));
+      return v.trace().map((t) => `${t.name} ${t.outcome}`);
+    };
+    assert.deepEqual((await outcomes(session.view())).sort(), ['broken.example ESERVFAIL', 'gone.example ENOTFOUND', 'ok.example answer']);
+    const failures = session.view({ trace: 'failures' });
+    assert.deepEqual(await outcomes(failures), ['broken.example ESERVFAIL']);
+    assert.equal(failures.stats().cacheHits, 2, 'the answers are still counted');
+    session.close();
+  });
+
   it('counts an answer several checks waited for as asked again', async () => {
     const { upstream, calls } = scripted(async (name) => {
       await tick();
