@@ -9,6 +9,21 @@ if (major < 22 || (major === 22 && minor < 19)) {
   // off): later runs skip compiling fwdcheck and its dependencies, a third of a check's start-up.
   const { enableCompileCache } = await import('node:module');
   enableCompileCache?.();
+  // A batch from a file re-executes node under its heap flags (dist/batch-runtime.js); done here,
+  // before the CLI loads, it costs one bare node start, not two loads of the CLI. Other batches
+  // (several domains as arguments) are re-executed by the CLI once it has parsed them.
+  if (process.argv.some((a) => a === '--domains-file' || a.startsWith('--domains-file='))) {
+    const { batchRuntime } = await import('../dist/batch-runtime.js');
+    const canExec = typeof process.execve === 'function';
+    const runtime = batchRuntime({ execPath: process.execPath, execArgv: process.execArgv, argv: process.argv, env: process.env, canExec });
+    if (runtime.kind === 'reexec') {
+      try {
+        process.execve(runtime.file, runtime.args, runtime.env);
+      } catch {
+        // not possible after all: the CLI tries once more, then runs the batch in this process
+      }
+    }
+  }
   const { main } = await import('../dist/cli.js');
   await main();
   // Everything is done once both outputs are flushed (an empty write calls back after the writes
