@@ -1,7 +1,10 @@
-// The node a batch runs under. V8 sizes its young generation (16 MB semi-spaces) and its pool of
-// background threads (one per core) for throughput, and fixes both when node starts: a batch of
-// 1,000 domains peaked at ~165 MB of RSS, 140 MB under `--max-semi-space-size=4
-// --v8-pool-size=1`, in the same time (issue 7; the README's Speed section has the figures).
+// The node a batch runs under. V8 sizes its pool of background threads (one per core) for
+// throughput, and fixes it when node starts; their stacks and heaps are a batch's RSS: 1,000
+// domains peaked at 146-148 MB under node's defaults, 141-144 MB under `--v8-pool-size=1`, in the
+// same time (issue 7; the README's Speed section has the figures). The young generation keeps
+// node's 16 MB semi-spaces: a smaller one (`--max-semi-space-size=4`, used before) promoted every
+// object a DNS round trip keeps alive (135 MB of a 1,000-domain run, 520 ms of collection, against
+// 78 MB and 440 ms), and heap.ts's bound holds the RSS instead.
 // A batch cannot ask the node that runs it for these flags (npx, a shell or CI starts it, and V8
 // ignores them once running), so the CLI replaces its process by node with these flags, the same
 // script and the same arguments (process.execve, POSIX, node >= 22.15) before the batch reads
@@ -9,7 +12,7 @@
 // pool flags of their own, the batch runs as it is.
 
 /** The flags a batch adds. */
-export const BATCH_NODE_FLAGS = ['--max-semi-space-size=4', '--v8-pool-size=1'] as const;
+export const BATCH_NODE_FLAGS = ['--v8-pool-size=1'] as const;
 
 /** Set in the environment of the process a batch re-executes into (and, to anything, to keep a batch in its first process). */
 export const REEXEC_ENV = 'FWDCHECK_BATCH_REEXEC';

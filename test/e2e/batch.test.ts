@@ -136,14 +136,14 @@ describe('batch mode', () => {
     assert.equal(viaExec.code, 0, viaExec.stderr);
     assert.deepEqual(byInput(ndjson(viaExec)), { 'relayok.example': 'pass' });
     if (typeof process.execve === 'function') {
-      assert.match(viaExec.stderr, /^batch: runs under --max-semi-space-size=4 --v8-pool-size=1 \(re-executed\)$/m);
+      assert.match(viaExec.stderr, /^batch: runs under --v8-pool-size=1 \(re-executed\)$/m);
       // one process (execve keeps the pid), whose node has the preload and the flags
-      assert.match(viaExec.stderr, /execArgv \["--import","[^"]+flags\.mjs","--max-semi-space-size=4","--v8-pool-size=1"\]/);
+      assert.match(viaExec.stderr, /execArgv \["--import","[^"]+flags\.mjs","--v8-pool-size=1"\]/);
     } else assert.match(viaExec.stderr, /^batch: runs in the first process/m);
     // a batch of domains as arguments is re-executed by the CLI (one from a file, by bin before the CLI loads)
     const asArgs = await runNode([BIN, 'relayok.example', 'lost.example', '--resolver', server.address, '--relay', RELAY, '--json', '--debug'], '');
     assert.equal(parseBatch(asArgs.stdout).reports.length, 2);
-    if (typeof process.execve === 'function') assert.match(asArgs.stderr, /^batch: runs under --max-semi-space-size=4 --v8-pool-size=1 \(re-executed\)$/m);
+    if (typeof process.execve === 'function') assert.match(asArgs.stderr, /^batch: runs under --v8-pool-size=1 \(re-executed\)$/m);
     const inPlace = await runNode([BIN, 'relayok.example', 'lost.example', '--resolver', server.address, '--relay', RELAY, '--json', '--debug'], '', { FWDCHECK_BATCH_REEXEC: '0' });
     assert.equal(inPlace.code, 1);
     assert.match(inPlace.stderr, /^batch: runs in the first process \(FWDCHECK_BATCH_REEXEC is set\)$/m);

@@ -21,7 +21,7 @@ describe('batch runtime', () => {
       args: ['/usr/bin/node', '--import', './probe.mjs', ...BATCH_NODE_FLAGS, '/opt/fwdcheck/bin/fwdcheck.js', '--domains-file', '-', '--json'],
       env: { PATH: '/usr/bin', HOME: '/home/u', [REEXEC_ENV]: 'done' },
     });
-    assert.equal(describeBatchRuntime(r), 'batch: node re-executed with --max-semi-space-size=4 --v8-pool-size=1');
+    assert.equal(describeBatchRuntime(r), 'batch: node re-executed with --v8-pool-size=1');
   });
 
   it('the re-executed process runs the batch: no loop', () => {
