@@ -43,15 +43,47 @@ const containedBy = new Map<string, number>();
 const CONTAINED_LIMIT = 20_000;
 const ALL_CANDIDATES = (1 << CANDIDATES.length) - 1;
 
+// an IPv4 network written as ADDRESS or ADDRESS/PREFIX, four decimal octets (as net.isIP takes them)
+const V4_NETWORK = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
+
+const v4Number = (ip: string): number => ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+const CANDIDATE_V4 = CANDIDATES.map((ip) => (isIP(ip) === 4 ? v4Number(ip) : null));
+
+/**
+ * The candidates an IPv4 network contains, by arithmetic (a BlockList per network costs more than a
+ * single check's whole walk); null for anything else (IPv6, an unusual spelling), which a BlockList
+ * judges.
+ */
+const v4CandidatesIn = (network: string): number | null => {
+  const m = V4_NETWORK.exec(network);
+  if (!m || isIP(`${m[1]}.${m[2]}.${m[3]}.${m[4]}`) !== 4) return null;
+  const prefix = m[5] === undefined ? 32 : Number(m[5]);
+  if (prefix > 32) return null;
+  const base = v4Number(`${m[1]}.${m[2]}.${m[3]}.${m[4]}`);
+  // the network's first and last addresses (2 ** (32 - prefix) of them)
+  const size = 2 ** (32 - prefix);
+  const first = base - (base % size);
+  let mask = 0;
+  CANDIDATE_V4.forEach((n, i) => {
+    if (n !== null && n >= first && n < first + size) mask |= 1 << i;
+  });
+  return mask;
+};
+
+/** The candidates one network contains by the BlockList rules the whole tree's list applies. */
+const listedCandidatesIn = (network: string): number => {
+  const one = networkList([network]);
+  let mask = 0;
+  CANDIDATES.forEach((ip, i) => {
+    if (one.check(ip, isIP(ip) === 4 ? 'ipv4' : 'ipv6')) mask |= 1 << i;
+  });
+  return mask;
+};
+
 const candidatesIn = (network: string): number => {
   let mask = containedBy.get(network);
   if (mask === undefined) {
-    // the same BlockList rules as the whole tree's, for this one network
-    const one = networkList([network]);
-    mask = 0;
-    CANDIDATES.forEach((ip, i) => {
-      if (one.check(ip, isIP(ip) === 4 ? 'ipv4' : 'ipv6')) mask! |= 1 << i;
-    });
+    mask = v4CandidatesIn(network) ?? listedCandidatesIn(network);
     if (containedBy.size >= CONTAINED_LIMIT) containedBy.clear();
     containedBy.set(network, mask);
   }
