@@ -92,7 +92,9 @@ export const parseResolver = (input: string): ServerAddress => {
   if (bracketed) {
     host = bracketed[1]!;
     if (bracketed[2] !== undefined) port = Number(bracketed[2]);
-  } else if (isIP(value) !== 6) {
+  } else {
+    // HOST:PORT has one colon, an IPv6 address at least two: no IPv6 test needed (its pattern's
+    // first run costs ~5 ms before a check's first query)
     const m = /^([^:]+):(\d+)$/.exec(value);
     if (m) {
       host = m[1]!;

@@ -15,6 +15,9 @@ describe('option parsers', () => {
     assert.deepEqual(parseResolver('127.0.0.1:5353'), { host: '127.0.0.1', port: 5353 });
     assert.deepEqual(parseResolver('[::1]:53'), { host: '::1', port: 53 });
     assert.deepEqual(parseResolver('::1'), { host: '::1', port: 53 });
+    // an IPv6 address is never read as HOST:PORT, whatever it ends with
+    for (const v6 of ['2001:db8::53', '1::2', 'fe80::1:53', '::ffff:192.0.2.1']) assert.deepEqual(parseResolver(v6), { host: v6, port: 53 });
+    for (const bad of ['127.0.0.1:', 'resolver.example:53', '127.0.0.1:0', '127.0.0.1:70000', '1:2']) assert.throws(() => parseResolver(bad), UsageError, bad);
     assert.equal(parseSelector('S2048.eu'), 's2048.eu');
     assert.equal(parseMailFrom('<>'), '');
     assert.equal(parseMailFrom('<a@b.example>'), 'a@b.example');
