@@ -57,8 +57,12 @@ const ended = (at: number, bytes: number, msg: Buffer): number => {
   return end;
 };
 
-/** Reads a response with dns-packet's record decoders; throws on a message cut short or malformed. */
-export const parseResponse = (codec: SectionCodecs, msg: Buffer): ParsedResponse => {
+/**
+ * Reads a response with dns-packet's record decoders; throws on a message cut short or malformed.
+ * `upTo` "question": the header and question only (answers empty, no negative TTL), for a UDP
+ * answer with TC set, whose other sections may be cut anywhere and are asked again over TCP.
+ */
+export const parseResponse = (codec: SectionCodecs, msg: Buffer, upTo: 'question' | 'all' = 'all'): ParsedResponse => {
   if (msg.length < 12) throw new RangeError('shorter than a DNS header');
   const flags = msg.readUInt16BE(2);
   const qdcount = msg.readUInt16BE(4);
@@ -71,12 +75,12 @@ export const parseResponse = (codec: SectionCodecs, msg: Buffer): ParsedResponse
     at = ended(at, codec.question.decode.bytes, msg);
   }
   const answers: dnsPacket.Answer[] = [];
-  for (let i = 0; i < ancount; i++) {
+  for (let i = 0; i < (upTo === 'all' ? ancount : 0); i++) {
     answers.push(codec.answer.decode(msg, at));
     at = ended(at, codec.answer.decode.bytes, msg);
   }
   let negativeTtl: number | null = null;
-  for (let i = 0; i < nscount && negativeTtl === null; i++) {
+  for (let i = 0; i < (upTo === 'all' ? nscount : 0) && negativeTtl === null; i++) {
     at = skipName(msg, at);
     if (at + 10 > msg.length) throw new RangeError('record runs past the end of the message');
     const type = msg.readUInt16BE(at);

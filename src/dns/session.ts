@@ -701,7 +701,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
               throw new DnsError('ENODATA', name, type);
             case 'nxdomain': {
               const error = new DnsError('ENOTFOUND', name, type);
-              error.viaCname = current !== name || answer.chained === true;
+              if (current !== name || answer.chained === true) error.viaCname = true;
               throw error;
             }
             case 'cname': {

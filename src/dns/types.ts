@@ -64,8 +64,8 @@ export type DnsErrorCode =
 export class DnsError extends Error {
   readonly code: DnsErrorCode;
   readonly hostname: string;
-  /** For ENOTFOUND: the name exists, as a CNAME whose chain ends in a name that does not. */
-  viaCname = false;
+  /** For ENOTFOUND: true when the name exists, as a CNAME whose chain ends in a name that does not (set only then). */
+  declare viaCname?: true;
   constructor(code: DnsErrorCode, hostname: string, rrtype?: string) {
     // an outcome of the DNS, not a bug: no stack trace (capturing one costs more than the
     // lookup, and a check makes dozens of NXDOMAIN probes)

@@ -449,7 +449,10 @@ export const createWireResolver = (options: WireResolverOptions = {}): SelfTimed
       const { name, type } = this;
       let packet: DecodedPacket;
       try {
-        packet = parseResponse(codec() as unknown as SectionCodecs, answer);
+        // TC over UDP (RFC 1035 4.1.1): the rest is asked over TCP, so only the question is read; a
+        // server may cut the message anywhere, even inside a record its counts still include
+        const truncated = !viaTcp && answer.length >= 4 && (answer.readUInt16BE(2) & 0x0200) !== 0;
+        packet = parseResponse(codec() as unknown as SectionCodecs, answer, truncated ? 'question' : 'all');
       } catch {
         // this query's answer is broken: this query fails, no other
         return this.finish(new DnsError('EBADRESP', name, type));

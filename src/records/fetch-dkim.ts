@@ -195,9 +195,12 @@ export const fetchDkim = async (resolver: Resolver, domain: string, plan: DkimPr
       }
     } else {
       // the common list goes out now; the provider's extra selectors once the SPF tree names it;
-      // the made-up selector only if no selector of the list was NXDOMAIN
-      const [commonAnswers, extra] = await Promise.all([
-        probeList(common),
+      // the made-up selector as soon as the list's answers show it is needed (none NXDOMAIN),
+      // without waiting for the SPF tree
+      const commonP = probeList(common);
+      const [commonAnswers, w, extra] = await Promise.all([
+        commonP,
+        commonP.then((list) => wildcardAfter(common, list)),
         impliedP.then(async ({ selectors }) => {
           const list = selectors.filter((s) => !COMMON_SELECTORS.includes(s)).map((selector) => ({ selector, origin: 'provider' as const }));
           return { list, answers: await probeList(list) };
@@ -213,7 +216,7 @@ export const fetchDkim = async (resolver: Resolver, domain: string, plan: DkimPr
       all.sort((a, b) => order(a.planned) - order(b.planned));
       planned = all.map((x) => x.planned);
       answers = all.map((x) => x.answer);
-      wildcard = await wildcardAfter(planned, answers);
+      wildcard = w;
     }
   }
   const probes = planned.map((o, i) => judge(d, o.selector, o.origin, answers[i]!, wildcard));

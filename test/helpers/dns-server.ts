@@ -31,6 +31,8 @@ export type Fault =
   | { kind: 'foreign-owner'; owner: string; txt?: string }
   /** Over UDP, TC=1 and no records, whatever the size; the full answer over TCP. */
   | { kind: 'truncate' }
+  /** Over UDP, TC=1 and the full answer cut inside its first record, its counts kept; the full answer over TCP. */
+  | { kind: 'truncate-cut' }
   /** name CNAME loop-1.name, loop-1.name CNAME name. */
   | { kind: 'cname-loop' }
   /** A DNAME that maps the name below itself, so the synthesized CNAMEs never end (RFC 6672). */
@@ -106,7 +108,7 @@ const toAnswer = (r: ZoneRecord): dnsPacket.Answer | null => {
 const answers = (records: ZoneRecord[]) => records.map(toAnswer).filter((a) => a !== null);
 
 /** What to send: a message, raw bytes (malformed), or nothing. */
-type Reply = { packet: dnsPacket.Packet; truncate?: boolean } | { raw: Buffer } | null;
+type Reply = { packet: dnsPacket.Packet; truncate?: boolean | 'cut' } | { raw: Buffer } | null;
 
 const ruleFor = (rules: FaultRule[], name: string, type: string): FaultRule | undefined =>
   rules.find((r) => (r.subdomains ? under(name, r.name) : name === r.name) && (r.type === undefined || r.type.toUpperCase() === type));
@@ -166,6 +168,8 @@ const respond = (query: dnsPacket.Packet, options: TestDnsServerOptions, rules: 
     }
     case 'truncate':
       return { packet: normal(), truncate: true };
+    case 'truncate-cut':
+      return { packet: normal(), truncate: 'cut' };
     case 'cname-loop':
       return {
         packet: {
@@ -286,7 +290,12 @@ export const startDnsServer = async (options: TestDnsServerOptions): Promise<Tes
         out = reply.raw;
       } else {
         out = dnsPacket.encode(reply.packet);
-        if (reply.truncate || out.length > udpLimit(query)) {
+        if (reply.truncate === 'cut') {
+          // what fits, cut anywhere (here 3 octets into the first answer), the counts left as they were
+          const questionEnd = dnsPacket.encode({ ...reply.packet, answers: [], authorities: [], additionals: [] }).length;
+          out = Buffer.from(out.subarray(0, questionEnd + 3));
+          out.writeUInt16BE(out.readUInt16BE(2) | dnsPacket.TRUNCATED_RESPONSE, 2);
+        } else if (reply.truncate || out.length > udpLimit(query)) {
           // RFC 1035 4.2.1: set TC and send what fits; here, the question alone
           out = dnsPacket.encode({ ...reply.packet, flags: (reply.packet.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE, answers: [], authorities: [] });
         }

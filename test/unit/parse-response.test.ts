@@ -74,6 +74,14 @@ describe('reading a response', () => {
     assert.doesNotThrow(() => parseResponse(sections, msg));
   });
 
+  it('reads only the header and question of a message cut short, when asked to (TC over UDP)', () => {
+    const msg = encode({ id: 5, type: 'response', flags: codec.TRUNCATED_RESPONSE, questions: [{ name: 'w.example', type: 'MX', class: 'IN' }], answers: [{ name: 'w.example', type: 'MX', ttl: 60, class: 'IN', data: { preference: 10, exchange: 'mx.w.example' } }] });
+    const cut = msg.subarray(0, msg.length - 5);
+    assert.throws(() => parseResponse(sections, cut));
+    const head = parseResponse(sections, cut, 'question');
+    assert.deepEqual([head.flag_tc, head.questions, head.answers, head.negativeTtl], [true, [{ name: 'w.example', type: 'MX', class: 'IN' }], [], null]);
+  });
+
   it('does not read the additional section: a broken OPT there does not fail the answer', () => {
     const msg = encode({ id: 3, type: 'response', questions: [{ name: 'a.example', type: 'A', class: 'IN' }], answers: [{ name: 'a.example', type: 'A', ttl: 5, class: 'IN', data: '192.0.2.1' }], additionals: [opt] });
     // the OPT record's RDLENGTH says more octets than there are

@@ -104,6 +104,17 @@ describe('fetchDkim: which selectors are asked', () => {
     assert.ok(nodata.asked.includes('TXT fwdcheck-wildcard-probe-3b1f._domainkey.example.com'));
   });
 
+  it('asks the made-up selector as soon as the common list shows it is needed, not after the SPF tree', async () => {
+    const { resolver, asked } = fakeResolver({}, []);
+    let named: (v: { selectors: string[]; cnameCheck: string[] }) => void = () => {};
+    const implied = new Promise<{ selectors: string[]; cnameCheck: string[] }>((r) => (named = r));
+    const done = fetchDkim(resolver, 'example.com', { role: 'from', given: [], implied });
+    await new Promise((r) => setTimeout(r, 20));
+    assert.ok(asked.includes('TXT fwdcheck-wildcard-probe-3b1f._domainkey.example.com'), 'asked while the SPF tree is still out');
+    named({ selectors: [], cnameCheck: [] });
+    assert.equal((await done).wildcard, null);
+  });
+
   it('provider selectors outside the common list are asked too, and listed first', async () => {
     const { resolver, asked } = fakeResolver({ '_domainkey.example.com': [] });
     const r = await fetchDkim(resolver, 'example.com', plan(['selector2', 'scph0426']));

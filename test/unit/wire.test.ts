@@ -198,6 +198,16 @@ describe('wire client', () => {
     });
   });
 
+  it('asks again over TCP after a UDP answer with TC=1 cut inside a record its counts still include', async () => {
+    await withFaults([{ name: 'w.example', type: 'MX', fault: { kind: 'truncate-cut' } }], async () => {
+      const wire = client();
+      const before = server.log.length;
+      assert.equal((await wire.resolve('w.example', 'MX')).length, 2);
+      assert.deepEqual(server.log.slice(before).map((e) => e.transport), ['udp', 'tcp']);
+      wire.close();
+    });
+  });
+
   it('stops at CNAME and DNAME loops (ELOOP)', async () => {
     await withFaults(
       [
