@@ -2,7 +2,9 @@
 // queries in flight, seen by each check through its own view (a DnsClient) that counts that
 // check's own work. Every lookup fwdcheck makes, mailauth's included, goes through a view.
 import type { Clock } from '../clock.ts';
+import { createLimiter, type LimiterTask } from './limiter.ts';
 import { setLoopTimeout } from './loop-timer.ts';
+import { LruSegment } from './lru-segment.ts';
 import {
   DNS_ERROR_TEXT,
   DnsError,
@@ -224,70 +226,6 @@ interface CacheEntry {
   expires: number;
 }
 
-/** An entry of a cache segment, in the segment's list from least to most recently used. */
-interface LruNode<V> {
-  key: string;
-  value: V;
-  prev: LruNode<V> | null;
-  next: LruNode<V> | null;
-}
-
-/**
- * One segment of the cache: entries in least-recently-used order (a hit deletes and sets again),
- * the oldest evicted first. A Map finds an entry; a list of its own keeps the order. (The Map's
- * own order, read with `keys().next()`, stepped over every entry deleted since the table was last
- * rebuilt: ~7 us a call at 10,000 entries; an iterator kept across calls to avoid that pinned
- * every table the Map had outgrown while it went unused: RSS grew without bound in a long batch.)
- */
-class LruSegment<V> {
-  readonly map = new Map<string, LruNode<V>>();
-  oldest: LruNode<V> | null = null;
-  newest: LruNode<V> | null = null;
-
-  get size(): number {
-    return this.map.size;
-  }
-  get(key: string): V | undefined {
-    return this.map.get(key)?.value;
-  }
-  /** Adds the entry as the most recent (a key already there keeps its place, as in a Map). */
-  set(key: string, value: V): void {
-    const known = this.map.get(key);
-    if (known) {
-      known.value = value;
-      return;
-    }
-    const node: LruNode<V> = { key, value, prev: this.newest, next: null };
-    if (this.newest) this.newest.next = node;
-    else this.oldest = node;
-    this.newest = node;
-    this.map.set(key, node);
-  }
-  delete(key: string): void {
-    const node = this.map.get(key);
-    if (!node) return;
-    this.map.delete(key);
-    if (node.prev) node.prev.next = node.next;
-    else this.oldest = node.next;
-    if (node.next) node.next.prev = node.prev;
-    else this.newest = node.prev;
-  }
-  clear(): void {
-    this.map.clear();
-    this.oldest = this.newest = null;
-  }
-  /** Removes and returns the oldest entry; only called when the segment is not empty. */
-  evictOldest(): [string, V] {
-    const { key, value } = this.oldest!;
-    this.delete(key);
-    return [key, value];
-  }
-  /** Evicts the oldest entries down to limit. */
-  trim(limit: number): void {
-    while (this.map.size > limit) this.evictOldest();
-  }
-}
-
 /** Outcomes of a lookup that was answered (records, NXDOMAIN or NODATA): not failures. */
 const ANSWERED: ReadonlySet<string> = new Set(['answer', 'ENOTFOUND', 'ENODATA']);
 
@@ -296,66 +234,6 @@ export const DISTINCT_LIMIT = 50_000;
 
 /** The cache's share for answers asked once so far (see fromCache). */
 const PROBATION_SHARE = 0.2;
-
-/** What waits for a slot of the limiter: run() once granted, unless done by then (given up). */
-export interface LimiterTask {
-  readonly done: boolean;
-  run(): void;
-}
-
-/** A counting semaphore: the limit on queries in flight. */
-export const createLimiter = (limit: number) => {
-  let active = 0;
-  let peak = 0;
-  // a FIFO with a moving head (shift() on thousands of waiters would be quadratic), compacted
-  // as it goes: in a long batch the queue may never run empty, and must not grow with the run
-  let queue: (LimiterTask | undefined)[] = [];
-  let head = 0;
-  // a task that ends as it runs (a refused port, a closed upstream) releases its slot inside
-  // release(): the outer call goes on granting, so a long queue never becomes a deep stack
-  let granting = false;
-  return {
-    /** true: a slot is held now, and the caller runs the task; false: queued, run() when a slot frees. */
-    acquire(task: LimiterTask): boolean {
-      if (active < limit) {
-        active++;
-        peak = Math.max(peak, active);
-        return true;
-      }
-      queue.push(task);
-      return false;
-    },
-    release(): void {
-      active--;
-      if (granting) return;
-      granting = true;
-      try {
-        while (active < limit && head < queue.length) {
-          const next = queue[head]!;
-          queue[head++] = undefined;
-          if (next.done) continue;
-          active++;
-          peak = Math.max(peak, active);
-          next.run();
-        }
-      } finally {
-        granting = false;
-      }
-      if (head === queue.length) {
-        queue = [];
-        head = 0;
-      } else if (head >= 1024 && head * 2 >= queue.length) {
-        queue = queue.slice(head);
-        head = 0;
-      }
-    },
-    peak: () => peak,
-    /** Tasks queued (given-up ones included until they reach the head); for tests. */
-    queued: () => queue.length - head,
-    /** Slots held by the queue's array, for tests: it stays near the waiters. */
-    capacity: () => queue.length,
-  };
-};
 
 export const createDnsSession = (upstream: UpstreamResolver, options: DnsSessionOptions): DnsSession => {
   const opts = { ...SESSION_DEFAULTS, ...options };

@@ -1,7 +1,8 @@
 // The run's DNS session against a scripted upstream: what is shared between checks, what is not.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createDnsClient, createDnsSession, createLimiter } from '../../src/dns/session.ts';
+import { createLimiter } from '../../src/dns/limiter.ts';
+import { createDnsClient, createDnsSession } from '../../src/dns/session.ts';
 import { parseZone } from '../../src/dns/parse-zone.ts';
 import { DnsError, type QueryContext, type RRType, type UpstreamAnswer, type UpstreamResolver } from '../../src/dns/types.ts';
 import { ZoneIndex } from '../../src/dns/zone.ts';
