@@ -13,16 +13,10 @@ if (major < 22 || (major === 22 && minor < 19)) {
   // before the CLI loads, it costs one bare node start, not two loads of the CLI. Other batches
   // (several domains as arguments) are re-executed by the CLI once it has parsed them.
   if (process.argv.some((a) => a === '--domains-file' || a.startsWith('--domains-file='))) {
-    const { batchRuntime } = await import('../dist/batch-runtime.js');
-    const canExec = typeof process.execve === 'function';
-    const runtime = batchRuntime({ execPath: process.execPath, execArgv: process.execArgv, argv: process.argv, env: process.env, canExec });
-    if (runtime.kind === 'reexec') {
-      try {
-        process.execve(runtime.file, runtime.args, runtime.env);
-      } catch {
-        // not possible after all: the CLI tries once more, then runs the batch in this process
-      }
-    }
+    // when it cannot (no execve), the CLI tries once more, then runs the batch in this process
+    const { reexecForBatch } = await import('../dist/batch-runtime.js');
+    const facts = { execPath: process.execPath, execArgv: process.execArgv, argv: process.argv, env: process.env, canExec: typeof process.execve === 'function' };
+    reexecForBatch(facts, (file, args, env) => process.execve(file, args, env));
   }
   const { main } = await import('../dist/cli.js');
   await main();

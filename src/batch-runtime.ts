@@ -50,6 +50,21 @@ export const batchRuntime = (p: ProcessFacts): BatchRuntime => {
   };
 };
 
+/**
+ * Re-executes the process as batchRuntime says (`exec` does not return when it works); returns
+ * how the batch runs when it stays in this process (a failed exec: no execve after all).
+ */
+export const reexecForBatch = (p: ProcessFacts, exec: (file: string, args: string[], env: NodeJS.ProcessEnv) => void): BatchRuntime => {
+  const runtime = batchRuntime(p);
+  if (runtime.kind !== 'reexec') return runtime;
+  try {
+    exec(runtime.file, runtime.args, runtime.env);
+  } catch {
+    // the platform has no execve after all: the batch runs here
+  }
+  return { kind: 'as-is', reason: 'no-execve' };
+};
+
 /** For --debug: how the batch's node was chosen. */
 export const describeBatchRuntime = (r: BatchRuntime): string => {
   switch (r.kind) {

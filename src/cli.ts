@@ -402,17 +402,9 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     if (isBatch(parsed)) {
       if (parsed.format === 'markdown') throw new UsageError('--format markdown reports on one domain; for several use --json or --format ndjson');
       if (io.process) {
-        const { batchRuntime, describeBatchRuntime } = await import('./batch-runtime.ts');
-        let runtime = batchRuntime(io.process);
-        if (runtime.kind === 'reexec') {
-          try {
-            // replaces this process (it does not return): the batch starts again under the flags
-            io.process.exec(runtime.file, runtime.args, runtime.env);
-          } catch {
-            // the platform has no execve after all: the batch runs here
-          }
-          runtime = { kind: 'as-is', reason: 'no-execve' };
-        }
+        const { reexecForBatch, describeBatchRuntime } = await import('./batch-runtime.ts');
+        // when it re-executes, this process is replaced: the batch starts again under the flags
+        const runtime = reexecForBatch(io.process, io.process.exec);
         if (debug) io.stderr.write(`${describeBatchRuntime(runtime)}\n`);
       }
       return await (await import('./batch-cli.ts')).runBatch(parsed, io);

@@ -6,6 +6,7 @@ import { buildAdvice } from './advice.ts';
 import type { CheckDeps, CheckOptions } from './check.ts';
 import { envelopeNotes } from './envelope.ts';
 import type { DnsClient } from './dns/client.ts';
+import { wasAnswered } from './dns/session.ts';
 import { dkimFindings, dmarcFindings, spfFindings } from './findings.ts';
 import type { DmarcRecords } from './records/fetch-dmarc.ts';
 import type { DomainExistence } from './records/fetch-existence.ts';
@@ -53,15 +54,13 @@ const summarizeDmarc = (dmarc: DmarcRecords): DmarcSummary => {
   return { ...applied, status, tags: lookup?.parsed?.tags ?? null, rfc7489: dmarc.rfc7489, rfc9989: dmarc.rfc9989 };
 };
 
-// lookups that answered: anything else left something unread
-const READ: ReadonlySet<string> = new Set(['answer', 'ENOTFOUND', 'ENODATA']);
-// (an offline public suffix is taken as non-existent: "ENOTFOUND (assumed offline: ...)")
-const wasRead = (outcome: string): boolean => READ.has(outcome) || outcome.startsWith('ENOTFOUND');
 
 /** The lookups that failed, in a stable order, for a verdict that DNS trouble left open. */
 const unreadLookups = (dns: DnsClient) => {
   const seen = new Map<string, { name: string; type: string; error: string }>();
-  for (const t of dns.trace()) if (!wasRead(t.outcome)) seen.set(`${t.name} ${t.type}`, { name: t.name, type: t.type, error: t.outcome });
+  // lookups that answered (an offline public suffix taken as non-existent is ENOTFOUND, with a
+  // note): anything else left something unread
+  for (const t of dns.trace()) if (!wasAnswered(t.outcome)) seen.set(`${t.name} ${t.type}`, { name: t.name, type: t.type, error: t.outcome });
   return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
 };
 

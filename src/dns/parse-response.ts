@@ -59,12 +59,14 @@ const ended = (at: number, bytes: number, msg: Buffer): number => {
 
 /**
  * Reads a response with dns-packet's record decoders; throws on a message cut short or malformed.
- * `upTo` "question": the header and question only (answers empty, no negative TTL), for a UDP
- * answer with TC set, whose other sections may be cut anywhere and are asked again over TCP.
+ * Over UDP (`viaUdp`), a message with TC set is read to its question only (answers empty, no
+ * negative TTL): a server may cut it anywhere, even inside a record its counts still include,
+ * and the client asks again over TCP (RFC 1035 4.1.1).
  */
-export const parseResponse = (codec: SectionCodecs, msg: Buffer, upTo: 'question' | 'all' = 'all'): ParsedResponse => {
+export const parseResponse = (codec: SectionCodecs, msg: Buffer, viaUdp = false): ParsedResponse => {
   if (msg.length < 12) throw new RangeError('shorter than a DNS header');
   const flags = msg.readUInt16BE(2);
+  const readAll = !(viaUdp && (flags & 0x0200) !== 0);
   const qdcount = msg.readUInt16BE(4);
   const ancount = msg.readUInt16BE(6);
   const nscount = msg.readUInt16BE(8);
@@ -75,12 +77,12 @@ export const parseResponse = (codec: SectionCodecs, msg: Buffer, upTo: 'question
     at = ended(at, codec.question.decode.bytes, msg);
   }
   const answers: dnsPacket.Answer[] = [];
-  for (let i = 0; i < (upTo === 'all' ? ancount : 0); i++) {
+  for (let i = 0; i < (readAll ? ancount : 0); i++) {
     answers.push(codec.answer.decode(msg, at));
     at = ended(at, codec.answer.decode.bytes, msg);
   }
   let negativeTtl: number | null = null;
-  for (let i = 0; i < (upTo === 'all' ? nscount : 0) && negativeTtl === null; i++) {
+  for (let i = 0; i < (readAll ? nscount : 0) && negativeTtl === null; i++) {
     at = skipName(msg, at);
     if (at + 10 > msg.length) throw new RangeError('record runs past the end of the message');
     const type = msg.readUInt16BE(at);

@@ -226,8 +226,10 @@ interface CacheEntry {
   expires: number;
 }
 
-/** Outcomes of a lookup that was answered (records, NXDOMAIN or NODATA): not failures. */
 const ANSWERED: ReadonlySet<string> = new Set(['answer', 'ENOTFOUND', 'ENODATA']);
+
+/** Whether a trace entry's outcome is an answer (records, NXDOMAIN or NODATA), not a failure. */
+export const wasAnswered = (outcome: string): boolean => ANSWERED.has(outcome);
 
 /** Distinct (name, type) pairs counted at most (trackDistinct; ~4 MB): a 100,000-domain batch asks millions. */
 export const DISTINCT_LIMIT = 50_000;
@@ -393,7 +395,7 @@ export const createDnsSession = (upstream: UpstreamResolver, options: DnsSession
   }
 
   const addTrace = (view: ViewState, name: string, type: RRType, started: number, outcome: string, count: number, source: TraceEntry['source'], answer?: UpstreamAnswer) => {
-    if (view.failuresOnly && ANSWERED.has(outcome)) return;
+    if (view.failuresOnly && wasAnswered(outcome)) return;
     const entry: TraceEntry = { name, type, outcome, count, ms: clock.now() - started, source };
     if (answer?.kind === 'cname') entry.cname = answer.target;
     if (answer?.kind === 'nxdomain' && answer.assumed) entry.note = 'assumed offline: a public suffix outside the zone files';

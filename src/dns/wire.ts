@@ -449,10 +449,8 @@ export const createWireResolver = (options: WireResolverOptions = {}): SelfTimed
       const { name, type } = this;
       let packet: DecodedPacket;
       try {
-        // TC over UDP (RFC 1035 4.1.1): the rest is asked over TCP, so only the question is read; a
-        // server may cut the message anywhere, even inside a record its counts still include
-        const truncated = !viaTcp && answer.length >= 4 && (answer.readUInt16BE(2) & 0x0200) !== 0;
-        packet = parseResponse(codec() as unknown as SectionCodecs, answer, truncated ? 'question' : 'all');
+        // a truncated UDP answer is read to its question only: the rest is asked over TCP
+        packet = parseResponse(codec() as unknown as SectionCodecs, answer, !viaTcp);
       } catch {
         // this query's answer is broken: this query fails, no other
         return this.finish(new DnsError('EBADRESP', name, type));

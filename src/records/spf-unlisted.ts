@@ -50,16 +50,17 @@ const v4Number = (ip: string): number => ip.split('.').reduce((n, octet) => n * 
 const CANDIDATE_V4 = CANDIDATES.map((ip) => (isIP(ip) === 4 ? v4Number(ip) : null));
 
 /**
- * The candidates an IPv4 network contains, by arithmetic (a BlockList per network costs more than a
- * single check's whole walk); null for anything else (IPv6, an unusual spelling), which a BlockList
- * judges.
+ * The candidates an IPv4 network contains, by arithmetic (a BlockList per network cost a single
+ * check more than the whole tree's one BlockList did); null for anything else (IPv6, an unusual
+ * spelling), which a BlockList judges.
  */
 const v4CandidatesIn = (network: string): number | null => {
   const m = V4_NETWORK.exec(network);
-  if (!m || isIP(`${m[1]}.${m[2]}.${m[3]}.${m[4]}`) !== 4) return null;
+  const address = m ? `${m[1]}.${m[2]}.${m[3]}.${m[4]}` : '';
+  if (!m || isIP(address) !== 4) return null;
   const prefix = m[5] === undefined ? 32 : Number(m[5]);
   if (prefix > 32) return null;
-  const base = v4Number(`${m[1]}.${m[2]}.${m[3]}.${m[4]}`);
+  const base = v4Number(address);
   // the network's first and last addresses (2 ** (32 - prefix) of them)
   const size = 2 ** (32 - prefix);
   const first = base - (base % size);

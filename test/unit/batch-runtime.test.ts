@@ -1,7 +1,7 @@
 // The node a batch re-executes into (batch-runtime.ts): when, with what, and when not.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BATCH_NODE_FLAGS, batchRuntime, describeBatchRuntime, REEXEC_ENV, type ProcessFacts } from '../../src/batch-runtime.ts';
+import { BATCH_NODE_FLAGS, batchRuntime, describeBatchRuntime, reexecForBatch, REEXEC_ENV, type ProcessFacts } from '../../src/batch-runtime.ts';
 
 const facts = (over: Partial<ProcessFacts> = {}): ProcessFacts => ({
   execPath: '/usr/bin/node',
@@ -46,5 +46,17 @@ describe('batch runtime', () => {
     const r = batchRuntime(facts({ canExec: false }));
     assert.deepEqual(r, { kind: 'as-is', reason: 'no-execve' });
     assert.match(describeBatchRuntime(r), /cannot re-execute/);
+  });
+  it('execs what batchRuntime says; a failed exec leaves the batch here, and nothing is exec\'d when it stays as it is', () => {
+    const calls: string[][] = [];
+    const failing = (file: string, args: string[]) => {
+      calls.push([file, ...args]);
+      throw new Error('ENOSYS');
+    };
+    assert.deepEqual(reexecForBatch(facts(), failing), { kind: 'as-is', reason: 'no-execve' });
+    assert.equal(calls.length, 1);
+    assert.deepEqual(calls[0], ['/usr/bin/node', ...(batchRuntime(facts()) as { args: string[] }).args]);
+    assert.deepEqual(reexecForBatch(facts({ env: { [REEXEC_ENV]: 'done' } }), failing), { kind: 'as-is', reason: 'reexecuted' });
+    assert.equal(calls.length, 1);
   });
 });
