@@ -5,7 +5,8 @@
 import { checkMany, type BatchInput, type BatchResult } from './batch.ts';
 import { assertReadableFile, domainsFromLines, inShard, readLines } from './batch-input.ts';
 import { addToSummary, emptySummary, type BatchSummary } from './batch-summary.ts';
-import { errorLine, type CliIo, type Parsed } from './cli.ts';
+import { errorLine, type CliIo } from './cli.ts';
+import type { Parsed } from './parse-options.ts';
 import { printableLines } from './report/sanitize.ts';
 import { colorLevel } from './options.ts';
 import { batchErrorDocument, batchSummaryDocument } from './report/render-batch.ts';

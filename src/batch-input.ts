@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { BatchInput } from './batch.ts';
-import { parseDomain, UsageError } from './options.ts';
+import { parseDomain, UsageError, type Shard } from './options.ts';
 
 /**
  * The domains of a list, one per line: `#` starts a comment (a domain name cannot hold one),
@@ -62,21 +62,6 @@ export async function* readLines(path: string, stdin: NodeJS.ReadableStream): As
     if (path !== '-') (input as ReturnType<typeof createReadStream>).destroy();
   }
 }
-
-export interface Shard {
-  /** 1-based, as test runners number shards. */
-  index: number;
-  count: number;
-}
-
-/** `--shard K/N`: this run checks the K-th of N disjoint parts of the list. */
-export const parseShard = (input: string): Shard => {
-  const m = /^\s*(\d{1,6})\s*\/\s*(\d{1,6})\s*$/.exec(input);
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`invalid --shard "${input}": expected K/N with 1 <= K <= N, like 2/8`);
-  return { index, count };
-};
 
 /** FNV-1a, 32 bits: a stable hash, the same on every machine and Node version. */
 const fnv1a = (text: string): number => {

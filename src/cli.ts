@@ -1,28 +1,25 @@
 // The command line: flags -> options -> check -> render -> exit code. The only module that
 // writes to the terminal or decides the exit code, and it does so in one place each.
 import { readFileSync, readlinkSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { Command, CommanderError, Option } from 'commander';
 import type { Ora } from 'ora';
+import type { MailauthLoad } from './auth/mailauth.ts';
 import type { ProcessFacts } from './batch-runtime.ts';
-import { parseShard, type Shard } from './batch-input.ts';
-import type { CheckOptions, ProgressStage } from './check.ts';
+import type { ProgressStage } from './check.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { DnsClient } from './dns/client.ts';
-import { DNS_DEFAULTS } from './dns/defaults.ts';
-import { SESSION_DEFAULTS } from './dns/session.ts';
-import type { ServerAddress } from './dns/types.ts';
 import { EXIT, exitCodeFor } from './exit.ts';
-import { colorLevel, parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseHelo, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, UsageError, type FailOn } from './options.ts';
+import { colorLevel, parseDomain, UsageError } from './options.ts';
+import { isBatch, validate, type Parsed } from './parse-options.ts';
+import { readPlainArgs } from './plain-args.ts';
 import { importLater } from './later.ts';
 import { readMessage } from './read-message.ts';
 import { looksLikeMessage, messageFacts } from './simulate/message.ts';
 import { printable, printableLines } from './report/sanitize.ts';
 
-// Start-up: this module loads only commander and the option parsers. Everything a check needs
-// (DNS, mailauth, the renderers, chalk) is imported once a check is about to run, so --help and
-// --version stay close to a bare `node -e 0`.
+// Start-up: this module loads only the option parsers. commander reads the command lines that are
+// not plain (cli-program.ts, loaded then), and everything a check needs (DNS, mailauth, the
+// renderers, chalk) is imported once a check is about to run, so --help and --version stay close
+// to a bare `node -e 0`, and a check's first queries leave as soon as they can (issue 7).
 
 /** Exit codes: the contract in README "Exit codes", plus 4 for a bug, 5 for output not written, 130 for Ctrl-C. */
 export { EXIT, exitCodeFor };
@@ -88,219 +85,20 @@ export const outputFailure = (io: Pick<CliIo, 'stderr'>, err: OutputError): numb
   return EXIT.output;
 };
 
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
-
-/** The demo zone shipped in the package (fixtures/zones/demo.zone), beside src/ and dist/. */
-export const DEMO_ZONE = fileURLToPath(new URL('../fixtures/zones/demo.zone', import.meta.url));
-const DEMO_DEFAULT_DOMAIN = 'bank.example';
 
 
-interface RawOptions {
-  relay: string[];
-  message?: string;
-  mailbox?: string;
-  mailFrom?: string;
-  helo?: string;
-  selector: string[];
-  dkimDomain: string[];
-  to: string[];
-  zone: string[];
-  resolver?: string;
-  timeout?: string;
-  offline?: boolean;
-  demo?: boolean;
-  concurrency?: string;
-  deadline?: string;
-  json?: boolean;
-  format?: string;
-  verbose?: boolean;
-  domainsFile?: string;
-  shard?: string;
-  jobs?: string;
-  failOn?: string;
-  color: boolean;
-  debug?: boolean;
-}
 
-// Repeatable options start empty without a default, so that --help shows no "(default: [])".
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
-const ARRAY_OPTIONS = ['relay', 'selector', 'dkimDomain', 'to', 'zone'] as const;
 
-const HELP_AFTER = `
-Exit codes:
-  0    the forwarded mail is expected to reach the inbox (with --fail-on fail: at-risk too)
-  1    it is at risk or will be lost (see --fail-on), or the From domain does not exist
-  2    bad usage or input (one line on stderr, nothing on stdout)
-  3    no verdict: DNS trouble or --deadline left the outcome open
-  4    internal error (a bug; run with --debug)
-  5    the output could not be written (stdout closed, disk full)
-  130  interrupted (Ctrl-C)
-  A batch exits with its worst domain: 4 > 3 > 2 > 1 > 0 (2: a line that is not a domain).
 
-Examples:
-  fwdcheck --demo                                   try it on the demo zone shipped with fwdcheck
-  fwdcheck bank.example --relay 203.0.113.7         will mail from bank.example survive my forward?
-  fwdcheck uni.example --relay 198.51.100.25 --relay microsoft365,srs=company.example --relay gmail
-  fwdcheck bank.example --relay list@lists.example --relay 203.0.113.7,srs=fwd.example,modify=footer,arc
-  fwdcheck --message received.eml --relay list@lists.example
-  fwdcheck example.com --zone dns/example.com.zone --fail-on fail --json   (CI, before publishing a zone)
-  fwdcheck example.com --zone dns/example.com.zone --format markdown       (a pull-request comment)
-  fwdcheck --domains-file senders.txt --relay 203.0.113.7 --format ndjson > reports.ndjson
-  fwdcheck bank.example --to all                    Gmail, Outlook.com, Yahoo, iCloud and Proton
 
-JSON: schema version 1, described by the JSON Schema shipped as fwdcheck/schema.`;
-
-const buildProgram = (io: CliIo, pending: string[]) =>
-  new Command('fwdcheck')
-    .description('Predict whether mail From DOMAIN, forwarded through relays to Gmail, reaches the inbox; explain why, and what to do instead.')
-    .usage('[options] <domain...>')
-    .argument('[domains...]', 'the From domain of the mail to check (example.com); several make a batch; with --message, taken from the message when left out')
-    .optionsGroup('What to check:')
-    .option('--domains-file <file>', 'check the domains listed in FILE, one per line (# comments, blank lines ignored); - for stdin')
-    .option('--shard <K/N>', 'check only the K-th of N parts of the domains (stable by domain name), to split a list across machines')
-    .option('--jobs <n>', `domains checked at once in a batch (default: ${DEFAULT_JOBS})`)
-    .option('--message <file.eml>', 'a real message as the sender sent it (with its DKIM-Signature fields); "-" reads standard input')
-    .option('--selector <s>', 'DKIM selector to probe; repeatable (default: the provider\'s and a list of common selectors)', collect)
-    .option('--dkim-domain <d>', 'a further domain the mail is signed with (d=), probed beside DOMAIN and its parents; repeatable', collect)
-    .option('--to <receiver>', 'also predict this mailbox: gmail, outlook, yahoo, icloud, proton, or all; repeatable (the verdict and exit code stay Gmail\'s)', collect)
-    .option('--mailbox <address>', 'the forwarded mailbox: its IMAP/POP3/submission servers are looked up (RFC 6186) for the fetch-instead advice')
-    .optionsGroup('The path:')
-    .option(
-      '--relay <spec>',
-      'a forwarding hop; repeat for each, in order (default: an address your SPF does not list). SPEC is an IP, or a preset (gmail, microsoft365, list, postfix) optionally @IP or @DOMAIN, followed by ,srs=DOMAIN ,nosrs ,modify=subject+footer+reencode+headers ,arc ,noarc ,helo=NAME',
-      collect,
-    )
-    .option('--mail-from <addr>', 'envelope sender (MAIL FROM); <> for the null sender (default: postmaster@DOMAIN)')
-    .option('--helo <name>', 'the name the relay gives in HELO/EHLO (default: forwarder.invalid)')
-    .optionsGroup('DNS:')
-    .option('--zone <file>', 'answer the names under this RFC 1035 zone file\'s origin from it, the rest from the DNS; repeatable', collect)
-    .option('--offline', 'with --zone: no network at all; names outside the zone files are reported as not checked')
-    .option('--demo', `the demo zone shipped with fwdcheck, offline (domain: ${DEMO_DEFAULT_DOMAIN} unless given)`)
-    .option('--resolver <host[:port]>', 'DNS server to ask instead of the system\'s name servers')
-    .option('--timeout <ms>', `time given to each DNS query, retransmissions included (default: ${DNS_DEFAULTS.timeoutMs})`)
-    .option('--deadline <ms>', `time given to the whole check; past it, the verdict is unknown (default: ${DNS_DEFAULTS.deadlineMs})`)
-    .option('--concurrency <n>', `DNS queries in flight at once, for the whole run (default: ${SESSION_DEFAULTS.concurrency}; a batch: ${SESSION_DEFAULTS.batchConcurrencyLoopback} when every DNS server is a loopback address or --offline, else ${SESSION_DEFAULTS.batchConcurrency})`)
-    .optionsGroup('Output:')
-    .option('--json', 'the JSON report (schema version 1) on stdout; same as --format json. Several domains: one document { schemaVersion, reports, errors, summary }')
-    .option('--verbose', "the human report with raw records, finding codes, references and Gmail's full reply")
-    .addOption(
-      new Option('--format <format>', 'text; json; ndjson (one report per line, as each domain finishes); markdown (short, for a pull-request comment)').choices([
-        'text',
-        'json',
-        'ndjson',
-        'markdown',
-      ]),
-    )
-    .addOption(new Option('--fail-on <level>', 'exit 1 from this verdict up (default: at-risk)').choices(['at-risk', 'fail']))
-    .option('--no-color', 'no colours (also NO_COLOR=1, or when stdout is not a terminal; FORCE_COLOR forces them)')
-    .option('--debug', 'internal state in the JSON (under "debug"), stack traces and the DNS query trace on stderr')
-    .version(version, '-V, --version', 'print the version')
-    .helpOption('-h, --help', 'print this help')
-    .exitOverride()
-    .configureOutput({
-      // help and version text are written by run(), which waits for the write to succeed
-      writeOut: (s) => pending.push(s),
-      writeErr: (s) => io.stderr.write(s),
-      // errors are printed by run(), as one line (with commander's "Did you mean" on it)
-      outputError: () => {},
-    })
-    .addHelpText('after', HELP_AFTER);
-
-export type OutputFormat = 'text' | 'json' | 'ndjson' | 'markdown';
-
-export const DEFAULT_JOBS = 64;
-
-export interface Parsed {
-  /** Domains given as arguments, validated. */
-  domains: string[];
-  domainsFile?: string;
-  shard?: Shard;
-  jobs: number;
-  /** --message FILE (one domain only). */
-  messageFile: string | null;
-  check: CheckOptions;
-  zones: string[];
-  resolver?: ServerAddress;
-  offline: boolean;
-  timeoutMs: number;
-  deadlineMs: number;
-  concurrency: number;
-  /** Whether --concurrency was given (a batch raises the default). */
-  concurrencyGiven: boolean;
-  format: OutputFormat;
-  verbose: boolean;
-  failOn: FailOn;
-  color: boolean;
-  debug: boolean;
-}
-
-const parseJobs = (input: string): number => {
-  const value = input.trim();
-  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 4096) throw new UsageError(`invalid --jobs "${input}": a number of domains from 1 to 4096`);
-  return Number(value);
-};
-
-const parseFormat = (raw: RawOptions): OutputFormat => {
-  const format = (raw.format ?? (raw.json ? 'json' : 'text')) as OutputFormat;
-  if (raw.json && format !== 'json') throw new UsageError(`--json and --format ${format} cannot be combined`);
-  return format;
-};
-
-const parseMailbox = (input: string): string => {
-  const value = input.trim().replace(/^<(.*)>$/, '$1');
-  const at = value.lastIndexOf('@');
-  if (at <= 0 || /[\s<>]/.test(value.slice(0, at))) throw new UsageError(`invalid --mailbox "${input}": expected an address, local-part@domain`);
-  return `${value.slice(0, at)}@${parseDomain(value.slice(at + 1), '--mailbox domain')}`;
-};
-
-const validate = (argsGiven: readonly string[], raw: RawOptions, concurrencyGiven: boolean): Parsed => {
-  let args = argsGiven;
-  if (raw.demo) {
-    if (raw.zone.length || raw.resolver) throw new UsageError('--demo uses the demo zone: it cannot be combined with --zone or --resolver');
-    raw.zone = [DEMO_ZONE];
-    raw.offline = true;
-    if (!args.length && raw.message === undefined && raw.domainsFile === undefined) args = [DEMO_DEFAULT_DOMAIN];
+const mailauthLoadText = (load: MailauthLoad): string => {
+  switch (load.plan) {
+    case 'used':
+      return `loaded by its load plan, ${load.files} files in ${load.slices} slices`;
+    case 'not-used':
+      return `loaded at once (${printable(load.reason ?? '')})`;
   }
-  if (raw.offline && raw.zone.length === 0) throw new UsageError('--offline needs --zone: without zone files there is nothing to answer from');
-  if (raw.offline && raw.resolver) throw new UsageError('--offline and --resolver cannot be combined: --offline asks no server');
-  if (!args.length && raw.domainsFile === undefined && raw.message === undefined) throw new UsageError('missing the domain to check (or --domains-file FILE)');
-  if (raw.message !== undefined && (args.length > 1 || raw.domainsFile !== undefined || raw.shard !== undefined)) {
-    throw new UsageError('--message checks one message: it cannot be combined with several domains, --domains-file or --shard');
-  }
-  const check: CheckOptions = {
-    relays: raw.relay.map((r) => r.trim()),
-    selectors: raw.selector.map(parseSelector),
-    dkimDomains: raw.dkimDomain.map((d) => parseDomain(d, '--dkim-domain')),
-    receivers: parseTo(raw.to),
-  };
-  if (raw.mailFrom !== undefined) check.mailFrom = parseMailFrom(raw.mailFrom);
-  if (raw.mailbox !== undefined) check.mailbox = parseMailbox(raw.mailbox);
-  if (raw.helo !== undefined) check.helo = parseHelo(raw.helo);
-  const parsed: Parsed = {
-    domains: args.map((d) => parseDomain(d)),
-    jobs: raw.jobs === undefined ? DEFAULT_JOBS : parseJobs(raw.jobs),
-    messageFile: raw.message ?? null,
-    check,
-    zones: raw.zone,
-    offline: raw.offline === true,
-    timeoutMs: raw.timeout === undefined ? DNS_DEFAULTS.timeoutMs : parseTimeout(raw.timeout),
-    deadlineMs: raw.deadline === undefined ? DNS_DEFAULTS.deadlineMs : parseDeadline(raw.deadline),
-    concurrency: raw.concurrency === undefined ? SESSION_DEFAULTS.concurrency : parseConcurrency(raw.concurrency),
-    concurrencyGiven,
-    format: parseFormat(raw),
-    verbose: raw.verbose === true,
-    failOn: parseFailOn(raw.failOn ?? 'at-risk'),
-    color: raw.color,
-    debug: raw.debug === true,
-  };
-  if (raw.domainsFile !== undefined) parsed.domainsFile = raw.domainsFile;
-  if (raw.shard !== undefined) parsed.shard = parseShard(raw.shard);
-  if (raw.resolver !== undefined) parsed.resolver = parseResolver(raw.resolver);
-  return parsed;
 };
-
-/** A batch: several domains, or a list, or a shard of one. One domain keeps the full report. */
-export const isBatch = (parsed: Parsed): boolean => (parsed.domains.length !== 1 && parsed.messageFile === null) || parsed.domainsFile !== undefined || parsed.shard !== undefined;
 
 /** One domain: the full report, on a terminal with a spinner while it resolves. */
 const runOne = async (parsed: Parsed, domain: string, io: CliIo, ui: { spinner?: Ora; dns?: DnsClient }): Promise<number> => {
@@ -347,7 +145,7 @@ const runOne = async (parsed: Parsed, domain: string, io: CliIo, ui: { spinner?:
     for (const t of dns.trace()) io.stderr.write(`dns: ${printable(`${t.type} ${t.name} -> ${t.outcome}${t.note ? ` (${t.note})` : ''} (${t.count}) ${t.ms} ms`)}\n`);
     // how mailauth was loaded (loaded by then: the check evaluated with it)
     const load = (await import('./auth/mailauth.ts')).mailauthLoadInfo();
-    if (load) io.stderr.write(`mailauth: ${load.plan === 'used' ? `loaded by its load plan, ${load.files} files in ${load.slices} slices` : `loaded at once (${printable(load.reason ?? '')})`}\n`);
+    if (load) io.stderr.write(`mailauth: ${mailauthLoadText(load)}\n`);
   }
   // each report is written in one piece: Ctrl-C never leaves half of one on stdout
   if ('renderText' in render) {
@@ -377,23 +175,23 @@ const STAGE_TEXT: Record<ProgressStage, (domain: string) => string> = {
 /** Runs the CLI and returns its exit code; never throws, never exits the process. */
 export const run = async (argv: readonly string[], io: CliIo): Promise<number> => {
   const pending: string[] = [];
-  const program = buildProgram(io, pending);
   let debug = argv.includes('--debug');
   const ui: { spinner?: Ora; dns?: DnsClient } = {};
+  let program: typeof import('./cli-program.ts') | null = null;
   try {
-    try {
-      program.parse([...argv], { from: 'user' });
-    } catch (err) {
-      if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')) {
+    // a plain command line is read as commander reads it, without loading commander (plain-args.ts)
+    let line = readPlainArgs(argv);
+    if (!line) {
+      program = await import('./cli-program.ts');
+      const read = program.readWithCommander(argv, io, pending);
+      if (read === 'done') {
         await writeOut(io, pending.join(''));
         return EXIT.ok;
       }
-      throw err;
+      line = read;
     }
-    const opts = program.opts<RawOptions>();
-    for (const key of ARRAY_OPTIONS) opts[key] ??= [];
     // a batch raises the default concurrency unless --concurrency was given
-    const parsed = validate(program.args, opts, opts.concurrency !== undefined);
+    const parsed = validate(line.args, line.raw, line.raw.concurrency !== undefined);
     debug = parsed.debug;
     // the relay specs are parsed here for the usage errors (the core takes them as typed), with
     // hops.ts loaded only now: it brings the SPF walk, which --help and --version never need
@@ -425,9 +223,10 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
   } catch (err) {
     ui.spinner?.stop();
     if (err instanceof OutputError) return outputFailure(io, err);
-    if (err instanceof CommanderError) {
+    const mistake = program?.commanderMistake(err);
+    if (mistake) {
       // commander puts its hints on a second line: keep them, on the same line
-      errorLine(io, `${err.message.replace(/^error: /, '').replace(/\n+/g, ' ')} (see fwdcheck --help)`);
+      errorLine(io, `${mistake.replace(/^error: /, '').replace(/\n+/g, ' ')} (see fwdcheck --help)`);
       return EXIT.usage;
     }
     if (err instanceof UsageError) {

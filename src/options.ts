@@ -169,3 +169,18 @@ export const parseTo = (values: readonly string[]): ReceiverId[] => {
   }
   return [...ids];
 };
+
+export interface Shard {
+  /** 1-based, as test runners number shards. */
+  index: number;
+  count: number;
+}
+
+/** `--shard K/N`: this run checks the K-th of N disjoint parts of the list. */
+export const parseShard = (input: string): Shard => {
+  const m = /^\s*(\d{1,6})\s*\/\s*(\d{1,6})\s*$/.exec(input);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`invalid --shard "${input}": expected K/N with 1 <= K <= N, like 2/8`);
+  return { index, count };
+};

@@ -39,6 +39,17 @@ describe('start-up loads only what the command needs', () => {
     });
   }
 
+  it('a plain check does not load commander; --help and a non-plain command line do (plain-args.ts)', async () => {
+    const zone = join(FIXTURES, 'zones/demo.zone');
+    const plain = await modulesOf(['bank.example', '--zone', zone, '--offline', '--relay', '203.0.113.7', '--json']);
+    assert.ok(plain.some((m) => m.endsWith('/dist/cli.js')), 'the probe saw the CLI load');
+    assert.deepEqual(plain.filter((m) => /node_modules\/commander\/|\/dist\/cli-program\.js$/.test(m)), []);
+    for (const args of [['--help'], ['bank.example', '--zone', zone, '--offline', '--jobs', '2', '--json']]) {
+      const modules = await modulesOf(args);
+      assert.ok(modules.some((m) => /node_modules\/commander\//.test(m)), `${args.join(' ')} loads commander`);
+    }
+  });
+
   it('a --json check loads mailauth and the JSON renderer, not the table renderer, chalk or cli-table3', async () => {
     const modules = await modulesOf(['bank.example', '--zone', join(FIXTURES, 'zones/demo.zone'), '--offline', '--json']);
     assert.ok(modules.some((m) => /node_modules\/mailauth\/lib\/spf\//.test(m)));

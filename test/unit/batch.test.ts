@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkMany, type BatchInput, type BatchResult, type DnsViews } from '../../src/batch.ts';
-import { domainsFromLines, inShard, parseShard, shardOf } from '../../src/batch-input.ts';
+import { domainsFromLines, inShard, shardOf } from '../../src/batch-input.ts';
+import { parseShard } from '../../src/options.ts';
 import { addToSummary, emptySummary } from '../../src/batch-summary.ts';
 import { fixedClock } from '../../src/clock.ts';
 import { parseZone } from '../../src/dns/parse-zone.ts';

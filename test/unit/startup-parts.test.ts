@@ -25,12 +25,19 @@ import { firstLookups, startFirstWave } from '../../src/first-wave.ts';
 
 describe('isIP', () => {
   const pieces = ['0', '1', '9', '25', '255', '256', '01', '.', ':', '::', 'ffff', 'a', 'x', '%eth0', '1.2.3.4', '::ffff:', ' ', '-', '[', ']'];
+  // IPv6 shapes: groups of 0 to 5 hex digits, single and double colons, IPv4 tails, zones
+  const v6Pieces = ['0', '1', 'f', 'F', 'ab', 'fff', 'ffff', 'FFFF0', '00000', 'g', ':', ':', ':', '::', ':::', '1.2.3.4', '255.255.255.255', '1.2.3', '01.2.3.4', '%', '%eth0', '%a-b.c:d', '%_', '.', ' '];
+  const v6Like = fc.array(fc.constantFrom(...v6Pieces), { minLength: 1, maxLength: 20 }).map((a) => a.join(''));
+  // well-formed group lists with and without one "::", some with an IPv4 tail
+  const hex = (maxLength: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: 1, maxLength });
+  const groups = fc.tuple(fc.array(hex(5), { maxLength: 9 }), fc.array(hex(4), { maxLength: 9 }), fc.boolean(), fc.boolean());
+  const v6Built = groups.map(([h, t, gap, v4]) => `${h.join(':')}${gap ? '::' : h.length && t.length ? ':' : ''}${t.join(':')}${v4 ? `${t.length || !gap ? ':' : ''}1.2.3.4` : ''}`);
   it('answers as net.isIP does, for any text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 40 }), fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((a) => a.join('')), fc.ipV4(), fc.ipV6()), (s) => {
+      fc.property(fc.oneof(fc.string({ maxLength: 40 }), fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((a) => a.join('')), fc.ipV4(), fc.ipV6(), v6Like, v6Built), (s) => {
         assert.equal(isIP(s), nodeIsIP(s), JSON.stringify(s));
       }),
-      { numRuns: 3000 },
+      { numRuns: 20000 },
     );
   });
 });
