@@ -12,8 +12,6 @@ import { colorLevel, parseDomain, UsageError } from './options.ts';
 import { isBatch, validate, type Parsed } from './parse-options.ts';
 import { readPlainArgs } from './plain-args.ts';
 import { importLater } from './later.ts';
-import { readMessage } from './read-message.ts';
-import { looksLikeMessage, messageFacts } from './simulate/message.ts';
 import { printable, printableLines } from './report/sanitize.ts';
 
 // Start-up: this module loads only the option parsers. commander reads the command lines that are
@@ -209,6 +207,7 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     }
     let domain = parsed.domains[0] ?? null;
     if (parsed.messageFile !== null) {
+      const [{ readMessage }, { looksLikeMessage, messageFacts }] = await Promise.all([import('./read-message.ts'), import('./simulate/message.ts')]);
       const bytes = await readMessage(parsed.messageFile, io.stdin);
       if (!looksLikeMessage(bytes)) throw new UsageError(`${parsed.messageFile === '-' ? 'standard input' : parsed.messageFile} is not an email message: no header section with a From field`);
       parsed.check.message = { bytes, source: parsed.messageFile === '-' ? '(standard input)' : parsed.messageFile };
