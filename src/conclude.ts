@@ -113,18 +113,18 @@ export const conclude = async (input: ConcludeInput): Promise<Report> => {
   // without --relay: a forwarder the sender's SPF does not list, checked against the networks
   // and addresses the tree authorizes; should evaluation still authorize it (exists, ptr,
   // macros), the next candidate is taken
-  const simulate = async (assumedRelay: string) => {
+  const simulate = async (assumedRelay: () => string) => {
     const hops = await resolveHops(specs, { resolver: resolve, assumedRelay, mailboxDomain });
     const pathInput: Parameters<typeof simulatePath>[1] = { fromDomain, mailFrom, helo, heloGiven: options.helo !== undefined, hops, signers, dmarc, nowMs: started };
     if (options.message) pathInput.message = options.message;
     return { hops, simulated: await simulatePath(resolve, pathInput) };
   };
-  let { hops, simulated } = await simulate(unlistedAddress(spfTree.networks) ?? ASSUMED_RELAY);
+  let { hops, simulated } = await simulate(() => unlistedAddress(spfTree.networks) ?? ASSUMED_RELAY);
   for (const tried: string[] = []; hops[0]?.source === 'assumed' && simulated.arrivals[0]?.spf.result === 'pass' && tried.length < 3; ) {
     tried.push(hops[0].relay);
     const next = unlistedAddress(spfTree.networks, tried);
     if (!next) break;
-    ({ hops, simulated } = await simulate(next));
+    ({ hops, simulated } = await simulate(() => next));
   }
   // every stand-in tried passes SPF (+all, an exists that matches any address, a network
   // covering every candidate): the sender's SPF authorizes any forwarder, and the report says so

@@ -204,8 +204,11 @@ export interface Hop {
 
 export interface ResolveContext {
   resolver: Resolver;
-  /** Stands for "a forwarder your SPF does not list" when no address is known. */
-  assumedRelay: string;
+  /**
+   * Stands for "a forwarder your SPF does not list" when no address is known; asked only then
+   * (working it out reads the whole SPF tree's networks: work a check given its relays skips).
+   */
+  assumedRelay: () => string;
   /** The domain of --mailbox: the forwarding mailbox's domain, where an SRS envelope lands. */
   mailboxDomain: string | null;
 }
@@ -281,7 +284,7 @@ const addressFor = async (resolver: Resolver, domain: string, what: string, labe
 export const resolveHops = async (specs: readonly RelaySpec[], ctx: ResolveContext): Promise<Hop[]> => {
   if (!specs.length) {
     return [{
-      relay: ctx.assumedRelay, source: 'assumed', origin: { kind: 'assumed' }, srs: null, srsSource: null, envelopeStyle: 'srs',
+      relay: ctx.assumedRelay(), source: 'assumed', origin: { kind: 'assumed' }, srs: null, srsSource: null, envelopeStyle: 'srs',
       srsUnlessSpfFailed: false, modify: [], arc: false, arcSealer: null, helo: null,
     }];
   }
@@ -305,7 +308,7 @@ export const resolveHops = async (specs: readonly RelaySpec[], ctx: ResolveConte
     } else if (spec.preset === 'list') {
       throw new UsageError(`--relay list needs the list's address or domain: list@IP or list@lists.example (a mailing list sends from its own server)`);
     } else {
-      relay = ctx.assumedRelay;
+      relay = ctx.assumedRelay();
       origin = { kind: 'assumed' };
     }
 
