@@ -83,12 +83,6 @@ export const outputFailure = (io: Pick<CliIo, 'stderr'>, err: OutputError): numb
   return EXIT.output;
 };
 
-
-
-
-
-
-
 const mailauthLoadText = (load: MailauthLoad): string => {
   switch (load.plan) {
     case 'used':

@@ -1,7 +1,6 @@
-// The command line's options, from what the parser read (RawOptions) to what a run uses
-// (Parsed), with every check of their values. No parser here: cli.ts reads the command line with
-// commander, and bin/fwdcheck.js reads a plain check's (early-plan.ts) before commander loads;
-// both end in validate(), so the two agree on what a command line means.
+// The command line's options, from what was read (RawOptions) to what a run uses (Parsed), with
+// every check of their values. No reading here: a plain command line is read by plain-args.ts,
+// any other by commander (cli-program.ts); both end in validate().
 import type { CheckOptions } from './check.ts';
 import { DNS_DEFAULTS } from './dns/defaults.ts';
 import { SESSION_DEFAULTS } from './dns/session.ts';
@@ -10,7 +9,7 @@ import { parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseHelo, p
 import { fileURLToPath } from 'node:url';
 
 /** The demo zone shipped in the package (fixtures/zones/demo.zone), beside src/ and dist/. */
-export const DEMO_ZONE = fileURLToPath(new URL('../fixtures/zones/demo.zone', import.meta.url));
+const DEMO_ZONE = fileURLToPath(new URL('../fixtures/zones/demo.zone', import.meta.url));
 export const DEMO_DEFAULT_DOMAIN = 'bank.example';
 
 /** The options as the parser gives them: strings, flags, and [] for a repeatable one not given. */
@@ -44,7 +43,11 @@ export interface RawOptions {
 /** The repeatable options. */
 export const ARRAY_OPTIONS = ['relay', 'selector', 'dkimDomain', 'to', 'zone'] as const;
 
-export type OutputFormat = 'text' | 'json' | 'ndjson' | 'markdown';
+/** --format's choices, and --fail-on's: commander and plain-args.ts check them. */
+export const FORMATS = ['text', 'json', 'ndjson', 'markdown'] as const;
+export const FAIL_ON_LEVELS = ['at-risk', 'fail'] as const;
+
+type OutputFormat = (typeof FORMATS)[number];
 
 export const DEFAULT_JOBS = 64;
 

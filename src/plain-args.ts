@@ -1,11 +1,11 @@
 // A plain command line (domains and the common options, each written out in full) read without
-// commander, into what commander would give validate(): commander, with the child_process module
-// it requires, costs ~12 ms of CPU to load and set up, before a check's first query (issue 7).
+// commander, into what commander would give validate(): loading and setting up commander cost
+// ~10 ms of CPU before a check's first query (issue 7).
 // Anything else gives null, and commander reads it (cli-program.ts): --help, --version, a list of
 // domains from a file, a message, a shard, an unknown option, a value that starts with "-" or is
 // empty, "--", a value not among an option's choices. test/property/plain-args.test.ts checks
 // that both read every plain command line the same.
-import type { RawOptions } from './parse-options.ts';
+import { FAIL_ON_LEVELS, FORMATS, type RawOptions } from './parse-options.ts';
 
 /** Options with no value, and the field each sets. */
 const FLAGS: Readonly<Record<string, (raw: RawOptions) => void>> = {
@@ -34,8 +34,8 @@ const VALUED: Readonly<Record<string, (raw: RawOptions, value: string) => boolea
   '--deadline': (raw, v) => ((raw.deadline = v), true),
   '--concurrency': (raw, v) => ((raw.concurrency = v), true),
   // commander checks these two against their choices
-  '--format': choice(['text', 'json', 'ndjson', 'markdown'], (raw, v) => (raw.format = v)),
-  '--fail-on': choice(['at-risk', 'fail'], (raw, v) => (raw.failOn = v)),
+  '--format': choice(FORMATS, (raw, v) => (raw.format = v)),
+  '--fail-on': choice(FAIL_ON_LEVELS, (raw, v) => (raw.failOn = v)),
 };
 
 /** The words and options of a plain command line, as commander would give them; null for any other. */

@@ -3,7 +3,7 @@
 // in flight alone would take 2.6 s; 1,024 in flight is ~50,000 queries a second, which a loopback
 // server (a local cache, the bench's) takes, but a public or an ISP's resolver rate-limits (and
 // the run's verdicts turn `unknown`): 256 for those, as before 1,024 was tuned on loopback.
-import type { BlockList } from 'node:net';
+import { BlockList } from 'node:net';
 import { isIP } from '../ip.ts';
 import { SESSION_DEFAULTS } from './session.ts';
 import type { ServerAddress, UpstreamResolver } from './types.ts';
@@ -28,8 +28,7 @@ export const isLoopback = (host: string): boolean => {
   const family = isIP(address);
   if (family === 0) return false;
   if (!loopback) {
-    // node:net taken here, for a batch: a single check does not load it before its first query
-    loopback = new (process.getBuiltinModule('node:net').BlockList)();
+    loopback = new BlockList();
     loopback.addSubnet('127.0.0.0', 8, 'ipv4');
     loopback.addAddress('::1', 'ipv6');
   }

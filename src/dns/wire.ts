@@ -2,6 +2,8 @@
 // system's name servers or to --resolver. It sees each answer, so one bad answer fails only
 // its own query, every rcode keeps its meaning, and answers are checked against the question.
 import dgram from 'node:dgram';
+import { getServers } from 'node:dns';
+import net from 'node:net';
 import { createRequire } from 'node:module';
 import type * as dnsPacket from 'dns-packet';
 import { isIP } from '../ip.ts';
@@ -37,9 +39,7 @@ export interface WireResolverOptions {
 
 /** The system's name servers as node knows them (/etc/resolv.conf on Unix). */
 export const systemServers = (): ServerAddress[] =>
-  // node:dns (here) and node:net (TCP, below) are taken when needed, not when this module loads:
-  // ~3 ms of a check's start-up, before its first query (issue 7)
-  process.getBuiltinModule('node:dns').getServers().map((entry) => {
+  getServers().map((entry) => {
     const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
     if (bracketed) return { host: bracketed[1]!, port: Number(bracketed[2] ?? 53) };
     const hostPort = /^([^:]+):(\d+)$/.exec(entry);
@@ -288,7 +288,7 @@ type UdpChannel = ReturnType<typeof createUdpChannel>;
 /** One query over TCP (RFC 7766): after a truncated UDP answer. */
 const queryTcp = (server: ServerAddress, query: Buffer, signal: AbortSignal): Promise<Buffer> =>
   new Promise((resolve, reject) => {
-    const socket = process.getBuiltinModule('node:net').connect({ host: server.host, port: server.port });
+    const socket = net.connect({ host: server.host, port: server.port });
     let buffered = Buffer.alloc(0);
     const done = (err: Error | null, msg?: Buffer) => {
       signal.removeEventListener('abort', onAbort);
