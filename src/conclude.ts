@@ -54,7 +54,6 @@ const summarizeDmarc = (dmarc: DmarcRecords): DmarcSummary => {
   return { ...applied, status, tags: lookup?.parsed?.tags ?? null, rfc7489: dmarc.rfc7489, rfc9989: dmarc.rfc9989 };
 };
 
-
 /** The lookups that failed, in a stable order, for a verdict that DNS trouble left open. */
 const unreadLookups = (dns: DnsClient) => {
   const seen = new Map<string, { name: string; type: string; error: string }>();

@@ -1,12 +1,12 @@
 // The command line's options, from what was read (RawOptions) to what a run uses (Parsed), with
 // every check of their values. No reading here: a plain command line is read by plain-args.ts,
 // any other by commander (cli-program.ts); both end in validate().
+import { fileURLToPath } from 'node:url';
 import type { CheckOptions } from './check.ts';
 import { DNS_DEFAULTS } from './dns/defaults.ts';
 import { SESSION_DEFAULTS } from './dns/session.ts';
 import type { ServerAddress } from './dns/types.ts';
 import { parseConcurrency, parseDeadline, parseDomain, parseFailOn, parseHelo, parseMailFrom, parseResolver, parseSelector, parseShard, parseTimeout, parseTo, UsageError, type FailOn, type Shard } from './options.ts';
-import { fileURLToPath } from 'node:url';
 
 /** The demo zone shipped in the package (fixtures/zones/demo.zone), beside src/ and dist/. */
 const DEMO_ZONE = fileURLToPath(new URL('../fixtures/zones/demo.zone', import.meta.url));
