@@ -12,9 +12,10 @@ import { normalizeIp, parseRelaySpec } from './simulate/hops.ts';
 export const firstLookups = (domain: string, options: Pick<CheckOptions, 'relays' | 'selectors'>): [string, RRType][] => {
   const d = domain.toLowerCase().replace(/\.$/, '');
   const out: [string, RRType][] = [
-    // fetchExistence: a mail domain has at least one of these (TXT is also the SPF record of the
-    // default envelope sender, postmaster@domain)
-    ...(['TXT', 'A', 'AAAA', 'MX', 'NS'] as const).map((t): [string, RRType] => [d, t]),
+    // fetchExistence asks these first (TXT is also the SPF record of the default envelope sender,
+    // postmaster@domain; MX the mailbox)
+    [d, 'TXT'],
+    [d, 'MX'],
     // fetchDmarc: the From domain's own record comes first in both discoveries
     [`_dmarc.${d}`, 'TXT'],
   ];
