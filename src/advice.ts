@@ -6,7 +6,7 @@ import { GMAIL_POP_IMPORT, popImportStatus } from './data/gmail-fetch.ts';
 import { selectPolicy } from './records/dmarc-policy.ts';
 import type { DmarcRecords } from './records/fetch-dmarc.ts';
 import { parseDmarc } from './records/parse-dmarc.ts';
-import type { Modification } from './simulate/hops.ts';
+import type { Modification } from './simulate/parse-relay.ts';
 import { advice, type Advice, type AdviceOutcome } from './report/advice-types.ts';
 import type { Finding } from './report/findings.ts';
 import type { Arrival, GmailAction, GmailPrediction, Verdict } from './report/types.ts';

@@ -15,7 +15,7 @@ import { DNS_ERROR_TEXT, DnsError, errorCode, type DnsErrorCode, type Resolver, 
 import { createZoneLayer, loadZoneFiles, ZoneFileError } from './dns/zone-resolver.ts';
 import { toV1 } from './contract/to-v1.ts';
 import type { Report, Verdict } from './contract/v1.ts';
-import { parseRelaySpec } from './simulate/hops.ts';
+import { parseRelaySpec } from './simulate/parse-relay.ts';
 import { parseHelo, parseDomain, parseMailFrom, parseResolver, parseSelector, parseTimeout, parseTo, parseDeadline, UsageError } from './options.ts';
 import { renderMarkdown as renderMarkdownV1 } from './contract/render-markdown.ts';
 import type { Report as InternalReport } from './report/types.ts';

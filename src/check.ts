@@ -12,7 +12,7 @@ import type { ReceiverId } from './receivers/types.ts';
 import { mailauthLoaded } from './auth/mailauth.ts';
 import { importLater } from './later.ts';
 import { fetchRelayIdentity } from './records/fetch-ptr.ts';
-import { normalizeIp, parseRelaySpec } from './simulate/hops.ts';
+import { normalizeIp, parseRelaySpec } from './simulate/parse-relay.ts';
 import { messageFacts } from './simulate/message.ts';
 import { fetchMailbox } from './records/fetch-srv.ts';
 

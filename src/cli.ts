@@ -186,8 +186,9 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<number> =
     const parsed = validate(line.args, line.raw, line.raw.concurrency !== undefined);
     debug = parsed.debug;
     // the relay specs are parsed here for the usage errors (the core takes them as typed), with
-    // hops.ts loaded only now: it brings the SPF walk, which --help and --version never need
-    const { parseRelaySpec } = await import('./simulate/hops.ts');
+    // the parser loaded only now (--help and --version never need it); the SPF walk that
+    // resolving them needs (hops.ts) loads with the check, after its first queries have left
+    const { parseRelaySpec } = await import('./simulate/parse-relay.ts');
     for (const r of parsed.check.relays) parseRelaySpec(r);
     if (isBatch(parsed)) {
       if (parsed.format === 'markdown') throw new UsageError('--format markdown reports on one domain; for several use --json or --format ndjson');

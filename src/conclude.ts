@@ -21,7 +21,8 @@ import { receiverAdvice } from './receivers/advice.ts';
 import { asSeenBy } from './receivers/evaluate.ts';
 import { noDomainPrediction, predictGmail, verdictOf } from './receivers/gmail.ts';
 import { predictReceivers, RECEIVERS, receiverInput } from './receivers/index.ts';
-import { resolveHops, type RelaySpec } from './simulate/hops.ts';
+import { resolveHops } from './simulate/hops.ts';
+import type { RelaySpec } from './simulate/parse-relay.ts';
 import { ASSUMED_RELAY, simulatePath } from './simulate/path.ts';
 import { mailboxAdvice } from './mailbox-advice.ts';
 

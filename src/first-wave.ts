@@ -6,7 +6,7 @@
 import type { CheckOptions } from './check.ts';
 import type { RRType } from './dns/types.ts';
 import { reverseName } from './records/fetch-ptr.ts';
-import { normalizeIp, parseRelaySpec } from './simulate/hops.ts';
+import { normalizeIp, parseRelaySpec } from './simulate/parse-relay.ts';
 
 /** (name, type) pairs every check of `domain` with these options asks before any answer. */
 export const firstLookups = (domain: string, options: Pick<CheckOptions, 'relays' | 'selectors'>): [string, RRType][] => {

@@ -1,6 +1,6 @@
 import type { DmarcPolicy } from '../records/parse-dmarc.ts';
 import type { GmailAction } from './types.ts';
-import type { Modification } from '../simulate/hops.ts';
+import type { Modification } from '../simulate/parse-relay.ts';
 
 export type Audience = 'recipient' | 'relay' | 'sender';
 

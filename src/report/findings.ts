@@ -3,7 +3,7 @@ import type { DkimKeyProblem } from '../records/parse-dkim.ts';
 import type { DmarcPolicy } from '../auth/types.ts';
 import type { DmarcIssueCode } from '../records/parse-dmarc.ts';
 import type { SpfSyntaxReason } from '../records/parse-spf.ts';
-import type { Modification } from '../simulate/hops.ts';
+import type { Modification } from '../simulate/parse-relay.ts';
 import type { SpfResult } from '../auth/types.ts';
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -3,7 +3,7 @@
 // compile until it has its words. Texts are plain (no colour, no RFC numbers): the references go
 // in `ref`, shown by the human report only with --verbose and appended in the JSON message.
 import type { Advice, AdviceCode, AdviceOutcome, PopImportStatus } from './advice-types.ts';
-import type { Modification } from '../simulate/hops.ts';
+import type { Modification } from '../simulate/parse-relay.ts';
 import type { EnvelopeOddity } from '../envelope.ts';
 import type { Finding, FindingCode } from './findings.ts';
 import { forwardElsewhereMessage, onlyFetchIsSafeMessage } from './messages-receivers.ts';

@@ -1,7 +1,7 @@
 // The path in words: one entry per hop, in order, saying what the hop did to the message and
 // what that did to SPF and DKIM at the next receiver. Plain text, so that it survives copy and
 // paste into a ticket; the layout around it belongs to the table renderer.
-import type { Modification } from '../simulate/hops.ts';
+import type { Modification } from '../simulate/parse-relay.ts';
 import type { Arrival, HopChange, Report } from './types.ts';
 
 const MOD: Record<Modification, string> = {

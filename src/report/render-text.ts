@@ -10,7 +10,7 @@ import type { Audience } from './advice-types.ts';
 import { renderReceivers } from './render-receivers.ts';
 import type { Finding } from './findings.ts';
 import type { DmarcPolicy } from '../auth/types.ts';
-import type { PresetId } from '../simulate/hops.ts';
+import type { PresetId } from '../simulate/parse-relay.ts';
 import { defaultSignerForm, providerName } from '../records/providers.ts';
 import { SPF_LOOKUP_LIMIT } from '../records/fetch-spf.ts';
 import type { Arrival, GmailAction, GmailReason, Report, Verdict } from './types.ts';

@@ -1,7 +1,7 @@
 // A real message (RFC 5322) carried along the path: what a relay really does to its bytes.
 // Pure: bytes in, bytes out. The text is handled as latin1 so that every byte survives untouched
 // (DKIM signs bytes, RFC 6376 3.4), and the message's own line ending is kept.
-import type { Modification } from './hops.ts';
+import type { Modification } from './parse-relay.ts';
 
 export interface MessageFacts {
   /** The address in the From header field (RFC 5322 3.6.2), lower-cased domain. */

@@ -13,7 +13,8 @@ import { appliedLookup, organizationalDomain7489, type DmarcRecords } from '../r
 import { fetchRelayIdentity, type RelayIdentity } from '../records/fetch-ptr.ts';
 import { finding, type Finding } from '../report/findings.ts';
 import type { Arrival, ArrivalArc, ArrivalDkim, ArrivalDmarc, ArrivalSignature, HopChange, MessageSummary, SignatureProblem } from '../report/types.ts';
-import type { Hop, Modification } from './hops.ts';
+import type { Hop } from './hops.ts';
+import type { Modification } from './parse-relay.ts';
 import { evaluateDmarc, evaluateSpf, verifyMessageDkim, type MessageDkimSignature } from '../auth/mailauth.ts';
 import type { DmarcResult, SpfResult } from '../auth/types.ts';
 import { addReceived, applyModification, type ModifyContext } from './message.ts';

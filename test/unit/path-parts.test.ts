@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { reverseName } from '../../src/records/fetch-ptr.ts';
-import { firstHost, normalizeIp, parseRelaySpec, type Hop } from '../../src/simulate/hops.ts';
+import { firstHost, type Hop } from '../../src/simulate/hops.ts';
+import { normalizeIp, parseRelaySpec } from '../../src/simulate/parse-relay.ts';
 import { addReceived, applyModification, looksLikeMessage, messageFacts } from '../../src/simulate/message.ts';
 import { rewriteEnvelope } from '../../src/simulate/path.ts';
 
