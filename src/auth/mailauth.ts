@@ -1,6 +1,6 @@
 // The one place mailauth is called. Its results are normalized here into fwdcheck's own types,
 // so that none of mailauth's loose shapes leak into the Report.
-import { createRequire } from 'node:module';
+import Module, { createRequire } from 'node:module';
 import { isIP } from '../ip.ts';
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
@@ -89,6 +89,69 @@ const planFiles = (): { files: string[] } | { reason: string } => {
   return checkLoadPlan(dirname(dirname(pkg)), version, { version: MAILAUTH_PLAN_VERSION, files: MAILAUTH_LOAD_PLAN, packages: MAILAUTH_PLAN_PACKAGES });
 };
 
+/**
+ * Packages libmime requires as it loads and uses only to convert charsets (its lib/charset.js),
+ * which SPF and DMARC never do. While mailauth loads, each is put in node's module cache as a
+ * stand-in that loads the package on its first use (--message's DKIM verification may decode a
+ * header): encoding-japanese's tables took ~8 ms of a check's CPU and iconv-lite ~3 ms, in the
+ * stretch where the main thread is busy as the check's answers arrive (issue 7). A package only
+ * they require (safer-buffer, iconv-lite's) is left to them.
+ */
+export const DEFERRED_PACKAGES: readonly string[] = ['encoding-japanese', 'iconv-lite'];
+
+/** The deferred packages and those only they require, as the plan's folders. */
+export const deferredFolders = (packages: LoadPlan['packages'], deferred: readonly string[] = DEFERRED_PACKAGES): Set<string> => {
+  const out = new Set(deferred);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const dir of new Set(packages.map((p) => p.dir))) {
+      if (out.has(dir)) continue;
+      if (packages.filter((p) => p.dir === dir).every((p) => out.has(p.from))) {
+        out.add(dir);
+        grew = true;
+      }
+    }
+  }
+  return out;
+};
+
+/**
+ * Puts a stand-in for the module at `file` in node's CommonJS cache (require.cache): what requires
+ * it gets an object that loads the real module on first use and from then on is the real one's
+ * view (every property read, written, listed or tested is the real exports'). Nothing happens
+ * when the module is loaded already.
+ */
+export const deferModule = (file: string): void => {
+  const cache = require.cache;
+  if (cache[file]) return;
+  let real: Record<PropertyKey, unknown> | undefined;
+  const load = (): Record<PropertyKey, unknown> => {
+    if (real === undefined) {
+      if (cache[file] === standIn) delete cache[file];
+      real = require(file) as Record<PropertyKey, unknown>;
+    }
+    return real;
+  };
+  const standIn = new Module(file);
+  standIn.filename = file;
+  standIn.loaded = true;
+  standIn.exports = new Proxy(
+    {},
+    {
+      get: (_, key) => load()[key],
+      set: (_, key, value) => Reflect.set(load(), key, value),
+      has: (_, key) => key in load(),
+      ownKeys: () => Reflect.ownKeys(load()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const d = Reflect.getOwnPropertyDescriptor(load(), key);
+        // the target is an empty object: a property it lacks cannot be reported non-configurable
+        return d && { ...d, configurable: true };
+      },
+    },
+  );
+  cache[file] = standIn;
+};
+
 const loadInSlices = async (): Promise<MailauthModules> => {
   // the first slice too waits for a turn of the event loop: the queries a check starts at once
   // (its first caller, fetchDmarc, is one of them) go out first
@@ -96,7 +159,18 @@ const loadInSlices = async (): Promise<MailauthModules> => {
   const plan = planFiles();
   const info: MailauthLoad = 'files' in plan ? { plan: 'used', files: plan.files.length, slices: 1 } : { plan: 'not-used', reason: plan.reason, files: 0, slices: 1 };
   let slice = performance.now();
-  for (const file of 'files' in plan ? plan.files : []) {
+  let files = 'files' in plan ? plan.files : [];
+  if ('files' in plan) {
+    // a package's entry point completes last of its files: the plan's last file in its folder
+    const folders = deferredFolders(MAILAUTH_PLAN_PACKAGES);
+    const inFolder = (file: string, dir: string) => file.includes(`${sep}node_modules${sep}${dir.split('/').join(sep)}${sep}`);
+    for (const dir of DEFERRED_PACKAGES) {
+      const entry = files.findLast((f) => inFolder(f, dir));
+      if (entry) deferModule(entry);
+    }
+    files = files.filter((f) => ![...folders].some((dir) => inFolder(f, dir)));
+  }
+  for (const file of files) {
     if (performance.now() - slice >= SLICE_MS) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       slice = performance.now();

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isIP as nodeIsIP } from 'node:net';
@@ -13,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { DnsError, type Resolver, type RRType } from '../../src/dns/types.ts';
 import { isIP } from '../../src/ip.ts';
-import { checkLoadPlan } from '../../src/auth/mailauth.ts';
+import { checkLoadPlan, deferModule, deferredFolders, DEFERRED_PACKAGES } from '../../src/auth/mailauth.ts';
+import { MAILAUTH_LOAD_PLAN, MAILAUTH_PLAN_PACKAGES } from '../../src/auth/mailauth-load-plan.ts';
 import { fetchSpfTree } from '../../src/records/fetch-spf.ts';
 import { check } from '../../src/check.ts';
 import { fixedClock } from '../../src/clock.ts';
@@ -155,5 +157,54 @@ describe("mailauth's load plan against the installed packages", () => {
     // a layout where nothing resolves (pnpm-like)
     const empty = join(mkdtempSync(join(tmpdir(), 'fwdcheck-plan-')), 'node_modules');
     assert.match((checkLoadPlan(empty, '7.1.0', plan) as { reason: string }).reason, /do not resolve/);
+  });
+});
+
+describe("libmime's charset converters, deferred while mailauth loads", () => {
+  const MAILAUTH = fileURLToPath(new URL('../../src/auth/mailauth.ts', import.meta.url));
+  it('are encoding-japanese and iconv-lite, with safer-buffer (only iconv-lite requires it)', () => {
+    assert.deepEqual([...deferredFolders(MAILAUTH_PLAN_PACKAGES)].sort(), ['encoding-japanese', 'iconv-lite', 'safer-buffer']);
+    // a package another one requires too is not deferred
+    const packages = [...MAILAUTH_PLAN_PACKAGES, { from: 'mailauth', request: 'safer-buffer', dir: 'safer-buffer', version: '2.1.2' }];
+    assert.deepEqual([...deferredFolders(packages)].sort(), ['encoding-japanese', 'iconv-lite']);
+  });
+  it("stand in for the plan's last file of each package, the entry point libmime's require finds", () => {
+    const require = createRequire(join(createRequire(MAILAUTH).resolve('mailauth'), '..', '..', '..', 'libmime', 'package.json'));
+    for (const name of DEFERRED_PACKAGES) {
+      const last = MAILAUTH_LOAD_PLAN.findLast((f) => f.startsWith(`${name}/`));
+      assert.equal(join(require.resolve('mailauth/package.json').replace(/mailauth[\\/]package\.json$/, ''), last!), require.resolve(name));
+    }
+  });
+  it('are not loaded with mailauth, load on first use, and convert as before (a separate process)', async () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const { mailauthLoaded, mailauthLoadInfo } = await import(${JSON.stringify(MAILAUTH)});
+      await mailauthLoaded();
+      const require = createRequire(${JSON.stringify(MAILAUTH)});
+      // the packages' own files (the cache holds only the stand-ins for their entry points until then)
+      const loaded = () => Object.keys(require.cache).filter((k) => /utf8-to-jis-table|bom-handling|safer\\.js/.test(k)).length;
+      const before = loaded();
+      const libmime = require(require.resolve('libmime', { paths: [require.resolve('mailauth')] }));
+      const text = libmime.decodeWords('=?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?= =?windows-1252?Q?caf=E9?=');
+      console.log(JSON.stringify({ plan: mailauthLoadInfo().plan, before, text, after: loaded() > 0 }));`;
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--input-type=module', '-e', script], (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout))),
+    );
+    assert.deepEqual(JSON.parse(out), { plan: 'used', before: 0, text: 'テストcafé', after: true });
+  });
+  it('give what the module gives: properties read, listed, tested and written through the stand-in', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fwdcheck-defer-'));
+    const file = join(dir, 'm.cjs');
+    writeFileSync(file, 'globalThis.__fwdcheckDeferLoads = (globalThis.__fwdcheckDeferLoads ?? 0) + 1;\nexports.twice = (x) => x * 2;\nexports.name = "m";\n');
+    deferModule(file);
+    const m = createRequire(file)(file) as { twice(x: number): number; name: string; extra?: number };
+    const loads = () => (globalThis as { __fwdcheckDeferLoads?: number }).__fwdcheckDeferLoads ?? 0;
+    assert.equal(loads(), 0);
+    assert.equal(m.twice(21), 42);
+    assert.equal(loads(), 1);
+    assert.deepEqual([Object.keys(m), 'name' in m, m.name], [['twice', 'name'], true, 'm']);
+    m.extra = 1;
+    assert.equal((createRequire(file)(file) as { extra?: number }).extra, 1);
+    assert.equal(loads(), 1);
   });
 });
