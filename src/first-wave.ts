@@ -13,7 +13,7 @@ export const firstLookups = (domain: string, options: Pick<CheckOptions, 'relays
   const d = domain.toLowerCase().replace(/\.$/, '');
   const out: [string, RRType][] = [
     // fetchExistence asks these first (TXT is also the SPF record of the default envelope sender,
-    // postmaster@domain; MX the mailbox)
+    // postmaster@domain); A, AAAA and NS only when neither holds a record
     [d, 'TXT'],
     [d, 'MX'],
     // fetchDmarc: the From domain's own record comes first in both discoveries

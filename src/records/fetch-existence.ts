@@ -12,9 +12,9 @@ export type DomainExistence =
   | { status: 'unknown'; error: string };
 
 // The types a domain that sends or receives mail, or merely is delegated, has at least one of.
-// TXT and MX first: a check asks them anyway (the SPF record, the mailbox), so they settle it for
-// nearly every domain; A, AAAA and NS are asked only when neither holds a record. A batch of
-// 1,000 domains sent 3,000 queries fewer (9 % of its traffic) for the same verdicts (issue 7).
+// TXT and MX first: TXT is the SPF record a check asks anyway, and a mail domain nearly always has
+// one of the two, so they settle it; A, AAAA and NS are asked only when neither holds a record. A
+// batch of 1,000 domains sent 3,000 queries fewer (9 % of its traffic) for the same reports (issue 7).
 const FIRST: readonly RRType[] = ['TXT', 'MX'];
 const THEN: readonly RRType[] = ['A', 'AAAA', 'NS'];
 
