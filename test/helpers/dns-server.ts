@@ -228,7 +228,9 @@ const readPlainQuery = (msg: Buffer): PlainQuery | null => {
   let at = 12;
   let name = '';
   for (;;) {
-    const len = msg[at++]!;
+    const len = msg[at++];
+    // the message ends inside the name
+    if (len === undefined) return null;
     if (len === 0) break;
     if (len > 63 || at + len > msg.length) return null;
     for (let i = at; i < at + len; i++) {

@@ -63,6 +63,19 @@ describe("the test DNS server's fast path", async () => {
     );
   });
 
+  it('reads a query cut short anywhere as the decoder does (and does not hang on it)', () => {
+    fc.assert(
+      fc.property(names, fc.constantFrom(...types), fc.integer({ min: 0, max: 65535 }), fc.boolean(), (name, type, id, edns) => {
+        const msg = buildQuery(id, name, type, edns ? 1232 : 0);
+        for (let end = 0; end < msg.length; end++) same(msg.subarray(0, end), { zone });
+        // a label length that points exactly at the end: no terminating root label
+        const cut = Buffer.from(msg.subarray(0, 12 + 1 + msg[12]!));
+        same(cut, { zone });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('leaves faults to respond(): rules, dropped and SERVFAIL names, negative TTLs', () => {
     const rules: FaultRule[] = [
       { name: 'nested.example', type: 'TXT', fault: { kind: 'rcode', rcode: 'REFUSED' } },
