@@ -107,6 +107,16 @@ const toAnswer = (r: ZoneRecord): dnsPacket.Answer | null => {
 
 const answers = (records: ZoneRecord[]) => records.map(toAnswer).filter((a) => a !== null);
 
+/**
+ * The SOA sent with NXDOMAIN and NODATA (RFC 2308 3): the name's last two labels as the zone's
+ * apex, the negative-caching TTL as its TTL and MINIMUM.
+ */
+const soaRecord = (name: string, options: TestDnsServerOptions): dnsPacket.Answer & { name: string } => {
+  const apex = name.split('.').slice(-2).join('.');
+  const ttl = options.negativeTtl ?? 60;
+  return { name: apex, type: 'SOA', ttl, class: 'IN', data: { mname: `ns.${apex}`, rname: `hostmaster.${apex}`, serial: 1, refresh: 3600, retry: 600, expire: 86400, minimum: ttl } };
+};
+
 /** What to send: a message, raw bytes (malformed), or nothing. */
 type Reply = { packet: dnsPacket.Packet; truncate?: boolean | 'cut' } | { raw: Buffer } | null;
 
@@ -124,11 +134,7 @@ const respond = (query: dnsPacket.Packet, options: TestDnsServerOptions, rules: 
   if ((options.servfailNames ?? []).some((n) => under(name, n))) return { packet: { ...base, flags: flags(RCODE.SERVFAIL) } };
 
   const normal = (): dnsPacket.Packet => {
-    const soa = (): dnsPacket.Answer[] => {
-      const apex = name.split('.').slice(-2).join('.');
-      const ttl = options.negativeTtl ?? 60;
-      return [{ name: apex, type: 'SOA', ttl, class: 'IN', data: { mname: `ns.${apex}`, rname: `hostmaster.${apex}`, serial: 1, refresh: 3600, retry: 600, expire: 86400, minimum: ttl } }];
-    };
+    const soa = (): dnsPacket.Answer[] => [soaRecord(name, options)];
     const result = options.zone.lookup(name, question.type);
     switch (result.kind) {
       case 'fault':
@@ -286,12 +292,11 @@ const plainReply = (q: PlainQuery, msg: Buffer, options: TestDnsServerOptions, r
   }
   let authority: Buffer | null = null;
   if (result.kind !== 'answer') {
-    const apex = name.split('.').slice(-2).join('.');
-    authority = soaBytes.get(apex) ?? null;
+    const soa = soaRecord(name, options);
+    authority = soaBytes.get(soa.name) ?? null;
     if (!authority) {
-      const ttl = options.negativeTtl ?? 60;
-      authority = encodeAnswer({ name: apex, type: 'SOA', ttl, class: 'IN', data: { mname: `ns.${apex}`, rname: `hostmaster.${apex}`, serial: 1, refresh: 3600, retry: 600, expire: 86400, minimum: ttl } });
-      soaBytes.set(apex, authority);
+      authority = encodeAnswer(soa);
+      soaBytes.set(soa.name, authority);
     }
   }
   const question = msg.subarray(12, q.questionEnd);
