@@ -44,8 +44,8 @@ export interface LoadPlan {
  * Where a require from a package resolves is read from the folders node's resolution looks in
  * before `base` (the package's own node_modules, and its scope's: Module._nodeModulePaths), not by
  * resolving: 19 resolutions took ~7.5 ms of the main thread while a check's first answers were
- * due, these checks ~2 ms (issue 7). A symlinked package (pnpm, npm link) resolves from its real path,
- * elsewhere: no plan then.
+ * due, these checks ~2 ms (issue 7). A symlinked package (pnpm, npm link) resolves from its real
+ * path, elsewhere: no plan then.
  */
 export const checkLoadPlan = (base: string, installedVersion: string | undefined, plan: LoadPlan): { files: string[] } | { reason: string } => {
   try {
@@ -78,7 +78,8 @@ export const checkLoadPlan = (base: string, installedVersion: string | undefined
   }
 };
 
-const planFiles = (): { files: string[] } | { reason: string } => {
+/** The plan's files, and `base`, the node_modules folder they are in; or why there is no plan. */
+const planFiles = (): { files: string[]; base: string } | { reason: string } => {
   let pkg: string;
   try {
     pkg = require.resolve('mailauth/package.json');
@@ -86,7 +87,9 @@ const planFiles = (): { files: string[] } | { reason: string } => {
     return { reason: 'mailauth/package.json does not resolve' };
   }
   const version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string }).version;
-  return checkLoadPlan(dirname(dirname(pkg)), version, { version: MAILAUTH_PLAN_VERSION, files: MAILAUTH_LOAD_PLAN, packages: MAILAUTH_PLAN_PACKAGES });
+  const base = dirname(dirname(pkg));
+  const plan = checkLoadPlan(base, version, { version: MAILAUTH_PLAN_VERSION, files: MAILAUTH_LOAD_PLAN, packages: MAILAUTH_PLAN_PACKAGES });
+  return 'files' in plan ? { ...plan, base } : plan;
 };
 
 /**
@@ -162,13 +165,13 @@ const loadInSlices = async (): Promise<MailauthModules> => {
   let files = 'files' in plan ? plan.files : [];
   if ('files' in plan) {
     // a package's entry point completes last of its files: the plan's last file in its folder
-    const folders = deferredFolders(MAILAUTH_PLAN_PACKAGES);
-    const inFolder = (file: string, dir: string) => file.includes(`${sep}node_modules${sep}${dir.split('/').join(sep)}${sep}`);
+    const inFolder = (file: string, dir: string) => file.startsWith(join(plan.base, dir) + sep);
     for (const dir of DEFERRED_PACKAGES) {
       const entry = files.findLast((f) => inFolder(f, dir));
       if (entry) deferModule(entry);
     }
-    files = files.filter((f) => ![...folders].some((dir) => inFolder(f, dir)));
+    const folders = [...deferredFolders(MAILAUTH_PLAN_PACKAGES)];
+    files = files.filter((f) => !folders.some((dir) => inFolder(f, dir)));
   }
   for (const file of files) {
     if (performance.now() - slice >= SLICE_MS) {
